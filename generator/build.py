@@ -1,0 +1,199 @@
+"""The whole build, top to bottom: load → validate → model → assets → plan → render → publish."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import images, qr, routes
+from generator.config import settings_from_doc
+from generator.load import load_sources, read_shop_file
+from generator.model import Directory
+from generator.output import Staging
+from generator.plan import Assets, plan_site
+from generator.problems import Problem, sorted_problems
+from generator.render import common_view, render_pages
+from generator.theme import Theme, load_theme
+from generator.validate import Sites, build_directory
+
+
+@dataclass
+class Result:
+    problems: list[Problem] = field(default_factory=list)
+    pages: int = 0
+    files: int = 0
+    stats: dict = field(default_factory=dict)
+    times: dict = field(default_factory=dict)  # stage name -> seconds, in execution order
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class _Clock:
+    def __init__(self, result: Result):
+        self.result, self.last = result, time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.result.times[stage] = now - self.last
+        self.last = now
+
+
+def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: bool = False,
+          cache_dir: Path | None = None, dev: bool = False) -> Result:
+    """Build the site into `out`; with out=None, check everything and write nothing."""
+    root = Path(root)
+    result = Result()
+    clock = _Clock(result)
+
+    sources, problems = load_sources(root)
+    settings, found = settings_from_doc(sources.site, base_url)
+    problems += found
+    clock.lap("load")
+    if settings is None:
+        result.problems = sorted_problems(problems)
+        return result
+
+    directory, sites, found = build_directory(sources, settings, drafts)
+    problems += found
+    theme, found = load_theme(root / "themes", settings.theme, settings.language, root)
+    problems += found
+    clock.lap("validate")
+
+    qr_texts, found = _shop_qr_texts(root, directory, sites)
+    problems += found
+    qr_codes = {text: qr.draw(text) for text in sorted(_all_qr_texts(directory, qr_texts))}
+    clock.lap("qr codes")
+    pictures, picture_files, found = _pictures(root, directory, sites, cache_dir, process=out is not None)
+    problems += found
+    clock.lap("images")
+
+    if problems or theme is None or out is None:
+        result.problems = sorted_problems(problems)
+        return result
+
+    build_date = _build_date()
+    assets = Assets(pictures, qr_codes, qr_texts, theme.strings, theme.asset_path("style.css"), build_date)
+    specs, found = plan_site(directory, assets)
+    clock.lap("plan")
+    if found:
+        result.problems = sorted_problems(found)
+        return result
+
+    common = common_view(settings, theme, _nav(directory), _pages(directory), dev=dev)
+    staging = Staging(out)
+    try:
+        for path, page in render_pages(specs, theme, common, root):
+            if isinstance(page, Problem):
+                problems.append(page)
+            elif not problems:
+                staging.write(path, page)
+        clock.lap("render")
+        if problems:
+            staging.abort()
+            result.problems = sorted_problems(problems)
+            return result
+        for path, data in sorted(picture_files.items()):
+            staging.write(path, data)
+        for code in qr_codes.values():
+            staging.write(code.path, code.png)
+        for path, data in sorted(theme.assets.values()):
+            staging.write(path, data)
+        result.stats = staging.commit()
+    except BaseException:
+        staging.abort()
+        raise
+    clock.lap("write")
+    result.pages = len(specs)
+    result.files = len(staging.written)
+    return result
+
+
+def _build_date() -> datetime.date:
+    """Today, or the day SOURCE_DATE_EPOCH names, so that a build can be reproduced."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
+    return datetime.date(2000, 1, 1)
+
+
+def _shop_qr_texts(root: Path, directory: Directory, sites: Sites) -> tuple[dict, list[Problem]]:
+    """The text each shop's QR code encodes; a merchant's own QR picture is read and must agree with qr."""
+    texts, problems = {}, []
+    for shop in directory.shops:
+        contact = shop.contact
+        if contact.qr_image:
+            path, line, column = sites[(shop.slug, contact.qr_image)]
+            where = lambda message: Problem(path, line, column, f'qr_image "{contact.qr_image}" {message}')  # noqa: E731
+            try:
+                found = qr.read_image(images.open_checked(read_shop_file(root, shop.slug, contact.qr_image)))
+            except images.ImageProblem as error:
+                problems.append(where(str(error)))
+                continue
+            except OSError as error:
+                problems.append(where(f"cannot be read: {error.strerror or error}"))
+                continue
+            if len(found) != 1:
+                problems.append(where("holds no QR code that can be read" if not found else
+                                      f"holds {len(found)} QR codes; it must hold exactly one"))
+                continue
+            if contact.qr and found[0] != contact.qr:
+                problems.append(where(f'decodes to "{found[0]}", but qr is "{contact.qr}"; they must agree'))
+                continue
+            texts[shop.slug] = contact.qr or found[0]
+        elif contact.qr or contact.url:
+            texts[shop.slug] = contact.qr or contact.url
+    return texts, problems
+
+
+def _all_qr_texts(directory: Directory, shop_texts: dict) -> set[str]:
+    texts = set(shop_texts.values())
+    texts.update(g.qr for s in directory.shops for store in s.stores for g in store.guides)
+    return texts
+
+
+def _pictures(root: Path, directory: Directory, sites: Sites, cache_dir: Path | None,
+              process: bool) -> tuple[dict, dict, list[Problem]]:
+    """Every published picture checked (and, when building, made into web variants), in parallel."""
+    wanted = sorted({(s.slug, p) for s in directory.shops for p in (s.logo, s.cover) if p}
+                    | {(s.slug, g.photo) for s in directory.shops for st in s.stores for g in st.guides if g.photo}
+                    | {(p.shop, path) for p in directory.products for path in p.images})
+
+    def work(key):
+        try:
+            data = read_shop_file(root, *key)
+            if process:
+                return key, images.process(data, cache_dir)
+            images.open_checked(data)
+            return key, None
+        except images.ImageProblem as error:
+            return key, str(error)
+        except OSError as error:
+            return key, f"cannot be read: {error.strerror or error}"
+
+    pictures, files, problems = {}, {}, []
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        for key, outcome in pool.map(work, wanted):
+            if isinstance(outcome, str):
+                path, line, column = sites[key]
+                problems.append(Problem(path, line, column, f'image "{key[1]}" {outcome}'))
+            elif outcome is not None:
+                pictures[key] = outcome[0]
+                files.update(outcome[1])
+    return pictures, files, problems
+
+
+def _nav(directory: Directory) -> list[dict]:
+    base = directory.settings.base_path
+    return [{"name": c.name, "url": routes.url(base, routes.category(c.slug))}
+            for c in directory.categories if c.parent is None]
+
+
+def _pages(directory: Directory) -> list[dict]:
+    base = directory.settings.base_path
+    return [{"title": p.title, "url": routes.url(base, routes.page(p.slug))} for p in directory.pages]

@@ -1,0 +1,184 @@
+"""The shopdir command. The only module that prints and sets the exit status.
+
+Exit status: 0 success, 1 content problems, 2 usage errors (and internal errors).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from generator import __version__
+from generator.config import base_url_problem
+from generator.output import OutputError
+from generator.problems import Problem
+
+EXAMPLES = {
+    "build": """examples:
+  shopdir build                                  build the site in this folder into output/
+  shopdir build --root ~/my-directory --out /srv/www
+  shopdir build --base-url https://example.org/dir/   publish under a sub-path
+  shopdir build --drafts                         include products marked draft: true""",
+    "check": """examples:
+  shopdir check                 check every file, write nothing (for pull requests in CI)
+  shopdir check --root site/    check the site in another folder""",
+    "serve": """examples:
+  shopdir serve                 build, serve on http://127.0.0.1:8000/ and rebuild on every change
+  shopdir serve --port 9000 --drafts""",
+    "new": """examples:
+  shopdir new shop shanye-tea               create content/shops/shanye-tea/shop.yaml
+  shopdir new product shanye-tea dhp-2023   create content/shops/shanye-tea/products/dhp-2023.md""",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # usage errors: exit 2 with the usage line, as argparse does
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = _Parser(prog="shopdir", formatter_class=formatter,
+                     description="Build a curated shop directory as a static website.",
+                     epilog="examples:\n  shopdir build && python -m http.server -d output\n"
+                            "  shopdir check\n  shopdir serve\n  shopdir new shop my-shop\n\n"
+                            "Run 'shopdir COMMAND --help' for each command's options.")
+    parser.add_argument("--version", action="version", version=f"shopdir {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the full traceback of an internal error")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def site_options(sub, drafts=True):
+        sub.add_argument("--root", type=Path, default=Path("."), metavar="DIR",
+                         help="the site's folder, holding site.yaml (default: the current folder)")
+        sub.add_argument("--base-url", metavar="URL", help="override site.yaml's base_url")
+        if drafts:
+            sub.add_argument("--drafts", action="store_true", help="include products marked draft: true")
+        sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    build = commands.add_parser("build", help="build the site into a folder", epilog=EXAMPLES["build"],
+                                formatter_class=formatter, description="Build the site into a folder.")
+    site_options(build)
+    build.add_argument("--out", type=Path, metavar="DIR", help="the output folder (default: ROOT/output)")
+    build.add_argument("--cache-dir", type=Path, metavar="DIR", help="where processed images are kept "
+                                                                     "(default: ROOT/.cache; safe to delete)")
+    build.add_argument("--quiet", "-q", action="store_true", help="print nothing but problems")
+
+    check = commands.add_parser("check", help="check every file; write nothing", epilog=EXAMPLES["check"],
+                                formatter_class=formatter,
+                                description="Load and validate the site as a build would, without writing output.")
+    site_options(check)
+
+    serve = commands.add_parser("serve", help="build, serve and rebuild on changes", epilog=EXAMPLES["serve"],
+                                formatter_class=formatter,
+                                description="Build into a temporary folder, serve it with live reload, and "
+                                            "rebuild once per burst of changes to content/, themes/ or site.yaml.")
+    site_options(serve)
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+
+    new = commands.add_parser("new", help="create a shop or a product from a commented template",
+                              epilog=EXAMPLES["new"], formatter_class=formatter,
+                              description="Create the files a merchant fills in, with a comment for each field.")
+    new.add_argument("--root", type=Path, default=Path("."), metavar="DIR", help="the site's folder")
+    new.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    kinds = new.add_subparsers(dest="kind", metavar="KIND", parser_class=_Parser, required=True)
+    new_shop = kinds.add_parser("shop", help="create content/shops/SLUG/shop.yaml", epilog=EXAMPLES["new"],
+                                formatter_class=formatter)
+    new_shop.add_argument("slug", metavar="SLUG", help="the shop's slug: lowercase letters, digits, hyphens")
+    new_product = kinds.add_parser("product", help="create content/shops/SHOP/products/SLUG.md",
+                                   epilog=EXAMPLES["new"], formatter_class=formatter)
+    new_product.add_argument("shop", metavar="SHOP", help="the shop's slug")
+    new_product.add_argument("slug", metavar="SLUG", help="the product's slug")
+    return parser
+
+
+def print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    count = len(problems)
+    print(f"shopdir: {count} problem{'s' if count != 1 else ''} found; nothing was written", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help(sys.stderr)
+        return 2
+    if getattr(args, "base_url", None):
+        problem = base_url_problem(args.base_url)
+        if problem:
+            parser.error(f"--base-url: {problem}")
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        print("shopdir: interrupted", file=sys.stderr)
+        return 130
+    except OutputError as error:
+        print(f"shopdir: {error}", file=sys.stderr)
+        return 1
+    except Exception as error:  # a bug in shopdir: one line, and the traceback only on request
+        if args.debug:
+            traceback.print_exc()
+        else:
+            frame = traceback.extract_tb(error.__traceback__)[-1]
+            where = f"{Path(frame.filename).name}:{frame.lineno}"
+            print(f"shopdir: internal error ({type(error).__name__}: {error}) at {where}. This is a bug in "
+                  f"shopdir, not in your files: please report it with the output of --debug.", file=sys.stderr)
+        return 2
+
+
+def _run(args) -> int:
+    from generator import build, scaffold
+
+    root = args.root
+    if args.command in ("build", "check", "serve") and not (root / "site.yaml").is_file():
+        print(f"shopdir: no site.yaml in {root.resolve()}: run shopdir in a site's folder, or pass --root DIR",
+              file=sys.stderr)
+        return 2
+    if args.command == "check":
+        result = build.build(root, None, base_url=args.base_url, drafts=args.drafts)
+        if result.problems:
+            print_problems(result.problems)
+            return 1
+        print("shopdir: no problems found", file=sys.stderr)
+        return 0
+    if args.command == "build":
+        started = time.perf_counter()
+        out = args.out or root / "output"
+        cache = args.cache_dir or root / ".cache"
+        result = build.build(root, out, base_url=args.base_url, drafts=args.drafts, cache_dir=cache)
+        if result.problems:
+            print_problems(result.problems)
+            return 1
+        if not args.quiet:
+            stats = result.stats
+            stages = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in result.times.items())
+            print(f"shopdir: built {result.pages} pages ({result.files} files) into {out} in "
+                  f"{time.perf_counter() - started:.2f}s: {stats.get('written', 0)} written, "
+                  f"{stats.get('unchanged', 0)} unchanged, {stats.get('removed', 0)} removed\n"
+                  f"  stages: {stages}", file=sys.stderr)
+        return 0
+    if args.command == "serve":
+        from generator import serve
+        return serve.serve(root, port=args.port, host=args.host, base_url=args.base_url, drafts=args.drafts)
+    if args.command == "new":
+        try:
+            created = scaffold.new_shop(root, args.slug) if args.kind == "shop" else \
+                scaffold.new_product(root, args.shop, args.slug)
+        except scaffold.ScaffoldError as error:
+            print(f"shopdir: {error}", file=sys.stderr)
+            return 2
+        for path in created:
+            print(f"created {path}")
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,74 @@
+"""site.yaml to Settings, with the command line's overrides."""
+
+from __future__ import annotations
+
+import re
+
+from generator.model import Settings
+from generator.problems import Problem
+from generator.schema import Checker, url_problem
+from generator.sources import Doc
+
+SITE_KEYS = ("title", "description", "base_url", "language", "currency", "theme", "per_page", "qr_schemes")
+_LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*$")
+_NEVER_SCHEMES = {"javascript", "vbscript", "data", "file", "blob"}
+
+
+def base_url_problem(value: str) -> str | None:
+    """Why a base URL cannot be used, or None. Shared by site.yaml and --base-url."""
+    problem = url_problem(value, ("http", "https"))
+    if problem:
+        return f"base_url {problem}"
+    if "?" in value or "#" in value:
+        return f'base_url "{value}" must not have a query or fragment'
+    return None
+
+
+def normalise_base_url(value: str) -> str:
+    return value if value.endswith("/") else value + "/"
+
+
+def settings_from_doc(doc: Doc | None, base_url: str | None = None) -> tuple[Settings | None, list[Problem]]:
+    if doc is None:
+        return None, []
+    check = Checker(doc)
+    data = check.mapping((), doc.data, SITE_KEYS, required=("title", "base_url"), what="site.yaml")
+    if data is None:
+        return None, check.problems
+    title = check.text(("title",), data.get("title"), required="title" in data)
+    description = check.text(("description",), data.get("description"), max_length=300) or ""
+    url = base_url if base_url is not None else check.text(("base_url",), data.get("base_url"), max_length=300)
+    if url is not None and base_url is None:
+        problem = base_url_problem(url)
+        if problem:
+            check.report(("base_url",), problem)
+            url = None
+    language = check.text(("language",), data.get("language"), max_length=35) or "zh-CN"
+    if not _LANGUAGE.match(language):
+        check.report(("language",), f'language "{language}" is not a language tag such as zh-CN or en')
+    currency = check.text(("currency",), data.get("currency"), max_length=3) or "CNY"
+    if not re.match(r"^[A-Z]{3}$", currency):
+        check.report(("currency",), f'currency "{currency}" must be a three-letter code such as CNY')
+    theme = check.text(("theme",), data.get("theme"), max_length=64) or "default"
+    if not re.match(r"^[a-z0-9][a-z0-9_-]*$", theme):
+        check.report(("theme",), f'theme "{theme}" must be the name of a folder under themes/')
+    per_page = check.integer(("per_page",), data.get("per_page"), 1, 500) or 24
+    schemes = ("https", "http")
+    if "qr_schemes" in data:
+        found = []
+        for index, scheme in enumerate(check.items(("qr_schemes",), data["qr_schemes"], "qr_schemes")):
+            where = ("qr_schemes", index)
+            if not isinstance(scheme, str) or not _SCHEME.match(scheme) or scheme in _NEVER_SCHEMES:
+                check.report(where, f'"{scheme}" cannot be a QR scheme')
+            else:
+                found.append(scheme)
+        if not found:
+            check.report(("qr_schemes",), "qr_schemes must list at least one scheme, such as https")
+        schemes = tuple(found)
+    if check.problems or title is None or url is None:
+        return None, check.problems
+    settings = Settings(title=title, base_url=normalise_base_url(url), description=description,
+                        language=language, currency=currency, theme=theme, per_page=per_page,
+                        qr_schemes=schemes)
+    return settings, []

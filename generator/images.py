@@ -1,0 +1,130 @@
+"""Merchant pictures to web images: checked by content, re-encoded without metadata, in a few widths.
+
+A processed picture is cached under the hash of its bytes and of the settings below,
+so an unchanged picture is never decoded twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps
+
+WIDTHS = (320, 640, 1280)
+QUALITY = 72
+FORMATS = {"JPEG", "PNG", "WEBP"}
+MAX_PIXELS = 40_000_000  # larger pictures are refused: no camera needs more, decompression bombs do
+SETTINGS_KEY = f"webp-q{QUALITY}-{'-'.join(map(str, WIDTHS))}-v1"
+
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+
+@dataclass(frozen=True)
+class Variant:
+    path: str  # output path
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Picture:
+    variants: tuple[Variant, ...]  # narrowest first
+
+    @property
+    def largest(self) -> Variant:
+        return self.variants[-1]
+
+    def fitting(self, width: int) -> Variant:
+        """The narrowest variant at least this wide (or the largest there is)."""
+        return next((v for v in self.variants if v.width >= width), self.largest)
+
+
+class ImageProblem(Exception):
+    """A picture that cannot be published; the message says why, in a merchant's words."""
+
+
+def open_checked(data: bytes) -> Image.Image:
+    """Open and fully decode a picture, or raise ImageProblem. Format is judged by content, never by name."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=sorted(FORMATS))
+            if image.width * image.height > MAX_PIXELS:
+                raise ImageProblem(f"is {image.width}×{image.height} pixels; at most {MAX_PIXELS:,} pixels are allowed")
+            image.load()
+    except ImageProblem:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageProblem(f"has too many pixels; at most {MAX_PIXELS:,} are allowed") from None
+    except Image.UnidentifiedImageError:
+        raise ImageProblem("is not a JPEG, PNG or WebP picture") from None
+    except (OSError, ValueError, SyntaxError, EOFError) as error:
+        raise ImageProblem(f"cannot be decoded ({error}); is the file complete?") from None
+    return image
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(SETTINGS_KEY.encode() + b"\0" + data).hexdigest()[:20]
+
+
+def process(data: bytes, cache_dir: Path | None) -> tuple[Picture, dict[str, bytes]]:
+    """The picture's web variants: (what pages need to know, output path -> bytes)."""
+    key = digest(data)
+    cached = _from_cache(cache_dir, key) if cache_dir else None
+    if cached is not None:
+        return cached
+    image = open_checked(data)
+    image = ImageOps.exif_transpose(image)
+    mode = "RGBA" if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info else "RGB"
+    image = image.convert(mode)
+    widths = sorted({min(w, image.width) for w in WIDTHS})
+    variants, files = [], {}
+    for width in widths:
+        height = max(1, round(image.height * width / image.width))
+        resized = image if width == image.width else image.resize((width, height), Image.LANCZOS)
+        buffer = io.BytesIO()
+        resized.save(buffer, format="WEBP", quality=QUALITY, method=4)  # no exif, no icc: metadata stripped
+        path = f"img/{key}-{width}.webp"
+        variants.append(Variant(path, width, height))
+        files[path] = buffer.getvalue()
+    picture = Picture(tuple(variants))
+    if cache_dir:
+        _to_cache(cache_dir, key, picture, files)
+    return picture, files
+
+
+def _cache_folder(cache_dir: Path, key: str) -> Path:
+    return cache_dir / "images" / key[:2] / key
+
+
+def _from_cache(cache_dir: Path, key: str) -> tuple[Picture, dict[str, bytes]] | None:
+    folder = _cache_folder(cache_dir, key)
+    try:
+        meta = json.loads((folder / "picture.json").read_text("utf-8"))
+        variants = tuple(Variant(**v) for v in meta["variants"])
+        files = {v.path: (folder / os.path.basename(v.path)).read_bytes() for v in variants}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return Picture(variants), files
+
+
+def _to_cache(cache_dir: Path, key: str, picture: Picture, files: dict[str, bytes]) -> None:
+    folder = _cache_folder(cache_dir, key)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for path, data in files.items():
+            tmp = folder / (os.path.basename(path) + ".tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, folder / os.path.basename(path))
+        meta = {"variants": [v.__dict__ for v in picture.variants]}
+        tmp = folder / "picture.json.tmp"
+        tmp.write_text(json.dumps(meta), "utf-8")
+        os.replace(tmp, folder / "picture.json")  # written last: its presence means the entry is complete
+    except OSError:
+        pass  # a cache that cannot be written only costs time

@@ -1,0 +1,176 @@
+"""Read the site's files from disk into parsed sources. The only module that walks the content tree."""
+
+from __future__ import annotations
+
+import errno
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.problems import Problem
+from generator.sources import Doc, MarkdownSource, decode, parse_markdown, parse_yaml
+
+MAX_FILE_BYTES = 1024 * 1024  # a text file larger than this is refused before parsing
+MAX_FILES_PER_SHOP = 2000
+MAX_IMAGE_BYTES = 20 * 1024 * 1024  # a picture larger than this is refused
+
+
+@dataclass(frozen=True)
+class ProductSource:
+    slug: str
+    path: str  # relative to the site root
+    source: MarkdownSource
+
+
+@dataclass(frozen=True)
+class ShopSource:
+    slug: str  # the folder name
+    path: str  # content/shops/<slug>
+    doc: Doc | None  # shop.yaml; None when missing or unreadable
+    products: tuple[ProductSource, ...]
+    files: frozenset[str]  # every regular file, relative to the shop folder
+    escaping: frozenset[str]  # symbolic links (files or folders) that lead outside the shop folder
+
+
+@dataclass(frozen=True)
+class PageSource:
+    slug: str
+    path: str
+    source: MarkdownSource
+
+
+@dataclass(frozen=True)
+class Sources:
+    root: Path
+    site: Doc | None
+    categories: Doc | None
+    curation: Doc | None
+    pages: tuple[PageSource, ...]
+    shops: tuple[ShopSource, ...]
+
+
+def read_text(root: Path, rel: str, problems: list[Problem]) -> str | None:
+    """A text file's content, or None with a problem."""
+    full = root / rel
+    try:
+        size = full.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.append(Problem(rel, 1, 1, f"the file is {size} bytes; at most {MAX_FILE_BYTES} are allowed"))
+            return None
+        data = full.read_bytes()
+    except OSError as error:
+        problems.append(Problem(rel, 1, 1, f"cannot be read: {error.strerror or error}"))
+        return None
+    text, found = decode(rel, data)
+    problems.extend(found)
+    return text
+
+
+def read_yaml(root: Path, rel: str, problems: list[Problem]) -> Doc | None:
+    text = read_text(root, rel, problems)
+    if text is None:
+        return None
+    doc, found = parse_yaml(rel, text)
+    problems.extend(found)
+    if doc is not None and doc.data is None:
+        return Doc(rel, None, {(): (1, 1)}, {})
+    return doc
+
+
+def read_markdown(root: Path, rel: str, problems: list[Problem]) -> MarkdownSource | None:
+    text = read_text(root, rel, problems)
+    if text is None:
+        return None
+    source, found = parse_markdown(rel, text)
+    problems.extend(found)
+    return source
+
+
+def load_sources(root: Path) -> tuple[Sources, list[Problem]]:
+    """Read every file the site is made of. Every file is read even when another failed."""
+    root = Path(root)
+    problems: list[Problem] = []
+    site = read_yaml(root, "site.yaml", problems) if (root / "site.yaml").is_file() else None
+    if site is None and not (root / "site.yaml").is_file():
+        problems.append(Problem("site.yaml", 1, 1, "site.yaml is missing: is this the root of a shopdir site?"))
+    optional = {}
+    for name in ("categories", "curation"):
+        rel = f"content/{name}.yaml"
+        optional[name] = read_yaml(root, rel, problems) if (root / rel).is_file() else None
+    pages = []
+    for rel, slug in _markdown_files(root, "content/pages"):
+        source = read_markdown(root, rel, problems)
+        if source is not None:
+            pages.append(PageSource(slug, rel, source))
+    shops = []
+    shops_dir = root / "content" / "shops"
+    if shops_dir.is_dir():
+        for entry in sorted(os.listdir(shops_dir)):
+            if (shops_dir / entry).is_dir() and not entry.startswith("."):
+                shops.append(_load_shop(root, entry, problems))
+    sources = Sources(root, site, optional["categories"], optional["curation"], tuple(pages), tuple(shops))
+    return sources, problems
+
+
+def _markdown_files(root: Path, rel_dir: str) -> list[tuple[str, str]]:
+    folder = root / rel_dir
+    if not folder.is_dir():
+        return []
+    return [(f"{rel_dir}/{name}", name[:-3]) for name in sorted(os.listdir(folder))
+            if name.endswith(".md") and (folder / name).is_file()]
+
+
+def _load_shop(root: Path, slug: str, problems: list[Problem]) -> ShopSource:
+    rel = f"content/shops/{slug}"
+    files, escaping = _list_shop_files(root / rel)
+    if len(files) > MAX_FILES_PER_SHOP:
+        problems.append(Problem(rel, 1, 1, f"the shop folder holds {len(files)} files; at most {MAX_FILES_PER_SHOP} are allowed"))
+        files = frozenset()
+    doc = None
+    if "shop.yaml" in files:
+        doc = read_yaml(root, f"{rel}/shop.yaml", problems)
+    elif "shop.yaml" in escaping:
+        problems.append(Problem(f"{rel}/shop.yaml", 1, 1, "shop.yaml is a symbolic link leading outside the shop folder"))
+    else:
+        problems.append(Problem(f"{rel}/shop.yaml", 1, 1, "the shop folder has no shop.yaml"))
+    products = []
+    for product_rel, product_slug in _markdown_files(root, f"{rel}/products"):
+        if f"products/{product_slug}.md" not in files:
+            problems.append(Problem(product_rel, 1, 1, "a symbolic link leading outside the shop folder"))
+            continue
+        source = read_markdown(root, product_rel, problems)
+        if source is not None:
+            products.append(ProductSource(product_slug, product_rel, source))
+    return ShopSource(slug, rel, doc, tuple(products), files, escaping)
+
+
+def _list_shop_files(folder: Path) -> tuple[frozenset[str], frozenset[str]]:
+    """Regular files inside the folder, and the links that lead out of it."""
+    files: set[str] = set()
+    escaping: set[str] = set()
+    top = os.path.realpath(folder)
+    for directory, dirnames, filenames in os.walk(folder):
+        rel_dir = os.path.relpath(directory, folder)
+        prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+        for name in sorted(dirnames):
+            full = os.path.join(directory, name)
+            if os.path.islink(full):
+                escaping.add(prefix + name)  # followed nowhere: a linked folder is never published
+        for name in filenames:
+            full = os.path.join(directory, name)
+            real = os.path.realpath(full)
+            if os.path.commonpath([top, real]) != top or not os.path.isfile(real):
+                escaping.add(prefix + name)
+            else:
+                files.add(prefix + name)
+    return frozenset(files), frozenset(escaping)
+
+
+def read_shop_file(root: Path, shop: str, path: str) -> bytes:
+    """The bytes of a file a shop references. The path was validated to stay inside the shop folder."""
+    folder = os.path.realpath(Path(root) / "content" / "shops" / shop)
+    full = os.path.realpath(os.path.join(folder, path))
+    if os.path.commonpath([folder, full]) != folder:
+        raise OSError(errno.EACCES, "the path leads outside the shop folder")
+    with open(full, "rb") as handle:
+        return handle.read(MAX_IMAGE_BYTES + 1)

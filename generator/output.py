@@ -1,0 +1,123 @@
+"""The only module that writes the site: into a staging folder, then swapped in whole.
+
+Files whose bytes did not change are hard-linked from the previous site, so they keep
+their modification time; files that no longer belong simply are not in the new site.
+A build that fails or is killed leaves the previous site exactly as it was.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import fcntl
+import os
+import shutil
+import sys
+from pathlib import Path
+
+_RENAME_EXCHANGE = 2
+
+
+class OutputError(Exception):
+    """Something about the output folder that a person has to fix (or wait for)."""
+
+
+class Staging:
+    def __init__(self, out: Path):
+        self.out = Path(out).absolute()
+        self.dir = self.out.parent / f".{self.out.name}.staging"
+        self.written: set[str] = set()
+        self.stats = {"written": 0, "unchanged": 0, "removed": 0}
+        self._lock = _lock(self.out)
+        if self.dir.exists():
+            shutil.rmtree(self.dir)  # left by a build that was killed
+        _recover(self.out)
+        self.dir.mkdir(parents=True)
+
+    def write(self, rel: str, data: bytes) -> None:
+        if rel in self.written:
+            raise OutputError(f"{rel} would be written twice")
+        target = (self.dir / rel).resolve()
+        if not str(target).startswith(str(self.dir.resolve()) + os.sep):
+            raise OutputError(f"{rel} would be written outside the output folder")
+        self.written.add(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        old = self.out / rel
+        try:
+            if old.is_file() and not old.is_symlink() and old.stat().st_size == len(data) and old.read_bytes() == data:
+                os.link(old, target)
+                self.stats["unchanged"] += 1
+                return
+        except OSError:
+            pass
+        with open(target, "wb") as handle:
+            handle.write(data)
+        self.stats["written"] += 1
+
+    def commit(self) -> dict:
+        """Swap the staging folder in for the output folder, in one step where the system allows."""
+        for directory, _, files in os.walk(self.out):
+            for name in files:
+                rel = os.path.relpath(os.path.join(directory, name), self.out).replace(os.sep, "/")
+                if rel not in self.written:
+                    self.stats["removed"] += 1
+        if self.out.exists():
+            if not _exchange(self.dir, self.out):
+                old = self.out.parent / f".{self.out.name}.old"
+                os.rename(self.out, old)
+                os.rename(self.dir, self.out)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                shutil.rmtree(self.dir, ignore_errors=True)
+        else:
+            os.rename(self.dir, self.out)
+        self.close()
+        return self.stats
+
+    def abort(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.close()
+
+    def close(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+
+
+def _lock(out: Path) -> int:
+    """Only one build writes to an output folder at a time; the second waits, saying so."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle = os.open(out.parent / f".{out.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as error:
+        if error.errno not in (errno.EAGAIN, errno.EACCES):
+            raise
+        print(f"shopdir: another build is writing {out}; waiting for it to finish", file=sys.stderr)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+    return handle
+
+
+def _recover(out: Path) -> None:
+    """A build killed between the two renames of the fallback swap left the old site beside the output."""
+    old = out.parent / f".{out.name}.old"
+    if old.exists():
+        if not out.exists():
+            os.rename(old, out)
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two folders (Linux renameat2). False when the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0

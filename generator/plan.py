@@ -1,0 +1,339 @@
+"""The site plan: every page's path, template and view, computed before anything is rendered.
+
+Templates only display. Sorting, pagination, URLs, prices, "new arrivals" and the QR
+markup are decided here and handed over as small dicts; no template sees the model.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from generator import routes
+from generator.images import Picture
+from generator.markup import plain_text, render_markdown
+from generator.model import Category, Directory, Product, Shop
+from generator.problems import Problem
+from generator.qr import QRCode
+
+CURRENCY_SIGNS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$", "TWD": "NT$"}
+NEW_ARRIVALS = 48
+FEED_ENTRIES = 50
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str  # URL path relative to the site root
+    template: str
+    view: dict
+
+
+@dataclass(frozen=True)
+class Assets:
+    """What the plan needs to know of things made before it: pictures, QR codes, theme files."""
+
+    pictures: dict  # (shop slug, path) -> Picture
+    qr_codes: dict  # text -> QRCode
+    shop_qr_text: dict  # shop slug -> the text its QR code encodes
+    strings: dict  # UI strings
+    css: str  # output path of the stylesheet
+    build_date: datetime.date
+
+
+def plan_site(directory: Directory, assets: Assets) -> tuple[list[PageSpec], list[Problem]]:
+    v = _Views(directory, assets)
+    specs: list[PageSpec] = []
+    add = lambda path, template, **view: specs.append(PageSpec(path, template, v.page(path, **view)))  # noqa: E731
+    d = directory
+    t = assets.strings
+
+    add(routes.home(), "home.html", title=d.settings.title, description=d.settings.description,
+        featured=[v.shop_card(v.shops[s]) for s in d.curation.featured],
+        collections=[v.collection_card(c) for c in d.curation.collections],
+        top_categories=[v.category_link(c) for c in d.categories if c.parent is None],
+        new_arrivals=[v.product_card(p) for p in v.newest[:8]], new_url=v.url(routes.new_arrivals()))
+
+    # Categories: the tree, then each category with the products of its subcategories too.
+    add(routes.categories(), "categories.html", title=t["categories"], tree=v.category_tree(None),
+        breadcrumbs=v.crumbs())
+    for category in d.categories:
+        products = v.products_under(category.slug)
+        shops = [v.shop_card(s) for s in d.shops if category.slug in v.categories_under_shop(s)]
+        for number, chunk, pager in v.paginate(products, lambda n: routes.category(category.slug, n)):
+            add(routes.category(category.slug, number), "list.html", title=category.name,
+                description=plain_text(category.description), intro=render_markdown(category.description),
+                breadcrumbs=v.crumbs(*v.ancestors(category)), subcategories=[v.category_link(v.categories[c])
+                                                                             for c in category.children],
+                shops=shops if number == 1 else [], products=[v.product_card(p) for p in chunk], pager=pager)
+
+    # Shops A–Z, then each shop with its products, stores and guides.
+    by_name = sorted(d.shops, key=lambda s: s.slug)
+    for number, chunk, pager in v.paginate(by_name, routes.shops):
+        groups = defaultdict(list)
+        for shop in chunk:
+            groups[shop.slug[0].upper()].append(v.shop_card(shop))
+        add(routes.shops(number), "shops.html", title=t["shops_az"], breadcrumbs=v.crumbs(),
+            groups=sorted(groups.items()), pager=pager)
+    for shop in d.shops:
+        products = sorted(v.products_of[shop.slug], key=v.newest_first)
+        add(routes.shop(shop.slug), "shop.html", title=shop.name, description=shop.tagline or plain_text(shop.description),
+            image=v.og_image(shop.slug, shop.cover or shop.logo), shop=v.shop_detail(shop),
+            products=[v.product_card(p) for p in products],
+            breadcrumbs=v.crumbs(*v.ancestors(v.categories[shop.primary_category]), (t["shops"], routes.shops())))
+        for product in products:
+            add(routes.product(shop.slug, product.slug), "product.html", title=product.name,
+                description=plain_text(product.body), image=v.og_image(shop.slug, (product.images or (None,))[0]),
+                product=v.product_detail(product), shop=v.shop_card(shop), qr=v.shop_qr(shop),
+                breadcrumbs=v.crumbs(*v.ancestors(v.categories[product.category]), (shop.name, routes.shop(shop.slug))))
+        for store in shop.stores:
+            store_path = routes.store(shop.slug, store.slug)
+            crumbs = v.crumbs((t["shops"], routes.shops()), (shop.name, routes.shop(shop.slug)))
+            add(store_path, "store.html", title=f"{store.name} · {shop.name}", store=v.store_view(shop, store),
+                shop=v.shop_card(shop), qr=v.shop_qr(shop), breadcrumbs=crumbs)
+            for guide in store.guides:
+                add(routes.guide(shop.slug, store.slug, guide.slug), "guide.html", title=f"{guide.name} · {store.name}",
+                    guide=v.guide_view(shop, guide), store={"name": store.name, "url": v.url(store_path),
+                                                            "address": store.address, "hours": store.hours},
+                    shop=v.shop_card(shop), qr=v.qr_view(guide.qr, t["qr_alt_guide"].format(name=guide.name)),
+                    breadcrumbs=crumbs + [{"name": store.name, "url": v.url(store_path)}])
+
+    # Tags and cities: free text, grouped by a folded key so "Tea" and "tea" are one page.
+    for kind, index_path, route, shop_values, product_values in (
+            ("tags", routes.tags(), routes.tag, lambda s: s.tags, lambda p: p.tags),
+            ("cities", routes.cities(), routes.city, lambda s: [s.city] if s.city else [], lambda p: [])):
+        groups = v.group_by_text(shop_values, product_values, route)
+        add(index_path, "terms.html", title=t[kind], breadcrumbs=v.crumbs(),
+            terms=[{"name": name, "url": v.url(route(name)), "count": len(shops) + len(products)}
+                   for name, shops, products in groups])
+        for name, shops, products in groups:
+            for number, chunk, pager in v.paginate(products, lambda n, name=name: route(name, n)):
+                add(route(name, number), "list.html", title=name, breadcrumbs=v.crumbs((t[kind], index_path)),
+                    shops=[v.shop_card(s) for s in shops] if number == 1 else [],
+                    products=[v.product_card(p) for p in chunk], pager=pager, subcategories=[], intro="")
+
+    add(routes.collections(), "collections.html", title=t["collections"], breadcrumbs=v.crumbs(),
+        collections=[v.collection_card(c) for c in d.curation.collections])
+    for collection in d.curation.collections:
+        add(routes.collection(collection.slug), "collection.html", title=collection.title,
+            description=plain_text(collection.description), intro=render_markdown(collection.description),
+            breadcrumbs=v.crumbs((t["collections"], routes.collections())),
+            shops=[v.shop_card(v.shops[s]) for s, p in collection.items if p is None],
+            products=[v.product_card(v.products[(s, p)]) for s, p in collection.items if p is not None])
+    add(routes.new_arrivals(), "list.html", title=t["new_arrivals"], breadcrumbs=v.crumbs(), shops=[],
+        products=[v.product_card(p) for p in v.newest[:NEW_ARRIVALS]], pager=None, subcategories=[], intro="")
+    for page in d.pages:
+        add(routes.page(page.slug), "page.html", title=page.title, body=render_markdown(page.body),
+            description=plain_text(page.body), breadcrumbs=v.crumbs())
+    add("404.html", "404.html", title=t["not_found"], breadcrumbs=[])
+    add("sitemap.xml", "sitemap.xml", urls=[routes.absolute(d.settings.base_url, s.path) for s in specs
+                                            if s.path.endswith("/") or s.path == ""])
+    add("feed.xml", "feed.xml", entries=[v.feed_entry(p) for p in v.newest[:FEED_ENTRIES]],
+        updated=(v.newest[0].date if v.newest else assets.build_date).isoformat())
+    add("robots.txt", "robots.txt", sitemap=routes.absolute(d.settings.base_url, "sitemap.xml"))
+    return specs, _collisions(specs)
+
+
+def _collisions(specs: list[PageSpec]) -> list[Problem]:
+    """Two pages at one path, also when a case-insensitive file system would fold them together."""
+    seen: dict[str, str] = {}
+    problems = []
+    for spec in specs:
+        key = routes.file_for(spec.path).casefold()
+        if key in seen:
+            problems.append(Problem("site.yaml", 1, 1, f'two pages would be written to "{routes.file_for(spec.path)}" '
+                                                       f"({seen[key]} and {spec.template}); rename one of them"))
+        seen[key] = spec.template
+    return problems
+
+
+class _Views:
+    """Small view dicts for templates, computed from the model and the assets."""
+
+    def __init__(self, directory: Directory, assets: Assets):
+        self.d = directory
+        self.a = assets
+        self.t = assets.strings
+        self.shops = {s.slug: s for s in directory.shops}
+        self.products = {(p.shop, p.slug): p for p in directory.products}
+        self.categories = {c.slug: c for c in directory.categories}
+        self.products_of: dict[str, list[Product]] = defaultdict(list)
+        for product in directory.products:
+            self.products_of[product.shop].append(product)
+        self.by_category: dict[str, list[Product]] = defaultdict(list)
+        for product in directory.products:
+            self.by_category[product.category].append(product)
+        self.newest = sorted((p for p in directory.products if p.date), key=self.newest_first)
+        self.base = directory.settings.base_path
+
+    # -- ordering and grouping ------------------------------------------
+
+    @staticmethod
+    def newest_first(product: Product):
+        return (-(product.date.toordinal() if product.date else 0), product.shop, product.slug)
+
+    def descendants(self, slug: str) -> list[str]:
+        out = [slug]
+        for child in self.categories[slug].children:
+            out.extend(self.descendants(child))
+        return out
+
+    def ancestors(self, category: Category) -> list[tuple[str, str]]:
+        chain = []
+        current: Category | None = category
+        while current is not None:
+            chain.append((current.name, routes.category(current.slug)))
+            current = self.categories.get(current.parent) if current.parent else None
+        return [(self.t["categories"], routes.categories())] + chain[::-1]
+
+    def products_under(self, slug: str) -> list[Product]:
+        found = [p for c in self.descendants(slug) for p in self.by_category[c]]
+        return sorted(found, key=self.newest_first)
+
+    def categories_under_shop(self, shop: Shop) -> set[str]:
+        """The shop's categories and each of their ancestors."""
+        out = set()
+        for slug in shop.categories:
+            while slug:
+                out.add(slug)
+                slug = self.categories[slug].parent
+        return out
+
+    def group_by_text(self, shop_values: Callable, product_values: Callable, route: Callable):
+        groups: dict[str, tuple[str, list, list]] = {}
+        for shop in self.d.shops:
+            for value in shop_values(shop):
+                groups.setdefault(route(value), (value, [], []))[1].append(shop)
+        for product in self.d.products:
+            for value in product_values(product):
+                groups.setdefault(route(value), (value, [], []))[2].append(product)
+        return [(name, shops, sorted(products, key=self.newest_first))
+                for _, (name, shops, products) in sorted(groups.items())]
+
+    def paginate(self, items: list, route: Callable[[int], str]) -> Iterable[tuple[int, list, dict | None]]:
+        per_page = self.d.settings.per_page
+        count = max(1, math.ceil(len(items) / per_page))
+        for number in range(1, count + 1):
+            chunk = items[(number - 1) * per_page: number * per_page]
+            pager = None
+            if count > 1:
+                pager = {"number": number, "count": count,
+                         "prev": self.url(route(number - 1)) if number > 1 else None,
+                         "next": self.url(route(number + 1)) if number < count else None,
+                         "pages": [{"number": n, "url": self.url(route(n)), "current": n == number}
+                                   for n in range(1, count + 1)]}
+            yield number, chunk, pager
+
+    # -- small views ------------------------------------------------------
+
+    def url(self, path: str) -> str:
+        return routes.url(self.base, path)
+
+    def page(self, path: str, **view) -> dict:
+        view.setdefault("description", self.d.settings.description)
+        view.setdefault("image", None)
+        view.setdefault("breadcrumbs", [])
+        view["path"] = path
+        view["canonical"] = routes.absolute(self.d.settings.base_url, path)
+        return view
+
+    def crumbs(self, *trail: tuple[str, str]) -> list[dict]:
+        return [{"name": self.t["home"], "url": self.url(routes.home())}] + [
+            {"name": name, "url": self.url(path)} for name, path in trail]
+
+    def picture(self, shop: str, path: str | None, sizes: str, alt: str, lazy: bool = True) -> dict | None:
+        picture: Picture | None = self.a.pictures.get((shop, path)) if path else None
+        if picture is None:
+            return None
+        default = picture.fitting(640)
+        return {"src": self.url(default.path), "width": default.width, "height": default.height, "alt": alt,
+                "srcset": ", ".join(f"{self.url(v.path)} {v.width}w" for v in picture.variants),
+                "sizes": sizes, "lazy": lazy}
+
+    def og_image(self, shop: str, path: str | None) -> str | None:
+        picture = self.a.pictures.get((shop, path)) if path else None
+        return routes.absolute(self.d.settings.base_url, picture.fitting(1200).path) if picture else None
+
+    def qr_view(self, text: str, alt: str) -> dict | None:
+        code: QRCode | None = self.a.qr_codes.get(text)
+        if code is None:
+            return None
+        return {"src": self.url(code.path), "size": code.size, "alt": alt, "text": text}
+
+    def shop_qr(self, shop: Shop) -> dict | None:
+        text = self.a.shop_qr_text.get(shop.slug)
+        return self.qr_view(text, self.t["qr_alt_shop"].format(name=shop.name)) if text else None
+
+    def price(self, product: Product) -> str:
+        if product.price is None:
+            return self.t["price_on_request"]
+        if isinstance(product.price, str):
+            return product.price
+        amount = f"{product.price:,.0f}" if float(product.price).is_integer() else f"{product.price:,.2f}"
+        sign = CURRENCY_SIGNS.get(product.currency)
+        return f"{sign}{amount}" if sign else f"{amount} {product.currency}"
+
+    def category_link(self, category: Category) -> dict:
+        return {"name": category.name, "url": self.url(routes.category(category.slug)),
+                "count": len(self.products_under(category.slug))}
+
+    def category_tree(self, parent: str | None) -> list[dict]:
+        return [dict(self.category_link(c), children=self.category_tree(c.slug))
+                for c in self.d.categories if c.parent == parent]
+
+    def shop_card(self, shop: Shop) -> dict:
+        return {"name": shop.name, "url": self.url(routes.shop(shop.slug)), "tagline": shop.tagline,
+                "city": shop.city, "logo": self.picture(shop.slug, shop.logo, "64px", "", lazy=True),
+                "count": len(self.products_of[shop.slug])}
+
+    def shop_detail(self, shop: Shop) -> dict:
+        c = shop.contact
+        return dict(self.shop_card(shop), since=shop.since,
+                    logo=self.picture(shop.slug, shop.logo, "96px", self.t["logo_alt"].format(name=shop.name), lazy=False),
+                    cover=self.picture(shop.slug, shop.cover, "(min-width: 60rem) 60rem, 100vw", "", lazy=False),
+                    description=render_markdown(shop.description), qr=self.shop_qr(shop),
+                    wechat_id=c.wechat_id, website=c.url, phone=c.phone, email=c.email,
+                    city_url=self.url(routes.city(shop.city)) if shop.city else None,
+                    categories=[self.category_link(self.categories[s]) for s in shop.categories],
+                    tags=[{"name": tag, "url": self.url(routes.tag(tag))} for tag in shop.tags],
+                    stores=[self.store_view(shop, s) for s in shop.stores])
+
+    def product_card(self, product: Product) -> dict:
+        shop = self.shops[product.shop]
+        return {"name": product.name, "url": self.url(routes.product(product.shop, product.slug)),
+                "price": self.price(product), "sold_out": not product.available, "shop": shop.name,
+                "image": self.picture(product.shop, (product.images or (None,))[0],
+                                      "(min-width: 40rem) 15rem, 50vw", "", lazy=True)}
+
+    def product_detail(self, product: Product) -> dict:
+        return dict(self.product_card(product), body=render_markdown(product.body),
+                    date=product.date.isoformat() if product.date else None,
+                    images=[self.picture(product.shop, path, "(min-width: 40rem) 40rem, 100vw",
+                                         self.t["photo_alt"].format(name=product.name, n=i + 1), lazy=i > 0)
+                            for i, path in enumerate(product.images)],
+                    category=self.category_link(self.categories[product.category]),
+                    tags=[{"name": tag, "url": self.url(routes.tag(tag))} for tag in product.tags])
+
+    def store_view(self, shop: Shop, store) -> dict:
+        return {"name": store.name, "url": self.url(routes.store(shop.slug, store.slug)), "address": store.address,
+                "city": store.city, "hours": store.hours,
+                "guides": [self.guide_view(shop, g, store.slug) for g in store.guides]}
+
+    def guide_view(self, shop: Shop, guide, store_slug: str | None = None) -> dict:
+        store_slug = store_slug or next(s.slug for s in shop.stores if guide in s.guides)
+        return {"name": guide.name, "title": guide.title,
+                "url": self.url(routes.guide(shop.slug, store_slug, guide.slug)),
+                "photo": self.picture(shop.slug, guide.photo, "96px", guide.name, lazy=True)}
+
+    def collection_card(self, collection) -> dict:
+        return {"title": collection.title, "url": self.url(routes.collection(collection.slug)),
+                "summary": plain_text(collection.description), "count": len(collection.items)}
+
+    def feed_entry(self, product: Product) -> dict:
+        shop = self.shops[product.shop]
+        return {"title": product.name, "shop": shop.name, "updated": product.date.isoformat(),
+                "url": routes.absolute(self.d.settings.base_url, routes.product(product.shop, product.slug)),
+                "id": routes.absolute(self.d.settings.base_url, routes.product(product.shop, product.slug)),
+                "summary": plain_text(product.body, 300), "price": self.price(product)}

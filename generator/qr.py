@@ -1,0 +1,54 @@
+"""QR codes: drawn from their text as PNG images, and read back from pictures with a real decoder."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+from dataclasses import dataclass
+
+import qrcode
+import zxingcpp
+from PIL import Image
+from qrcode.constants import ERROR_CORRECT_M
+
+MIN_PIXELS = 288  # the drawn code, quiet zone included, is at least this wide
+BORDER = 4  # modules of quiet zone, as the QR standard asks
+
+
+@dataclass(frozen=True)
+class QRCode:
+    text: str
+    path: str  # output path, named by a hash of the text
+    size: int  # width and height in pixels
+    png: bytes
+
+
+def draw(text: str) -> QRCode:
+    """The QR code for a text: one PNG per distinct text, with a content-hashed name."""
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=BORDER, box_size=1)
+    code.add_data(text.encode("utf-8"))
+    code.make(fit=True)
+    modules = code.modules_count + 2 * BORDER
+    code.box_size = max(4, math.ceil(MIN_PIXELS / modules))
+    image = code.make_image(fill_color="black", back_color="white").get_image().convert("1")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    name = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return QRCode(text, f"qr/{name}.png", image.size[0], buffer.getvalue())
+
+
+def read(data: bytes) -> list[str]:
+    """Every QR code text found in a picture (PNG, JPEG or WebP bytes)."""
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        return read_image(image)
+
+
+def read_image(image: Image.Image) -> list[str]:
+    rgb = image.convert("RGB")
+    texts = [r.text for r in zxingcpp.read_barcodes(rgb, formats=zxingcpp.BarcodeFormat.QRCode)]
+    if not texts:  # a small or soft picture: try it larger once
+        larger = rgb.resize((rgb.width * 2, rgb.height * 2), Image.NEAREST)
+        texts = [r.text for r in zxingcpp.read_barcodes(larger, formats=zxingcpp.BarcodeFormat.QRCode)]
+    return texts

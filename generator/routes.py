@@ -1,0 +1,103 @@
+"""Where every page lives. The one place that turns model objects into URL paths and file names."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from urllib.parse import quote
+
+
+def home() -> str:
+    return ""
+
+
+def category(slug: str, page: int = 1) -> str:
+    return _paged(f"categories/{slug}/", page)
+
+
+def categories() -> str:
+    return "categories/"
+
+
+def shops(page: int = 1) -> str:
+    return _paged("shops/", page)
+
+
+def shop(slug: str) -> str:
+    return f"shops/{slug}/"
+
+
+def product(shop_slug: str, slug: str) -> str:
+    return f"shops/{shop_slug}/products/{slug}/"
+
+
+def store(shop_slug: str, slug: str) -> str:
+    return f"shops/{shop_slug}/stores/{slug}/"
+
+
+def guide(shop_slug: str, store_slug: str, slug: str) -> str:
+    return f"shops/{shop_slug}/stores/{store_slug}/guides/{slug}/"
+
+
+def tags() -> str:
+    return "tags/"
+
+
+def tag(name: str, page: int = 1) -> str:
+    return _paged(f"tags/{text_key(name)}/", page)
+
+
+def cities() -> str:
+    return "cities/"
+
+
+def city(name: str, page: int = 1) -> str:
+    return _paged(f"cities/{text_key(name)}/", page)
+
+
+def collections() -> str:
+    return "collections/"
+
+
+def collection(slug: str) -> str:
+    return f"collections/{slug}/"
+
+
+def new_arrivals() -> str:
+    return "new/"
+
+
+def page(slug: str) -> str:
+    return f"{slug}/"
+
+
+def asset(name: str) -> str:
+    return f"assets/{name}"
+
+
+def _paged(path: str, page: int) -> str:
+    return path if page <= 1 else f"{path}page/{page}/"
+
+
+def text_key(text: str) -> str:
+    """A path segment for free text (tags, cities): the same for texts that differ only in case or width."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    key = re.sub(r"[^\w]+", "-", folded).strip("-_")
+    if not key or key in {"page"}:
+        key = "t-" + hashlib.sha256(folded.encode()).hexdigest()[:8]
+    return key
+
+
+def file_for(path: str) -> str:
+    """The output file that serves a URL path."""
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def url(base_path: str, path: str) -> str:
+    """A link from any page of the site: the base path, then the page's percent-encoded path."""
+    return base_path + quote(path)
+
+
+def absolute(base_url: str, path: str) -> str:
+    return base_url + quote(path)

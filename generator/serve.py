@@ -1,0 +1,92 @@
+"""`shopdir serve`: build into a temporary folder, serve it with live reload, rebuild on changes.
+
+A build that fails keeps the last good site online; the problems are written beside it
+(`__shopdir__/problems.json`), and every page built for serving shows them on top.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from generator import build as builder
+from generator.problems import Problem
+
+PROBLEMS = "__shopdir__/problems.json"
+
+
+def _fingerprint(root: Path) -> tuple:
+    """Names, sizes and modification times of everything a build reads: one rebuild per burst of changes."""
+    entries = []
+    for top in ("content", "themes"):
+        for directory, dirs, files in os.walk(root / top):
+            dirs.sort()
+            for name in sorted(files):
+                path = os.path.join(directory, name)
+                try:
+                    stat = os.stat(path)
+                except OSError:
+                    continue
+                entries.append((path, stat.st_size, stat.st_mtime_ns))
+    site = root / "site.yaml"
+    if site.exists():
+        stat = site.stat()
+        entries.append((str(site), stat.st_size, stat.st_mtime_ns))
+    return tuple(entries)
+
+
+def write_problems(out: Path, problems: list[Problem]) -> None:
+    """Put the problems where the served pages look for them; an index page too if no site was built yet."""
+    target = out / PROBLEMS
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps([str(p) for p in problems], ensure_ascii=False), "utf-8")
+    if not (out / "index.html").exists() or (out / "__shopdir__" / "index-is-problems").exists():
+        items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in problems)
+        (out / "index.html").write_text(
+            f"<!doctype html><meta charset=utf-8><title>shopdir: build failed</title>"
+            f"<h1>The build failed</h1><ul>{items}</ul>", "utf-8")
+        (out / "__shopdir__" / "index-is-problems").write_text("", "utf-8")
+
+
+def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str | None = None,
+          drafts: bool = False) -> int:
+    from livereload import Server
+
+    root = Path(root).resolve()
+    work = Path(tempfile.mkdtemp(prefix="shopdir-serve-"))
+    out = work / "site"
+    cache = root / ".cache"
+    base_url = base_url or f"http://{host}:{port}/"
+    state = {"fingerprint": None}
+
+    def rebuild() -> None:
+        fingerprint = _fingerprint(root)
+        if fingerprint == state["fingerprint"]:
+            return
+        state["fingerprint"] = fingerprint
+        try:
+            result = builder.build(root, out, base_url=base_url, drafts=drafts, cache_dir=cache, dev=True)
+        except Exception as error:  # keep serving whatever happens
+            result = builder.Result(problems=[Problem("site.yaml", 1, 1, f"internal error: {error}")])
+        if result.problems:
+            for problem in result.problems:
+                print(problem, file=sys.stderr)
+            print(f"shopdir: build failed with {len(result.problems)} problems; still serving the last good site",
+                  file=sys.stderr)
+            out.mkdir(parents=True, exist_ok=True)
+            write_problems(out, result.problems)
+        else:
+            print(f"shopdir: built {result.pages} pages", file=sys.stderr)
+
+    rebuild()
+    server = Server()
+    for path in ("content", "themes", "site.yaml"):
+        if (root / path).exists():
+            server.watch(str(root / path), rebuild, delay=0.3)
+    print(f"shopdir: serving {root} at {base_url} (Ctrl-C to stop)", file=sys.stderr)
+    server.serve(port=port, host=host, root=str(out), open_url=False)
+    return 0

@@ -1,0 +1,253 @@
+"""Text to data, with the position of every key: YAML documents and Markdown front matter.
+
+The YAML is read from the parser's event stream (libyaml when available), and the
+values are composed here, so that anchors, aliases, tags, duplicate keys and deep
+nesting are refused the moment they appear, before anything is expanded, and every
+key and list item keeps the line and column a person needs to find it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.resolver import Resolver
+
+from generator.problems import Problem
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_resolver = Resolver()
+_constructor = SafeConstructor()
+
+MAX_DEPTH = 24
+
+KeyPath = tuple  # of str (mapping keys) and int (list positions)
+
+
+@dataclass(frozen=True)
+class Doc:
+    """A parsed YAML value with the 1-based (line, column) of every key and list item."""
+
+    path: str
+    data: Any
+    marks: dict = field(default_factory=dict)  # KeyPath -> (line, column)
+    raw: dict = field(default_factory=dict)  # KeyPath -> source text of a plain scalar
+
+    def where(self, keypath: KeyPath) -> tuple[int, int]:
+        keypath = tuple(keypath)
+        while keypath:
+            if keypath in self.marks:
+                return self.marks[keypath]
+            keypath = keypath[:-1]
+        return self.marks.get((), (1, 1))
+
+    def problem(self, keypath: KeyPath, message: str) -> Problem:
+        line, column = self.where(keypath)
+        return Problem(self.path, line, column, message)
+
+
+@dataclass(frozen=True)
+class MarkdownSource:
+    """A Markdown file split into its front matter and its body."""
+
+    meta: Doc
+    body: str
+    body_line: int  # line of the file where the body starts
+
+
+class _Refused(Exception):
+    def __init__(self, mark, message: str):
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
+    """Bytes to text: UTF-8, with or without a byte-order mark; anything else is a problem."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        byte = data[error.start]
+        return None, [
+            Problem(path, line, column, f"the file is not UTF-8 text (byte 0x{byte:02x}); save it as UTF-8")
+        ]
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return None, [Problem(path, line, 1, "the file contains a NUL byte; it is not a text file")]
+    return text.replace("\r\n", "\n"), []
+
+
+def parse_yaml(path: str, text: str, line_offset: int = 0) -> tuple[Doc | None, list[Problem]]:
+    """Parse one YAML document. Returns (None, problems) when it cannot be read at all."""
+    problems: list[Problem] = []
+
+    def at(mark) -> tuple[int, int]:
+        return mark.line + 1 + line_offset, mark.column + 1
+
+    try:
+        data, marks, raw = _compose(yaml.parse(text, Loader=_Loader), at, path, problems)
+    except _Refused as refused:
+        line, column = at(refused.mark)
+        return None, [Problem(path, line, column, refused.message)]
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = at(mark) if mark else (1 + line_offset, 1)
+        return None, [Problem(path, line, column, _syntax_message(error, text, mark))]
+    except yaml.YAMLError as error:  # reader errors: control characters and the like
+        return None, [Problem(path, 1 + line_offset, 1, f"YAML cannot be read: {error}")]
+    return Doc(path, data, marks, raw), problems
+
+
+def parse_markdown(path: str, text: str) -> tuple[MarkdownSource | None, list[Problem]]:
+    """Split '---' front matter from the body; the front matter's lines count from the file's top."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None, [Problem(path, 1, 1, "the file must start with a front matter block: a line '---', "
+                                          "the fields in YAML, and another line '---'")]
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            break
+    else:
+        return None, [Problem(path, 1, 1, "the front matter opened by '---' on line 1 is never closed "
+                                          "by another '---' line")]
+    meta_text = "\n".join(lines[1:index])
+    doc, problems = parse_yaml(path, meta_text, line_offset=1)
+    if doc is None:
+        return None, problems
+    if doc.data is None:
+        doc = Doc(path, {}, {(): (1, 1)}, {})
+    body = "\n".join(lines[index + 1:])
+    return MarkdownSource(doc, body, index + 2), problems
+
+
+def _syntax_message(error: yaml.MarkedYAMLError, text: str, mark) -> str:
+    if mark is not None:
+        lines = text.split("\n")
+        if mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
+            return "a tab is used for indentation; YAML needs spaces"
+    problem = error.problem or "cannot be read"
+    context = f" {error.context}" if error.context else ""
+    return f"YAML syntax error: {problem}{context}"
+
+
+def _scalar(event, at, path: str, problems: list[Problem]) -> Any:
+    if not event.implicit[0]:  # quoted: always text
+        return event.value
+    tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+    if tag == "tag:yaml.org,2002:str":
+        return event.value
+    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    try:
+        return _constructor.construct_object(node, deep=True)
+    except (ConstructorError, ValueError, OverflowError):
+        line, column = at(event.start_mark)
+        if tag == "tag:yaml.org,2002:timestamp":
+            problems.append(Problem(path, line, column, f'"{event.value}" is not a real date'))
+        else:
+            problems.append(Problem(path, line, column, f'"{event.value}" cannot be read as a value'))
+        return None
+
+
+def _compose(events, at, path: str, problems: list[Problem]):
+    """Build plain Python values from parser events, refusing what merchants may not use."""
+    marks: dict = {}
+    raw: dict = {}
+    stack: list[list] = []  # frames: [container, keypath, pending_key or None]
+    root: Any = None
+    seen_root = False
+    documents = 0
+
+    def place(value: Any, event, keypath_of_child: KeyPath) -> None:
+        nonlocal root, seen_root
+        if not stack:
+            if seen_root:
+                return
+            root, seen_root = value, True
+            marks.setdefault((), at(event.start_mark))
+            return
+        frame = stack[-1]
+        container = frame[0]
+        if isinstance(container, list):
+            container.append(value)
+        else:
+            key = frame[2]
+            frame[2] = None
+            if key is not _SKIP:
+                container[key] = value
+
+    for event in events:
+        kind = type(event)
+        if kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _Refused(event.start_mark, "only one YAML document is allowed per file (remove the second '---')")
+            continue
+        if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
+            continue
+        if kind is yaml.AliasEvent:
+            raise _Refused(event.start_mark, f"YAML aliases (*{event.anchor}) are not allowed; write the value out in full")
+        if getattr(event, "anchor", None):
+            raise _Refused(event.start_mark, f"YAML anchors (&{event.anchor}) are not allowed; write each value out in full")
+        if getattr(event, "tag", None) is not None:
+            raise _Refused(event.start_mark, f"YAML tags ({event.tag}) are not allowed")
+
+        if kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
+            container, keypath, _ = stack.pop()
+            place(container, event, keypath)
+            continue
+
+        # A key of a mapping?
+        if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
+            frame = stack[-1]
+            if kind is not yaml.ScalarEvent:
+                raise _Refused(event.start_mark, "a key must be plain text, not a list or a mapping")
+            key = event.value
+            keypath = frame[1] + (key,)
+            if key in frame[0] or keypath in marks:
+                first = marks.get(keypath, (0, 0))[0]
+                line, column = at(event.start_mark)
+                problems.append(Problem(path, line, column, f'duplicate key "{key}" (first given on line {first})'))
+                frame[2] = _SKIP
+            else:
+                marks[keypath] = at(event.start_mark)
+                frame[2] = key
+            continue
+
+        # A value: where does it go?
+        if stack:
+            frame = stack[-1]
+            if isinstance(frame[0], list):
+                keypath = frame[1] + (len(frame[0]),)
+                marks[keypath] = at(event.start_mark)
+            else:
+                keypath = frame[1] + (frame[2],) if frame[2] is not _SKIP else frame[1] + ("\0skip",)
+        else:
+            keypath = ()
+
+        if kind is yaml.ScalarEvent:
+            value = _scalar(event, at, path, problems)
+            if event.implicit[0]:
+                raw[keypath] = event.value
+            place(value, event, keypath)
+        elif kind in (yaml.MappingStartEvent, yaml.SequenceStartEvent):
+            if len(stack) >= MAX_DEPTH:
+                raise _Refused(event.start_mark, f"the YAML is nested more than {MAX_DEPTH} levels deep")
+            if not stack:
+                marks[()] = at(event.start_mark)
+            stack.append([{} if kind is yaml.MappingStartEvent else [], keypath, None])
+    return root, marks, raw
+
+
+class _SkipType:
+    def __repr__(self) -> str:
+        return "<skip>"
+
+
+_SKIP = _SkipType()

@@ -1,0 +1,143 @@
+"""Themes: templates, static files and UI strings, with a child theme able to extend the default one."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from generator.problems import Problem
+from generator.sources import decode, parse_yaml
+
+THEME_KEYS = ("extends", "name", "description")
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    folders: tuple[Path, ...]  # the theme first, then what it extends
+    env: jinja2.Environment
+    strings: dict  # UI strings for the site's language
+    assets: dict  # logical name -> (output path, bytes)
+    fingerprint: str  # hash of every template, string and asset: part of every cache key
+
+    def asset_path(self, name: str) -> str:
+        return self.assets[name][0]
+
+
+def load_theme(themes_dir: Path, name: str, language: str, root: Path) -> tuple[Theme | None, list[Problem]]:
+    problems: list[Problem] = []
+    folders: list[Path] = []
+    current: str | None = name
+    while current:
+        folder = themes_dir / current
+        rel = _rel(folder, root)
+        if not folder.is_dir():
+            problems.append(Problem("site.yaml", 1, 1, f'theme "{current}" not found: there is no folder {rel}'))
+            return None, problems
+        if folder in folders:
+            problems.append(Problem(f"{rel}/theme.yaml", 1, 1, "themes extend each other in a circle"))
+            return None, problems
+        folders.append(folder)
+        current = _extends(folder, root, problems)
+    if "default" not in [f.name for f in folders] and (themes_dir / "default").is_dir():
+        folders.append(themes_dir / "default")
+    loader = jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader([str(f / "templates") for f in folders]),
+        jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(themes_dir / "default" / "templates"))}),
+    ])
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    strings = _strings(folders, language, root, problems)
+    assets = _assets(folders)
+    fingerprint = _fingerprint(folders)
+    return Theme(name, tuple(folders), env, strings, assets, fingerprint), problems
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _extends(folder: Path, root: Path, problems: list[Problem]) -> str | None:
+    path = folder / "theme.yaml"
+    if not path.is_file():
+        return None
+    rel = _rel(path, root)
+    text, found = decode(rel, path.read_bytes())
+    problems.extend(found)
+    doc, found = parse_yaml(rel, text or "")
+    problems.extend(found)
+    if doc is None or not isinstance(doc.data, dict):
+        return None
+    for key in doc.data:
+        if key not in THEME_KEYS:
+            problems.append(doc.problem((key,), f'unknown key "{key}"'))
+    parent = doc.data.get("extends")
+    return parent if isinstance(parent, str) and parent else None
+
+
+def _strings(folders: list[Path], language: str, root: Path, problems: list[Problem]) -> dict:
+    """UI strings: the default theme's first, each child theme overriding; language falls back to its base, then en."""
+    candidates = [language, language.split("-")[0], "en"]
+    merged: dict = {}
+    for folder in reversed(folders):
+        for lang in reversed(candidates):
+            path = folder / "i18n" / f"{lang}.yaml"
+            if path.is_file():
+                rel = _rel(path, root)
+                text, found = decode(rel, path.read_bytes())
+                problems.extend(found)
+                doc, found = parse_yaml(rel, text or "")
+                problems.extend(found)
+                if doc is not None and isinstance(doc.data, dict):
+                    merged.update({str(k): str(v) for k, v in doc.data.items()})
+    return merged
+
+
+def _assets(folders: list[Path]) -> dict:
+    """Static files, the child theme's winning, named by their content hash so browsers can keep them."""
+    found: dict[str, Path] = {}
+    for folder in reversed(folders):
+        static = folder / "static"
+        for directory, _, files in os.walk(static):
+            for name in files:
+                full = Path(directory) / name
+                found[full.relative_to(static).as_posix()] = full
+    assets = {}
+    for name, path in sorted(found.items()):
+        data = path.read_bytes()
+        stem, dot, ext = name.rpartition(".")
+        digest = hashlib.sha256(data).hexdigest()[:10]
+        hashed = f"{stem}.{digest}.{ext}" if dot else f"{name}.{digest}"
+        assets[name] = (f"assets/{hashed}", data)
+    return assets
+
+
+def _fingerprint(folders: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for folder in folders:
+        for directory, dirs, files in sorted(os.walk(folder)):
+            dirs.sort()
+            for name in sorted(files):
+                path = Path(directory) / name
+                digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def template_problem(error: Exception, theme: Theme, root: Path) -> Problem:
+    """A template error as a problem at the template's file and line."""
+    if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
+        return Problem(_rel(Path(error.filename), root), error.lineno or 1, 1, f"template error: {error.message}")
+    if isinstance(error, jinja2.TemplateNotFound):
+        return Problem(_rel(theme.folders[0], root), 1, 1, f"template not found: {error.name}")
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if any(frame.filename.startswith(str(f)) for f in theme.folders):
+            return Problem(_rel(Path(frame.filename), root), frame.lineno or 1, 1, f"template error: {error}")
+    return Problem(_rel(theme.folders[0], root), 1, 1, f"template error: {error}")

@@ -1,0 +1,352 @@
+"""Sources to the model: each file checked on its own, then the references between files.
+
+A file that failed its own checks is left out of the cross-file checks, so one typo
+gives one message and not ten.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from generator.load import ShopSource, Sources
+from generator.model import (Category, Collection, Contact, Curation, Directory, Guide, Page, Product,
+                             Settings, Shop, Store)
+from generator.problems import Problem, did_you_mean
+from generator.schema import Checker, is_slug, SLUG_RULE
+from generator.sources import Doc
+
+SHOP_KEYS = ("name", "tagline", "categories", "city", "tags", "logo", "cover", "since", "contact",
+             "description", "stores")
+CONTACT_KEYS = ("qr", "qr_image", "wechat_id", "url", "phone", "email")
+STORE_KEYS = ("slug", "name", "address", "city", "hours", "guides")
+GUIDE_KEYS = ("slug", "name", "title", "photo", "qr")
+PRODUCT_KEYS = ("name", "price", "currency", "images", "category", "tags", "available", "date", "draft")
+CATEGORY_KEYS = ("slug", "name", "description", "children")
+CURATION_KEYS = ("featured", "collections", "delisted")
+COLLECTION_KEYS = ("slug", "title", "description", "items")
+PAGE_KEYS = ("title", "description")
+# Slugs whose pages would sit where the site's own pages are.
+RESERVED_SHOP_SLUGS = frozenset({"page"})
+RESERVED_PAGE_SLUGS = frozenset({"404", "assets", "categories", "cities", "collections", "feed", "img", "new",
+                                 "qr", "robots", "search", "shops", "sitemap", "tags", "index"})
+MAX_IMAGES = 12
+
+
+# (shop slug, path inside the shop folder) -> (file, line, column) where it is first referenced
+Sites = dict
+
+
+def build_directory(sources: Sources, settings: Settings,
+                    drafts: bool = False) -> tuple[Directory, Sites, list[Problem]]:
+    """The published directory, where each of its files is referenced, and every problem found."""
+    problems: list[Problem] = []
+    sites: Sites = {}
+    categories = _categories(sources.categories, problems)
+    category_slugs = {c.slug for c in categories}
+
+    shops: list[Shop] = []
+    products: list[Product] = []
+    known_products: dict[str, set[str]] = {}
+    for shop_source in sources.shops:
+        known_products[shop_source.slug] = {p.slug for p in shop_source.products}
+        shop = _shop(shop_source, settings, problems, sites)
+        if shop is not None:
+            doc = shop_source.doc
+            for index, slug in enumerate(shop.categories):
+                if slug not in category_slugs:
+                    problems.append(doc.problem(("categories", index),
+                                                f'unknown category "{slug}"{did_you_mean(slug, category_slugs)}'))
+                    shop = None
+        for product_source in shop_source.products:
+            product = _product(product_source, shop_source, shop, settings, problems, sites)
+            if product is not None and shop is not None:
+                if product.category not in category_slugs:
+                    problems.append(product_source.source.meta.problem(
+                        ("category",), f'unknown category "{product.category}"{did_you_mean(product.category, category_slugs)}'))
+                else:
+                    products.append(product)
+        if shop is not None:
+            shops.append(shop)
+
+    curation = _curation(sources.curation, known_products, problems)
+    pages = _pages(sources, problems)
+
+    listed = {s.slug for s in shops} - set(curation.delisted)
+    published = tuple(p for p in products if p.shop in listed and (drafts or not p.draft))
+    live = {(p.shop, p.slug) for p in published}
+    collections = tuple(replace(c, items=tuple(i for i in c.items if (i[0] in listed if i[1] is None else i in live)))
+                        for c in curation.collections)
+    curation = replace(curation, featured=tuple(s for s in curation.featured if s in listed), collections=collections)
+    directory = Directory(settings, categories, tuple(s for s in shops if s.slug in listed), published, curation, pages)
+    return directory, sites, problems
+
+
+def _record_sites(check: Checker, shop_slug: str, sites: Sites) -> None:
+    for value, keypath in check.paths:
+        found = check.doc.problem(keypath, "")
+        sites.setdefault((shop_slug, value), (found.path, found.line, found.column))
+
+
+def _categories(doc: Doc | None, problems: list[Problem]) -> tuple[Category, ...]:
+    if doc is None:
+        return ()
+    check = Checker(doc)
+    out: list[Category] = []
+    seen: dict[str, tuple] = {}
+
+    def walk(keypath: tuple, items, parent: str | None) -> list[str]:
+        slugs = []
+        for index, item in enumerate(check.items(keypath, items, "the category tree")):
+            where = keypath + (index,)
+            data = check.mapping(where, item, CATEGORY_KEYS, required=("slug", "name"), what="a category")
+            if data is None:
+                continue
+            slug = check.slug(where + ("slug",), data.get("slug"), "category slug")
+            name = check.text(where + ("name",), data.get("name"), required=True, max_length=60)
+            description = check.markdown(where + ("description",), data.get("description"), max_length=5000)
+            if slug and slug in seen:
+                line = doc.where(seen[slug])[0]
+                check.report(where + ("slug",), f'category slug "{slug}" is already used on line {line}')
+                slug = None
+            if slug:
+                seen[slug] = where + ("slug",)
+            children = walk(where + ("children",), data.get("children"), slug)
+            if slug and name:
+                out.append(Category(slug, name, description, parent, tuple(children)))
+                slugs.append(slug)
+        return slugs
+
+    walk((), doc.data, None)
+    problems.extend(check.problems)
+    by_slug = {c.slug: c for c in out}
+    order: list[Category] = []
+
+    def in_order(slugs):  # tree order: parents before their children, as written
+        for slug in slugs:
+            order.append(by_slug[slug])
+            in_order(by_slug[slug].children)
+
+    in_order([c.slug for c in out if c.parent is None or c.parent not in by_slug])
+    return tuple(order)
+
+
+def _contact(check: Checker, data, shop: ShopSource, settings: Settings) -> Contact | None:
+    contact = check.mapping(("contact",), data, CONTACT_KEYS, what="contact")
+    if contact is None:
+        return None
+    where = lambda key: ("contact", key)  # noqa: E731
+    result = Contact(
+        qr=check.qr_text(where("qr"), contact.get("qr"), settings.qr_schemes),
+        qr_image=check.path(where("qr_image"), contact.get("qr_image"), shop.files, shop.escaping, "qr_image"),
+        wechat_id=check.text(where("wechat_id"), contact.get("wechat_id"), max_length=40),
+        url=check.url(where("url"), contact.get("url"), ("https", "http"), what="url"),
+        phone=check.text(where("phone"), contact.get("phone"), max_length=40),
+        email=check.text(where("email"), contact.get("email"), max_length=120),
+    )
+    if result.email and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", result.email):
+        check.report(where("email"), f'email "{result.email}" is not an email address')
+    if not any(contact.get(key) for key in ("qr", "qr_image", "url")):
+        check.report(("contact",), "contact needs at least one of qr, qr_image or url")
+    return result
+
+
+def _shop(source: ShopSource, settings: Settings, problems: list[Problem], sites: Sites) -> Shop | None:
+    if not is_slug(source.slug) or source.slug in RESERVED_SHOP_SLUGS:
+        problems.append(Problem(f"{source.path}/shop.yaml", 1, 1,
+                                f'the folder name "{source.slug}" is not a valid shop slug: use {SLUG_RULE}'
+                                + (" (and not a reserved word)" if source.slug in RESERVED_SHOP_SLUGS else "")))
+        return None
+    if source.doc is None:
+        return None
+    check = Checker(source.doc)
+    data = check.mapping((), source.doc.data, SHOP_KEYS, required=("name", "categories", "contact"), what="shop.yaml")
+    if data is None:
+        problems.extend(check.problems)
+        return None
+    name = check.text(("name",), data.get("name"), required="name" in data, max_length=60)
+    categories = check.slug_list(("categories",), data.get("categories"), "category")
+    if "categories" in data and not categories and not check.problems:
+        check.report(("categories",), "categories must list at least one category slug")
+    contact = _contact(check, data.get("contact"), source, settings) if "contact" in data else None
+    image = lambda key: check.path((key,), data.get(key), source.files, source.escaping, key)  # noqa: E731
+    shop = Shop(
+        slug=source.slug, name=name or "", categories=categories, contact=contact or Contact(),
+        source=source.doc.path,
+        tagline=check.text(("tagline",), data.get("tagline"), max_length=120),
+        city=check.text(("city",), data.get("city"), max_length=40),
+        tags=check.text_list(("tags",), data.get("tags"), "tags"),
+        logo=image("logo"), cover=image("cover"),
+        since=check.integer(("since",), data.get("since"), 1800, 2100),
+        description=check.markdown(("description",), data.get("description"), max_length=20_000),
+        stores=_stores(check, data.get("stores"), source, settings),
+    )
+    problems.extend(check.problems)
+    if check.problems:
+        return None
+    _record_sites(check, source.slug, sites)
+    return shop
+
+
+def _stores(check: Checker, value, source: ShopSource, settings: Settings) -> tuple[Store, ...]:
+    stores = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(check.items(("stores",), value, "stores")):
+        where = ("stores", index)
+        data = check.mapping(where, item, STORE_KEYS, required=("slug", "name"), what="a store")
+        if data is None:
+            continue
+        slug = _unique(check, where, data.get("slug"), seen, "store slug")
+        guides = []
+        seen_guides: dict[str, int] = {}
+        for g_index, g_item in enumerate(check.items(where + ("guides",), data.get("guides"), "guides")):
+            g_where = where + ("guides", g_index)
+            g_data = check.mapping(g_where, g_item, GUIDE_KEYS, required=("slug", "name", "qr"), what="a guide")
+            if g_data is None:
+                continue
+            g_slug = _unique(check, g_where, g_data.get("slug"), seen_guides, "guide slug")
+            guide = Guide(
+                slug=g_slug or "",
+                name=check.text(g_where + ("name",), g_data.get("name"), required=True, max_length=40) or "",
+                qr=check.qr_text(g_where + ("qr",), g_data.get("qr"), settings.qr_schemes) or "",
+                title=check.text(g_where + ("title",), g_data.get("title"), max_length=40),
+                photo=check.path(g_where + ("photo",), g_data.get("photo"), source.files, source.escaping, "photo"),
+            )
+            guides.append(guide)
+        stores.append(Store(
+            slug=slug or "",
+            name=check.text(where + ("name",), data.get("name"), required=True, max_length=60) or "",
+            address=check.text(where + ("address",), data.get("address"), max_length=200),
+            city=check.text(where + ("city",), data.get("city"), max_length=40),
+            hours=check.text(where + ("hours",), data.get("hours"), max_length=80),
+            guides=tuple(guides),
+        ))
+    return tuple(stores)
+
+
+def _unique(check: Checker, where: tuple, value, seen: dict[str, int], what: str) -> str | None:
+    slug = check.slug(where + ("slug",), value, what)
+    if slug and slug in seen:
+        check.report(where + ("slug",), f'{what} "{slug}" is already used on line {seen[slug]}')
+        return None
+    if slug:
+        seen[slug] = check.doc.where(where + ("slug",))[0]
+    return slug
+
+
+def _product(source, shop_source: ShopSource, shop: Shop | None, settings: Settings,
+             problems: list[Problem], sites: Sites) -> Product | None:
+    meta = source.source.meta
+    check = Checker(meta)
+    if not is_slug(source.slug):
+        problems.append(Problem(source.path, 1, 1, f'the file name "{source.slug}.md" is not a valid product slug: '
+                                                   f"use {SLUG_RULE}, then .md"))
+        return None
+    data = check.mapping((), meta.data, PRODUCT_KEYS, required=("name",), what="the front matter")
+    if data is None:
+        problems.extend(check.problems)
+        return None
+    name = check.text(("name",), data.get("name"), required="name" in data, max_length=100)
+    images = []
+    for index, path in enumerate(check.items(("images",), data.get("images") if not isinstance(data.get("images"), str)
+                                             else [data["images"]], "images")[:MAX_IMAGES + 1]):
+        if index == MAX_IMAGES:
+            check.report(("images", index), f"a product may have at most {MAX_IMAGES} images")
+            break
+        found = check.path(("images", index), path, shop_source.files, shop_source.escaping)
+        if found:
+            images.append(found)
+    currency = check.text(("currency",), data.get("currency"), max_length=3) or settings.currency
+    if not re.match(r"^[A-Z]{3}$", currency):
+        check.report(("currency",), f'currency "{currency}" must be a three-letter code such as CNY')
+    category = None
+    if "category" in data:
+        category = check.slug(("category",), data.get("category"), "category")
+    product = Product(
+        shop=shop_source.slug, slug=source.slug, name=name or "",
+        category=category or (shop.primary_category if shop else ""),
+        source=source.path,
+        price=check.price(("price",), data.get("price")),
+        currency=currency, images=tuple(images),
+        tags=check.text_list(("tags",), data.get("tags"), "tags"),
+        available=check.boolean(("available",), data.get("available"), True),
+        date=check.date(("date",), data.get("date")),
+        draft=check.boolean(("draft",), data.get("draft"), False),
+        body=source.source.body,
+    )
+    problems.extend(check.problems)
+    if check.problems:
+        return None
+    _record_sites(check, shop_source.slug, sites)
+    return product
+
+
+def _curation(doc: Doc | None, known: dict[str, set[str]], problems: list[Problem]) -> Curation:
+    if doc is None:
+        return Curation()
+    check = Checker(doc)
+    data = check.mapping((), doc.data if doc.data is not None else {}, CURATION_KEYS, what="curation.yaml")
+    if data is None:
+        problems.extend(check.problems)
+        return Curation()
+
+    def shop_ref(where, slug) -> bool:
+        if slug not in known:
+            check.report(where, f'unknown shop "{slug}"{did_you_mean(slug, known)}')
+            return False
+        return True
+
+    featured = tuple(s for i, s in enumerate(check.slug_list(("featured",), data.get("featured"), "shop slug"))
+                     if shop_ref(("featured", i), s))
+    delisted = tuple(s for i, s in enumerate(check.slug_list(("delisted",), data.get("delisted"), "shop slug"))
+                     if shop_ref(("delisted", i), s))
+    for index, slug in enumerate(featured):
+        if slug in delisted:
+            check.report(("featured", index), f'shop "{slug}" is featured and delisted at once')
+    collections = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(check.items(("collections",), data.get("collections"), "collections")):
+        where = ("collections", index)
+        c = check.mapping(where, item, COLLECTION_KEYS, required=("slug", "title", "items"), what="a collection")
+        if c is None:
+            continue
+        slug = _unique(check, where, c.get("slug"), seen, "collection slug")
+        title = check.text(where + ("title",), c.get("title"), required=True, max_length=60)
+        description = check.markdown(where + ("description",), c.get("description"), max_length=5000)
+        items = []
+        for i, ref in enumerate(check.items(where + ("items",), c.get("items"), "items")):
+            at = where + ("items", i)
+            parts = ref.split("/") if isinstance(ref, str) else []
+            if len(parts) not in (1, 2) or not all(is_slug(p) for p in parts):
+                check.report(at, f'"{ref}" must be a shop slug, or shop-slug/product-slug')
+                continue
+            if not shop_ref(at, parts[0]):
+                continue
+            if len(parts) == 2 and parts[1] not in known[parts[0]]:
+                check.report(at, f'shop "{parts[0]}" has no product "{parts[1]}"'
+                                 f"{did_you_mean(parts[1], known[parts[0]])}")
+                continue
+            items.append((parts[0], parts[1] if len(parts) == 2 else None))
+        if slug and title:
+            collections.append(Collection(slug, title, tuple(items), description))
+    problems.extend(check.problems)
+    return Curation(featured, tuple(collections), delisted)
+
+
+def _pages(sources: Sources, problems: list[Problem]) -> tuple[Page, ...]:
+    pages = []
+    for source in sources.pages:
+        meta = source.source.meta
+        if not is_slug(source.slug) or source.slug in RESERVED_PAGE_SLUGS:
+            problems.append(Problem(source.path, 1, 1, f'"{source.slug}.md" cannot be a page name: use {SLUG_RULE}, '
+                                                       "and not a name the site uses itself"))
+            continue
+        check = Checker(meta)
+        data = check.mapping((), meta.data, PAGE_KEYS, required=("title",), what="the front matter")
+        if data is not None:
+            title = check.text(("title",), data.get("title"), required=True, max_length=100)
+            check.text(("description",), data.get("description"), max_length=300)
+            if title and not check.problems:
+                pages.append(Page(source.slug, title, source.source.body, source.path))
+        problems.extend(check.problems)
+    return tuple(pages)
