@@ -61,7 +61,7 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
 
     directory, sites, found = build_directory(sources, settings, drafts)
     problems += found
-    theme, found = load_theme(root / "themes", settings.theme, settings.language, root)
+    theme, found = load_theme(root, settings.theme, settings.language)
     problems += found
     clock.lap("validate")
 

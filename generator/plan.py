@@ -236,6 +236,7 @@ class _Views:
         view.setdefault("image", None)
         view.setdefault("breadcrumbs", [])
         view["path"] = path
+        view["url"] = self.url(path)
         view["canonical"] = routes.absolute(self.d.settings.base_url, path)
         return view
 

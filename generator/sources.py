@@ -99,7 +99,11 @@ def parse_yaml(path: str, text: str, line_offset: int = 0) -> tuple[Doc | None, 
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = at(mark) if mark else (1 + line_offset, 1)
-        return None, [Problem(path, line, column, _syntax_message(error, text, mark))]
+        message = _syntax_message(error, text, mark)
+        context = error.context_mark
+        if context is not None and mark is not None and context.line != mark.line:
+            message += f" (what is unclosed starts on line {at(context)[0]})"
+        return None, [Problem(path, line, column, message)]
     except yaml.YAMLError as error:  # reader errors: control characters and the like
         return None, [Problem(path, 1 + line_offset, 1, f"YAML cannot be read: {error}")]
     return Doc(path, data, marks, raw), problems

@@ -14,6 +14,8 @@ from generator.problems import Problem
 from generator.sources import decode, parse_yaml
 
 THEME_KEYS = ("extends", "name", "description")
+# The themes that ship with shopdir, used when a site has no theme folder of that name itself.
+BUNDLED_THEMES = Path(__file__).resolve().parent.parent / "themes"
 
 
 @dataclass(frozen=True)
@@ -29,26 +31,36 @@ class Theme:
         return self.assets[name][0]
 
 
-def load_theme(themes_dir: Path, name: str, language: str, root: Path) -> tuple[Theme | None, list[Problem]]:
+def _find(name: str, root: Path) -> Path | None:
+    for themes_dir in (root / "themes", BUNDLED_THEMES):
+        if (themes_dir / name).is_dir():
+            return themes_dir / name
+    return None
+
+
+def load_theme(root: Path, name: str, language: str) -> tuple[Theme | None, list[Problem]]:
+    """The theme and everything it extends; the default theme is always last in the chain."""
     problems: list[Problem] = []
     folders: list[Path] = []
     current: str | None = name
     while current:
-        folder = themes_dir / current
-        rel = _rel(folder, root)
-        if not folder.is_dir():
-            problems.append(Problem("site.yaml", 1, 1, f'theme "{current}" not found: there is no folder {rel}'))
+        folder = _find(current, root)
+        if folder is None:
+            problems.append(Problem("site.yaml", 1, 1, f'theme "{current}" not found: there is no folder '
+                                                       f"themes/{current}"))
             return None, problems
+        rel = _rel(folder, root)
         if folder in folders:
             problems.append(Problem(f"{rel}/theme.yaml", 1, 1, "themes extend each other in a circle"))
             return None, problems
         folders.append(folder)
         current = _extends(folder, root, problems)
-    if "default" not in [f.name for f in folders] and (themes_dir / "default").is_dir():
-        folders.append(themes_dir / "default")
+    default = _find("default", root)
+    if default is not None and default not in folders:
+        folders.append(default)
     loader = jinja2.ChoiceLoader([
         jinja2.FileSystemLoader([str(f / "templates") for f in folders]),
-        jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(themes_dir / "default" / "templates"))}),
+        jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(default / "templates"))} if default else {}),
     ])
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)

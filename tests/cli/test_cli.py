@@ -1,0 +1,145 @@
+"""The shopdir command as a person runs it: exit status, what it prints, what it leaves on disk."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from generator import __version__
+
+
+def snapshot(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_version_and_help(run_cli):
+    status, out, _ = run_cli("--version")
+    assert status == 0 and __version__ in out
+    status, out, _ = run_cli("--help")
+    assert status == 0 and "examples:" in out
+    for command in ("build", "check", "serve", "new"):
+        status, out, _ = run_cli(command, "--help")
+        assert status == 0 and "examples:" in out and f"shopdir {command}" in out, command
+
+
+def test_usage_errors_exit_2(run_cli, make_site, tmp_path):
+    assert run_cli("build", "--no-such-option")[0] == 2
+    assert run_cli()[0] == 2
+    status, _, err = run_cli("build", "--root", str(tmp_path / "nowhere"))
+    assert status == 2 and "site.yaml" in err
+    status, _, err = run_cli("build", "--root", str(make_site()), "--base-url", "not-a-url")
+    assert status == 2 and "--base-url" in err
+
+
+def test_build_writes_the_site_and_a_summary(run_cli, make_site):
+    root = make_site()
+    status, _, err = run_cli("build", "--root", str(root))
+    assert status == 0, err
+    assert (root / "output" / "index.html").is_file()
+    assert (root / "output" / "shops" / "alpha-tea" / "products" / "dhp" / "index.html").is_file()
+    assert "pages" in err and "written" in err
+
+
+def test_check_reports_every_problem_and_writes_nothing(run_cli, make_site):
+    root = make_site({
+        "content/shops/alpha-tea/shop.yaml": "name: Alpha\ncategoris: [oolong]\ncontact:\n  qr: https://u.wechat.com/a\n",
+        "content/shops/beta-kiln/products/cup.md": "---\nname: Cup\nprice: -1\n---\n",
+    })
+    status, out, err = run_cli("check", "--root", str(root))
+    assert status == 1
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.startswith("content/")]
+    assert 'content/shops/alpha-tea/shop.yaml:2:1: unknown key "categoris" (did you mean "categories"?)' in lines
+    assert "content/shops/beta-kiln/products/cup.md:3:1: price must be a number of 0 or more" in lines
+    assert not (root / "output").exists()
+
+
+def test_failed_build_leaves_the_previous_output_untouched(run_cli, make_site):
+    root = make_site()
+    assert run_cli("build", "--root", str(root))[0] == 0
+    before = snapshot(root / "output")
+    (root / "content/shops/alpha-tea/products/dhp.md").write_text("---\nname: [broken\n---\n", "utf-8")
+    status, _, err = run_cli("build", "--root", str(root))
+    assert status == 1 and "dhp.md:3:1: YAML syntax error" in err and "starts on line 2" in err
+    assert snapshot(root / "output") == before
+    assert not [p for p in root.iterdir() if p.name.startswith(".output")  and p.is_dir()], "no staging left behind"
+
+
+def test_unchanged_files_keep_their_time_and_removed_pages_go(run_cli, make_site):
+    root = make_site()
+    assert run_cli("build", "--root", str(root))[0] == 0
+    out = root / "output"
+    past = 1_000_000_000
+    for path in out.rglob("*"):
+        if path.is_file():
+            os.utime(path, (past, past))
+    (root / "content/shops/beta-kiln/products/cup.md").unlink()
+    (root / "content/curation.yaml").write_text("featured: [alpha-tea]\n", "utf-8")
+    status, _, err = run_cli("build", "--root", str(root))
+    assert status == 0, err
+    assert not (out / "shops/beta-kiln/products/cup").exists()
+    assert (out / "shops/alpha-tea/products/dhp/index.html").stat().st_mtime == past
+    assert (out / "shops/beta-kiln/index.html").stat().st_mtime != past  # its product grid changed
+    assert "removed" in err
+
+
+def test_two_builds_are_byte_identical(make_site, tmp_path):
+    from generator.build import build
+
+    root = make_site()
+    first, second = tmp_path / "one", tmp_path / "two"
+    assert build(root, first, cache_dir=tmp_path / "cache1").ok
+    assert build(root, second, cache_dir=tmp_path / "cache2").ok
+    strip = lambda snap: {k: v[0] for k, v in snap.items()}  # noqa: E731
+    assert strip(snapshot(first)) == strip(snapshot(second))
+
+
+def test_new_shop_and_product_scaffolds_pass_check(run_cli, make_site):
+    root = make_site()
+    status, out, _ = run_cli("new", "--root", str(root), "shop", "gamma-goods")
+    assert status == 0 and "shop.yaml" in out
+    text = (root / "content/shops/gamma-goods/shop.yaml").read_text("utf-8")
+    assert "# required" in text and "categories: [tea]" in text
+    status, out, _ = run_cli("new", "--root", str(root), "product", "gamma-goods", "first-thing")
+    assert status == 0
+    status, _, err = run_cli("check", "--root", str(root))
+    assert status == 0, err
+    assert run_cli("new", "--root", str(root), "shop", "Bad_Slug")[0] == 2
+    assert run_cli("new", "--root", str(root), "shop", "gamma-goods")[0] == 2  # exists: nothing overwritten
+    assert run_cli("new", "--root", str(root), "product", "nobody", "thing")[0] == 2
+
+
+def test_template_error_is_reported_at_the_template_line(run_cli, make_site):
+    root = make_site({
+        "site.yaml": (Path(__file__).parents[1] / "cases/base/site.yaml").read_text("utf-8").replace(
+            "theme: default", "theme: child"),
+        "themes/child/theme.yaml": "extends: default\n",
+        "themes/child/templates/page.html": '{% extends "default/page.html" %}\n{% block main %}\n{{ page.nope.deeper }}\n{% endblock %}\n',
+    })
+    status, _, err = run_cli("build", "--root", str(root))
+    assert status == 1
+    assert "themes/child/templates/page.html:3:1: template error:" in err
+
+
+def test_child_theme_overrides_one_template_and_extends_the_default(run_cli, make_site):
+    root = make_site({
+        "site.yaml": (Path(__file__).parents[1] / "cases/base/site.yaml").read_text("utf-8").replace(
+            "theme: default", "theme: child"),
+        "themes/child/theme.yaml": "extends: default\n",
+        "themes/child/templates/page.html": '{% extends "default/page.html" %}\n{% block main %}<p class="child">{{ page.title }}</p>{{ super() }}{% endblock %}\n',
+    })
+    assert run_cli("build", "--root", str(root))[0] == 0
+    html = (root / "output/about/index.html").read_text("utf-8")
+    assert '<p class="child">About</p>' in html and "<strong>good</strong>" in html
+
+
+def test_module_entry_point_runs_as_a_real_process(make_site):
+    root = make_site({"content/shops/alpha-tea/shop.yaml": "name: [unclosed\n"})
+    done = subprocess.run([sys.executable, "-m", "generator", "check", "--root", str(root)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.splitlines()[0].startswith("content/shops/alpha-tea/shop.yaml:")

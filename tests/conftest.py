@@ -1,0 +1,67 @@
+"""Shared fixtures: whole sites written into temporary folders, the way a merchant would write them."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TESTS = ROOT / "tests"
+BASE_SITE = TESTS / "cases" / "base"
+
+
+def write_files(root: Path, files: dict) -> Path:
+    """Write {relative path: text or bytes (None deletes)} under root."""
+    for rel, content in files.items():
+        path = root / rel
+        if content is None:
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists() or path.is_symlink():
+                path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def make_site(tmp_path):
+    """make_site({"site.yaml": ..., ...}, base=True): a site in a temporary folder.
+
+    With base=True the files overlay the small valid site in tests/cases/base.
+    """
+
+    def make(files: dict | None = None, base: bool = True, name: str = "site") -> Path:
+        root = tmp_path / name
+        if base:
+            shutil.copytree(BASE_SITE, root)
+        else:
+            root.mkdir(parents=True)
+        return write_files(root, files or {})
+
+    return make
+
+
+@pytest.fixture
+def run_cli(monkeypatch, capsys):
+    """Run the shopdir command in-process: (exit status, stdout, stderr)."""
+    from generator.cli import main
+
+    def run(*args: str, cwd: Path | None = None):
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        try:
+            status = main(list(args))
+        except SystemExit as exit_:  # argparse's usage errors, --help and --version
+            status = exit_.code
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return run

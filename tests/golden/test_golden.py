@@ -1,0 +1,39 @@
+"""Golden output: the small base site built, compared file by file with the reviewed copy in golden/base/.
+
+After an intended change to the output, regenerate and review the diff:
+
+    SHOPDIR_REGENERATE=1 python -m pytest tests/golden
+    git diff tests/golden
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from generator.build import build
+
+HERE = Path(__file__).parent
+SITE = HERE.parent / "cases" / "base"
+EXPECTED = HERE / "base"
+TEXT = {".html", ".xml", ".txt", ".css"}
+
+
+def _tree(folder: Path) -> dict[str, bytes | None]:
+    """Text files with their bytes; pictures and QR codes by name only (their bytes depend on the encoder)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() if p.suffix in TEXT else None
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_base_site_matches_golden_output(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    out = tmp_path / "output"
+    assert build(SITE, out, cache_dir=tmp_path / "cache").ok
+    if os.environ.get("SHOPDIR_REGENERATE"):
+        shutil.rmtree(EXPECTED, ignore_errors=True)
+        shutil.copytree(out, EXPECTED)
+    got, want = _tree(out), _tree(EXPECTED)
+    assert sorted(got) == sorted(want)
+    for name, data in got.items():
+        assert data == want[name], f"{name} differs from tests/golden/base/{name}"
