@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -44,7 +45,7 @@ def write_problems(out: Path, problems: list[Problem]) -> None:
     target = out / PROBLEMS
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps([str(p) for p in problems], ensure_ascii=False), "utf-8")
-    if not (out / "index.html").exists() or (out / "__shopdir__" / "index-is-problems").exists():
+    if problems and not (out / "index.html").exists() or (out / "__shopdir__" / "index-is-problems").exists():
         items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in problems)
         (out / "index.html").write_text(
             f"<!doctype html><meta charset=utf-8><title>shopdir: build failed</title>"
@@ -80,6 +81,7 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
             out.mkdir(parents=True, exist_ok=True)
             write_problems(out, result.problems)
         else:
+            write_problems(out, [])
             print(f"shopdir: built {result.pages} pages", file=sys.stderr)
 
     rebuild()
@@ -88,5 +90,8 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
         if (root / path).exists():
             server.watch(str(root / path), rebuild, delay=0.3)
     print(f"shopdir: serving {root} at {base_url} (Ctrl-C to stop)", file=sys.stderr)
-    server.serve(port=port, host=host, root=str(out), open_url=False)
+    try:
+        server.serve(port=port, host=host, root=str(out), open_url=False)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return 0

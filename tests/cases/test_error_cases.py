@@ -20,6 +20,8 @@ SPECIAL = {"expected.txt", "delete.txt", "README.md"}
 
 
 def _cases():
+    if not CASES.is_dir():
+        return []
     return sorted(p.name for p in CASES.iterdir() if (p / "expected.txt").is_file())
 
 

@@ -1,0 +1,64 @@
+"""`shopdir serve` as a real process on loopback: rebuilds on change, keeps the last good site on failure."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+    except OSError:
+        return 0, ""
+
+
+def _wait_for(predicate, seconds: float = 20):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    return None
+
+
+def test_serve_rebuilds_and_survives_a_broken_file(make_site):
+    root = make_site()
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--root", str(root), "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        assert _wait_for(lambda: _get(base)[0] == 200), "the site is served"
+        assert "Beta Kiln" in _get(base + "shops/beta-kiln/")[1]
+
+        shop = root / "content/shops/beta-kiln/shop.yaml"
+        shop.write_text("name: [unclosed\n", "utf-8")
+        problems = _wait_for(lambda: json.loads(_get(base + "__shopdir__/problems.json")[1] or "[]"))
+        assert problems and problems[0].startswith("content/shops/beta-kiln/shop.yaml:")
+        assert "Beta Kiln" in _get(base + "shops/beta-kiln/")[1], "the last good site is still served"
+        page = _get(base)[1]
+        assert "__shopdir__/problems.json" in page, "served pages show the problems"
+
+        shop.write_text("name: Beta Mended\ncategories: [ceramics]\ncontact:\n  qr: https://u.wechat.com/beta\n", "utf-8")
+        assert _wait_for(lambda: "Beta Mended" in _get(base + "shops/beta-kiln/")[1])
+        assert json.loads(_get(base + "__shopdir__/problems.json")[1]) == []
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert "Traceback" not in server.stderr.read()
