@@ -16,6 +16,7 @@ from generator.model import Directory
 from generator.output import Staging
 from generator.plan import Assets, plan_site
 from generator.problems import Problem, sorted_problems
+from generator.schema import url_problem
 from generator.render import common_view, render_pages
 from generator.theme import Theme, load_theme
 from generator.validate import Sites, build_directory
@@ -55,9 +56,6 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
     settings, found = settings_from_doc(sources.site, base_url)
     problems += found
     clock.lap("load")
-    if settings is None:
-        result.problems = sorted_problems(problems)
-        return result
 
     directory, sites, found = build_directory(sources, settings, drafts)
     problems += found
@@ -65,7 +63,7 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
     problems += found
     clock.lap("validate")
 
-    qr_texts, found = _shop_qr_texts(root, directory, sites)
+    qr_texts, found = _shop_qr_texts(root, directory, sites, settings.qr_schemes)
     problems += found
     qr_codes = {text: qr.draw(text) for text in sorted(_all_qr_texts(directory, qr_texts))}
     clock.lap("qr codes")
@@ -122,7 +120,8 @@ def _build_date() -> datetime.date:
     return datetime.date(2000, 1, 1)
 
 
-def _shop_qr_texts(root: Path, directory: Directory, sites: Sites) -> tuple[dict, list[Problem]]:
+def _shop_qr_texts(root: Path, directory: Directory, sites: Sites,
+                   schemes: tuple[str, ...]) -> tuple[dict, list[Problem]]:
     """The text each shop's QR code encodes; a merchant's own QR picture is read and must agree with qr."""
     texts, problems = {}, []
     for shop in directory.shops:
@@ -144,6 +143,11 @@ def _shop_qr_texts(root: Path, directory: Directory, sites: Sites) -> tuple[dict
                 continue
             if contact.qr and found[0] != contact.qr:
                 problems.append(where(f'decodes to "{found[0]}", but qr is "{contact.qr}"; they must agree'))
+                continue
+            unsafe = url_problem(found[0], schemes)
+            if unsafe:
+                problems.append(where(f'holds the QR text "{found[0]}", which must start with '
+                                      + ", ".join(f"{s}:" for s in schemes)))
                 continue
             texts[shop.slug] = contact.qr or found[0]
         elif contact.qr or contact.url:

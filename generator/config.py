@@ -29,13 +29,18 @@ def normalise_base_url(value: str) -> str:
     return value if value.endswith("/") else value + "/"
 
 
-def settings_from_doc(doc: Doc | None, base_url: str | None = None) -> tuple[Settings | None, list[Problem]]:
+# Stands in for settings that could not be read, so the rest of the site is still checked in the same run.
+FALLBACK = Settings(title="", base_url="https://example.invalid/")
+
+
+def settings_from_doc(doc: Doc | None, base_url: str | None = None) -> tuple[Settings, list[Problem]]:
+    """Settings from site.yaml. With problems, the fields that could be read and defaults for the rest."""
     if doc is None:
-        return None, []
+        return FALLBACK, []
     check = Checker(doc)
     data = check.mapping((), doc.data, SITE_KEYS, required=("title", "base_url"), what="site.yaml")
     if data is None:
-        return None, check.problems
+        return FALLBACK, check.problems
     title = check.text(("title",), data.get("title"), required="title" in data)
     description = check.text(("description",), data.get("description"), max_length=300) or ""
     url = base_url if base_url is not None else check.text(("base_url",), data.get("base_url"), max_length=300)
@@ -66,9 +71,9 @@ def settings_from_doc(doc: Doc | None, base_url: str | None = None) -> tuple[Set
         if not found:
             check.report(("qr_schemes",), "qr_schemes must list at least one scheme, such as https")
         schemes = tuple(found)
-    if check.problems or title is None or url is None:
-        return None, check.problems
-    settings = Settings(title=title, base_url=normalise_base_url(url), description=description,
-                        language=language, currency=currency, theme=theme, per_page=per_page,
-                        qr_schemes=schemes)
-    return settings, []
+    if not _LANGUAGE.match(language):
+        language = FALLBACK.language
+    settings = Settings(title=title or "", base_url=normalise_base_url(url or FALLBACK.base_url),
+                        description=description, language=language, currency=currency, theme=theme,
+                        per_page=per_page, qr_schemes=schemes or FALLBACK.qr_schemes)
+    return settings, check.problems

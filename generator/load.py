@@ -27,7 +27,8 @@ class ShopSource:
     slug: str  # the folder name
     path: str  # content/shops/<slug>
     doc: Doc | None  # shop.yaml; None when missing or unreadable
-    products: tuple[ProductSource, ...]
+    products: tuple[ProductSource, ...]  # the product files that could be read
+    product_slugs: frozenset[str]  # every product file's name, read or not
     files: frozenset[str]  # every regular file, relative to the shop folder
     escaping: frozenset[str]  # symbolic links (files or folders) that lead outside the shop folder
 
@@ -47,6 +48,7 @@ class Sources:
     curation: Doc | None
     pages: tuple[PageSource, ...]
     shops: tuple[ShopSource, ...]
+    unreadable: frozenset[str]  # files that exist but could not be parsed at all
 
 
 def read_text(root: Path, rel: str, problems: list[Problem]) -> str | None:
@@ -90,13 +92,21 @@ def load_sources(root: Path) -> tuple[Sources, list[Problem]]:
     """Read every file the site is made of. Every file is read even when another failed."""
     root = Path(root)
     problems: list[Problem] = []
-    site = read_yaml(root, "site.yaml", problems) if (root / "site.yaml").is_file() else None
-    if site is None and not (root / "site.yaml").is_file():
+    unreadable: set[str] = set()
+
+    def read_if_there(rel: str) -> Doc | None:
+        if not (root / rel).is_file():
+            return None
+        doc = read_yaml(root, rel, problems)
+        if doc is None:
+            unreadable.add(rel)
+        return doc
+
+    site = read_if_there("site.yaml")
+    if site is None and "site.yaml" not in unreadable:
         problems.append(Problem("site.yaml", 1, 1, "site.yaml is missing: is this the root of a shopdir site?"))
-    optional = {}
-    for name in ("categories", "curation"):
-        rel = f"content/{name}.yaml"
-        optional[name] = read_yaml(root, rel, problems) if (root / rel).is_file() else None
+    categories = read_if_there("content/categories.yaml")
+    curation = read_if_there("content/curation.yaml")
     pages = []
     for rel, slug in _markdown_files(root, "content/pages"):
         source = read_markdown(root, rel, problems)
@@ -108,7 +118,7 @@ def load_sources(root: Path) -> tuple[Sources, list[Problem]]:
         for entry in sorted(os.listdir(shops_dir)):
             if (shops_dir / entry).is_dir() and not entry.startswith("."):
                 shops.append(_load_shop(root, entry, problems))
-    sources = Sources(root, site, optional["categories"], optional["curation"], tuple(pages), tuple(shops))
+    sources = Sources(root, site, categories, curation, tuple(pages), tuple(shops), frozenset(unreadable))
     return sources, problems
 
 
@@ -134,6 +144,11 @@ def _load_shop(root: Path, slug: str, problems: list[Problem]) -> ShopSource:
     else:
         problems.append(Problem(f"{rel}/shop.yaml", 1, 1, "the shop folder has no shop.yaml"))
     products = []
+    folder = root / rel / "products"
+    for name in sorted(os.listdir(folder)) if folder.is_dir() else []:
+        if not name.endswith(".md") or not (folder / name).is_file():
+            problems.append(Problem(f"{rel}/products/{name}", 1, 1, "only product files named <slug>.md belong "
+                                                                    "in products/; rename or move this"))
     for product_rel, product_slug in _markdown_files(root, f"{rel}/products"):
         if f"products/{product_slug}.md" not in files:
             problems.append(Problem(product_rel, 1, 1, "a symbolic link leading outside the shop folder"))
@@ -141,7 +156,8 @@ def _load_shop(root: Path, slug: str, problems: list[Problem]) -> ShopSource:
         source = read_markdown(root, product_rel, problems)
         if source is not None:
             products.append(ProductSource(product_slug, product_rel, source))
-    return ShopSource(slug, rel, doc, tuple(products), files, escaping)
+    slugs = frozenset(slug for _, slug in _markdown_files(root, f"{rel}/products"))
+    return ShopSource(slug, rel, doc, tuple(products), slugs, files, escaping)
 
 
 def _list_shop_files(folder: Path) -> tuple[frozenset[str], frozenset[str]]:

@@ -28,10 +28,16 @@ class ContentError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+def closest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The choice nearest to a misspelt word, if one is near enough."""
+    close = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A ' (did you mean "x"?)' hint for a near miss, or ''."""
-    close = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
+    near = closest(word, choices)
+    return f' (did you mean "{near}"?)' if near else ""
 
 
 def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:

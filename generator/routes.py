@@ -83,7 +83,9 @@ def _paged(path: str, page: int) -> str:
 def text_key(text: str) -> str:
     """A path segment for free text (tags, cities): the same for texts that differ only in case or width."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    key = re.sub(r"[^\w]+", "-", folded).strip("-_")
+    # Letters, digits and combining marks (vowel signs are part of a word) stay; everything else separates.
+    kept = "".join(ch if unicodedata.category(ch)[0] in "LNM" else "-" for ch in folded)
+    key = re.sub(r"-+", "-", kept).strip("-")
     if not key or key in {"page"}:
         key = "t-" + hashlib.sha256(folded.encode()).hexdigest()[:8]
     return key

@@ -8,20 +8,21 @@ import unicodedata
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
-from generator.problems import Problem, did_you_mean
+from generator.problems import Problem, closest
 from generator.sources import Doc, KeyPath
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_RULE = "lowercase ASCII letters, digits and single hyphens, 2 to 64 characters"
 # Characters that reorder or hide text: never allowed in names a visitor reads.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_INVISIBLE = re.compile("[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+                        "\U000e0000-\U000e007f]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Bytes a QR code of version 40 holds in byte mode at error correction level M.
 QR_CAPACITY = 2331
 
 
 def is_slug(value: Any) -> bool:
-    return isinstance(value, str) and 2 <= len(value) <= 64 and bool(SLUG.match(value))
+    return isinstance(value, str) and 2 <= len(value) <= 64 and bool(SLUG.fullmatch(value))
 
 
 class Checker:
@@ -44,11 +45,14 @@ class Checker:
             self.report(keypath, f"{what} must be a mapping of 'key: value' lines")
             return None
         allowed = set(allowed)
+        suggested = set()
         for key in value:
             if key not in allowed:
-                self.report(keypath + (key,), f'unknown key "{key}"{did_you_mean(key, allowed)}')
+                near = closest(key, allowed - set(value))
+                suggested.add(near)
+                self.report(keypath + (key,), f'unknown key "{key}"' + (f' (did you mean "{near}"?)' if near else ""))
         for key in required:
-            if value.get(key) is None and key not in value:
+            if key not in value and key not in suggested:  # a misspelt key was reported already
                 self.report(keypath, f'missing required key "{key}"')
         return value
 
@@ -66,6 +70,11 @@ class Checker:
     def text(self, keypath: KeyPath, value: Any, *, required: bool = False, one_line: bool = True,
              max_length: int = 200) -> str | None:
         key = keypath[-1] if keypath else "value"
+        if isinstance(key, int):  # an entry of a list: name the list, not the position
+            if isinstance(value, dict):
+                self.report(keypath, f'each entry of "{keypath[-2]}" must be text; put text containing ": " in quotes')
+                return None
+            key = f"each entry of {keypath[-2]}"
         if value is None:
             if required:
                 self.report(keypath, f'"{key}" must not be empty')
@@ -202,10 +211,19 @@ class Checker:
             self.report(keypath, f'{what} "{value}" is a symbolic link leading outside the shop folder')
             return None
         if value not in files:
-            self.report(keypath, f'{what} "{value}" does not exist in the shop folder{did_you_mean(value, files)}')
+            self.report(keypath, f'{what} "{value}" does not exist in the shop folder{path_hint(value, files)}')
             return None
         self.paths.append((value, tuple(keypath)))
         return value
+
+
+def path_hint(value: str, files: Iterable[str]) -> str:
+    """A hint for a near miss of a file name: same folder, a name that differs by a letter or an extension."""
+    folder, _, name = value.rpartition("/")
+    stem = name.rsplit(".", 1)[0]
+    same_folder = {f.rpartition("/")[2].rsplit(".", 1)[0]: f for f in files if f.rpartition("/")[0] == folder}
+    near = closest(stem, same_folder, cutoff=0.75)
+    return f' (did you mean "{same_folder[near]}"?)' if near else ""
 
 
 def url_problem(text: str, schemes: tuple[str, ...]) -> str | None:

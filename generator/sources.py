@@ -8,7 +8,7 @@ key and list item keeps the line and column a person needs to find it.
 
 from __future__ import annotations
 
-import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +19,10 @@ from yaml.resolver import Resolver
 from generator.problems import Problem
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Characters no text file of ours contains: C0 controls but tab and newline, DEL, C1 controls.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")
+# A key followed by a full-width colon, as a Chinese keyboard types it.
+_FULL_WIDTH_KEY = re.compile(r"^(\s*(?:-\s+)?[^\s:：#'\"]+\s*)：")
 _resolver = Resolver()
 _constructor = SafeConstructor()
 
@@ -73,15 +77,21 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        column = len(data[line_start:error.start].decode("utf-8", errors="replace")) + 1  # characters, not bytes
         byte = data[error.start]
         return None, [
             Problem(path, line, column, f"the file is not UTF-8 text (byte 0x{byte:02x}); save it as UTF-8")
         ]
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        return None, [Problem(path, line, 1, "the file contains a NUL byte; it is not a text file")]
-    return text.replace("\r\n", "\n"), []
+    text = text.replace("\r\n", "\n")
+    bad = _CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        kind = "NUL" if bad.group() == "\x00" else "control"
+        return None, [Problem(path, line, column, f"the file contains a {kind} character "
+                                                  f"(U+{ord(bad.group()):04X}); remove it")]
+    return text, []
 
 
 def parse_yaml(path: str, text: str, line_offset: int = 0) -> tuple[Doc | None, list[Problem]]:
@@ -99,13 +109,23 @@ def parse_yaml(path: str, text: str, line_offset: int = 0) -> tuple[Doc | None, 
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = at(mark) if mark else (1 + line_offset, 1)
+        full_width = _full_width_colon(text, error)
+        if full_width:
+            return None, [Problem(path, full_width[0] + line_offset, full_width[1],
+                                  'a full-width colon "：" is used; YAML needs ":" followed by a space')]
         message = _syntax_message(error, text, mark)
         context = error.context_mark
         if context is not None and mark is not None and context.line != mark.line:
             message += f" (what is unclosed starts on line {at(context)[0]})"
         return None, [Problem(path, line, column, message)]
-    except yaml.YAMLError as error:  # reader errors: control characters and the like
-        return None, [Problem(path, 1 + line_offset, 1, f"YAML cannot be read: {error}")]
+    except yaml.reader.ReaderError as error:  # characters YAML refuses that decode() let through
+        before = text[: error.position]
+        line = before.count("\n") + 1 + line_offset
+        column = error.position - (before.rfind("\n") + 1) + 1
+        return None, [Problem(path, line, column, f"the file contains a character YAML does not accept "
+                                                  f"(U+{error.character:04X}); remove it")]
+    except yaml.YAMLError as error:
+        return None, [Problem(path, 1 + line_offset, 1, f"YAML cannot be read: {str(error).splitlines()[0]}")]
     return Doc(path, data, marks, raw), problems
 
 
@@ -129,6 +149,19 @@ def parse_markdown(path: str, text: str) -> tuple[MarkdownSource | None, list[Pr
         doc = Doc(path, {}, {(): (1, 1)}, {})
     body = "\n".join(lines[index + 1:])
     return MarkdownSource(doc, body, index + 2), problems
+
+
+def _full_width_colon(text: str, error: yaml.MarkedYAMLError) -> tuple[int, int] | None:
+    """(line, column) of a 'key：' written with a full-width colon near a syntax error, if there is one."""
+    lines = text.split("\n")
+    marks = [m.line for m in (error.context_mark, error.problem_mark) if m is not None]
+    if not marks:
+        return None
+    for index in range(max(0, min(marks) - 1), min(len(lines), max(marks) + 1)):
+        found = _FULL_WIDTH_KEY.match(lines[index])
+        if found:
+            return index + 1, found.end()
+    return None
 
 
 def _syntax_message(error: yaml.MarkedYAMLError, text: str, mark) -> str:
@@ -167,6 +200,7 @@ def _compose(events, at, path: str, problems: list[Problem]):
     root: Any = None
     seen_root = False
     documents = 0
+    skipped = 0
 
     def place(value: Any, event, keypath_of_child: KeyPath) -> None:
         nonlocal root, seen_root
@@ -200,7 +234,8 @@ def _compose(events, at, path: str, problems: list[Problem]):
         if getattr(event, "anchor", None):
             raise _Refused(event.start_mark, f"YAML anchors (&{event.anchor}) are not allowed; write each value out in full")
         if getattr(event, "tag", None) is not None:
-            raise _Refused(event.start_mark, f"YAML tags ({event.tag}) are not allowed")
+            tag = event.tag.replace("tag:yaml.org,2002:", "!!")
+            raise _Refused(event.start_mark, f"YAML tags ({tag}) are not allowed")
 
         if kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
             container, keypath, _ = stack.pop()
@@ -230,8 +265,11 @@ def _compose(events, at, path: str, problems: list[Problem]):
             if isinstance(frame[0], list):
                 keypath = frame[1] + (len(frame[0]),)
                 marks[keypath] = at(event.start_mark)
+            elif frame[2] is _SKIP:  # the value of a duplicate key: kept apart from every real key path
+                skipped += 1
+                keypath = frame[1] + (f"\0skip{skipped}",)
             else:
-                keypath = frame[1] + (frame[2],) if frame[2] is not _SKIP else frame[1] + ("\0skip",)
+                keypath = frame[1] + (frame[2],)
         else:
             keypath = ()
 

@@ -42,28 +42,37 @@ def build_directory(sources: Sources, settings: Settings,
     """The published directory, where each of its files is referenced, and every problem found."""
     problems: list[Problem] = []
     sites: Sites = {}
-    categories = _categories(sources.categories, problems)
+    categories, known_categories = _categories(sources.categories, problems)
     category_slugs = {c.slug for c in categories}
+    if sources.categories is None and "content/categories.yaml" in sources.unreadable:
+        known_categories = None
+
+    def unknown_category(slug: str) -> bool:
+        """True when a reference names no category; references into a broken file are not judged."""
+        return known_categories is not None and slug not in known_categories
 
     shops: list[Shop] = []
     products: list[Product] = []
     known_products: dict[str, set[str]] = {}
     for shop_source in sources.shops:
-        known_products[shop_source.slug] = {p.slug for p in shop_source.products}
+        known_products[shop_source.slug] = set(shop_source.product_slugs)
         shop = _shop(shop_source, settings, problems, sites)
         if shop is not None:
             doc = shop_source.doc
             for index, slug in enumerate(shop.categories):
                 if slug not in category_slugs:
-                    problems.append(doc.problem(("categories", index),
-                                                f'unknown category "{slug}"{did_you_mean(slug, category_slugs)}'))
+                    if unknown_category(slug):
+                        problems.append(doc.problem(("categories", index),
+                                                    f'unknown category "{slug}"{did_you_mean(slug, category_slugs)}'))
                     shop = None
         for product_source in shop_source.products:
             product = _product(product_source, shop_source, shop, settings, problems, sites)
             if product is not None and shop is not None:
                 if product.category not in category_slugs:
-                    problems.append(product_source.source.meta.problem(
-                        ("category",), f'unknown category "{product.category}"{did_you_mean(product.category, category_slugs)}'))
+                    if unknown_category(product.category):
+                        problems.append(product_source.source.meta.problem(
+                            ("category",), f'unknown category "{product.category}"'
+                                           f"{did_you_mean(product.category, category_slugs)}"))
                 else:
                     products.append(product)
         if shop is not None:
@@ -88,9 +97,16 @@ def _record_sites(check: Checker, shop_slug: str, sites: Sites) -> None:
         sites.setdefault((shop_slug, value), (found.path, found.line, found.column))
 
 
-def _categories(doc: Doc | None, problems: list[Problem]) -> tuple[Category, ...]:
+def _categories(doc: Doc | None, problems: list[Problem]) -> tuple[tuple[Category, ...], set[str] | None]:
+    """The category tree, and every slug it names (also of entries that failed their own checks).
+
+    The set is None when the file is too broken to say which slugs it meant to hold.
+    """
     if doc is None:
-        return ()
+        return (), set()
+    if not isinstance(doc.data, list):
+        problems.append(doc.problem((), "the category tree must be a list of categories, each starting with '- '"))
+        return (), None
     check = Checker(doc)
     out: list[Category] = []
     seen: dict[str, tuple] = {}
@@ -111,6 +127,8 @@ def _categories(doc: Doc | None, problems: list[Problem]) -> tuple[Category, ...
                 slug = None
             if slug:
                 seen[slug] = where + ("slug",)
+            elif isinstance(data.get("slug"), str):
+                seen.setdefault(data["slug"], where + ("slug",))
             children = walk(where + ("children",), data.get("children"), slug)
             if slug and name:
                 out.append(Category(slug, name, description, parent, tuple(children)))
@@ -128,7 +146,7 @@ def _categories(doc: Doc | None, problems: list[Problem]) -> tuple[Category, ...
             in_order(by_slug[slug].children)
 
     in_order([c.slug for c in out if c.parent is None or c.parent not in by_slug])
-    return tuple(order)
+    return tuple(order), set(seen)
 
 
 def _contact(check: Checker, data, shop: ShopSource, settings: Settings) -> Contact | None:
