@@ -113,11 +113,12 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
 
 
 def _build_date() -> datetime.date:
-    """Today, or the day SOURCE_DATE_EPOCH names, so that a build can be reproduced."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
-    return datetime.date(2000, 1, 1)
+    """The day SOURCE_DATE_EPOCH names, else 1970-01-01: the output never depends on the wall clock.
+
+    Only the feed of a site with no dated product uses it.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "0")
+    return datetime.datetime.fromtimestamp(int(epoch) if epoch.isdigit() else 0, datetime.timezone.utc).date()
 
 
 def _shop_qr_texts(root: Path, directory: Directory, sites: Sites,

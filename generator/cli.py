@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help(sys.stderr)
         return 2
-    if getattr(args, "base_url", None):
+    if getattr(args, "base_url", None) is not None:
         problem = base_url_problem(args.base_url)
         if problem:
             parser.error(f"--base-url: {problem}")

@@ -81,6 +81,8 @@ def process(data: bytes, cache_dir: Path | None) -> tuple[Picture, dict[str, byt
         return cached
     image = open_checked(data)
     image = ImageOps.exif_transpose(image)
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):  # 16-bit grey: scale to 8 bits, not clip
+        image = image.point(lambda v: v / 256).convert("L")
     mode = "RGBA" if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info else "RGB"
     image = image.convert(mode)
     widths = sorted({min(w, image.width) for w in WIDTHS})

@@ -116,7 +116,11 @@ def load_sources(root: Path) -> tuple[Sources, list[Problem]]:
     shops_dir = root / "content" / "shops"
     if shops_dir.is_dir():
         for entry in sorted(os.listdir(shops_dir)):
-            if (shops_dir / entry).is_dir() and not entry.startswith("."):
+            if entry.startswith("."):
+                continue
+            if (shops_dir / entry).is_symlink():
+                problems.append(Problem(f"content/shops/{entry}", 1, 1, "a shop folder may not be a symbolic link"))
+            elif (shops_dir / entry).is_dir():
                 shops.append(_load_shop(root, entry, problems))
     sources = Sources(root, site, categories, curation, tuple(pages), tuple(shops), frozenset(unreadable))
     return sources, problems

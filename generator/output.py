@@ -12,6 +12,7 @@ import ctypes.util
 import errno
 import fcntl
 import os
+import posixpath
 import shutil
 import sys
 from pathlib import Path
@@ -36,6 +37,10 @@ class Staging:
         self.dir.mkdir(parents=True)
 
     def write(self, rel: str, data: bytes) -> None:
+        plain = posixpath.normpath(rel) if rel else ""
+        if not plain or plain == "." or plain.startswith(("/", "../")) or plain == ".." or "\\" in rel:
+            raise OutputError(f"{rel!r} would be written outside the output folder")
+        rel = plain  # 'a/./b' and 'a//b' are the file 'a/b'
         if rel in self.written:
             raise OutputError(f"{rel} would be written twice")
         target = (self.dir / rel).resolve()

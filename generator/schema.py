@@ -17,6 +17,7 @@ SLUG_RULE = "lowercase ASCII letters, digits and single hyphens, 2 to 64 charact
 _INVISIBLE = re.compile("[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
                         "\U000e0000-\U000e007f]")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+MAX_PRICE = 10**10
 # Bytes a QR code of version 40 holds in byte mode at error correction level M.
 QR_CAPACITY = 2331
 
@@ -171,8 +172,8 @@ class Checker:
             self.report(keypath, 'price must be a number, or text such as "询价"')
             return None
         if isinstance(value, (int, float)):
-            if value != value or value < 0 or value in (float("inf"),):
-                self.report(keypath, "price must be a number of 0 or more")
+            if value != value or not 0 <= value <= MAX_PRICE:
+                self.report(keypath, f"price must be a number from 0 to {MAX_PRICE:,}")
                 return None
             return value
         return self.text(keypath, value, required=True, max_length=40)

@@ -115,7 +115,7 @@ def parse_yaml(path: str, text: str, line_offset: int = 0) -> tuple[Doc | None, 
                                   'a full-width colon "：" is used; YAML needs ":" followed by a space')]
         message = _syntax_message(error, text, mark)
         context = error.context_mark
-        if context is not None and mark is not None and context.line != mark.line:
+        if context is not None and mark is not None and context.line != mark.line and "tab" not in message:
             message += f" (what is unclosed starts on line {at(context)[0]})"
         return None, [Problem(path, line, column, message)]
     except yaml.reader.ReaderError as error:  # characters YAML refuses that decode() let through

@@ -1,0 +1,161 @@
+"""generator/output.py: the site is built beside the output folder and swapped in whole."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from generator.output import OutputError, Staging
+
+OLD = 1_000_000_000  # 2001: an mtime no fresh write can have
+
+
+def files_under(folder) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def publish(out, files: dict[str, bytes]) -> dict:
+    staging = Staging(out)
+    try:
+        for rel, data in files.items():
+            staging.write(rel, data)
+        return staging.commit()
+    except BaseException:
+        staging.abort()
+        raise
+
+
+def test_writes_then_commit_make_the_output_folder(tmp_path):
+    out = tmp_path / "output"
+    stats = publish(out, {"index.html": b"<h1>home</h1>", "shops/a/index.html": b"a"})
+    assert files_under(out) == {"index.html": b"<h1>home</h1>", "shops/a/index.html": b"a"}
+    assert stats == {"written": 2, "unchanged": 0, "removed": 0}
+
+
+def test_nothing_is_visible_before_commit(tmp_path):
+    out = tmp_path / "output"
+    staging = Staging(out)
+    try:
+        staging.write("index.html", b"x")
+        assert not out.exists()
+    finally:
+        staging.abort()
+
+
+def test_no_staging_or_old_folder_is_left_beside_the_output(tmp_path):
+    out = tmp_path / "output"
+    publish(out, {"index.html": b"1"})
+    publish(out, {"index.html": b"2"})
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == ["output"]
+    assert files_under(out) == {"index.html": b"2"}
+
+
+def test_unchanged_files_keep_their_mtime_and_changed_ones_are_rewritten(tmp_path):
+    out = tmp_path / "output"
+    publish(out, {"index.html": b"same", "about/index.html": b"old text"})
+    for rel in ("index.html", "about/index.html"):
+        os.utime(out / rel, (OLD, OLD))
+    stats = publish(out, {"index.html": b"same", "about/index.html": b"new text"})
+    assert (out / "index.html").stat().st_mtime == OLD
+    assert (out / "about/index.html").stat().st_mtime != OLD
+    assert (out / "about/index.html").read_bytes() == b"new text"
+    assert stats == {"written": 1, "unchanged": 1, "removed": 0}
+
+
+def test_a_same_size_change_is_still_written(tmp_path):
+    out = tmp_path / "output"
+    publish(out, {"a.txt": b"aaaa"})
+    publish(out, {"a.txt": b"bbbb"})
+    assert (out / "a.txt").read_bytes() == b"bbbb"
+
+
+def test_removed_files_are_counted_and_gone(tmp_path):
+    out = tmp_path / "output"
+    publish(out, {"index.html": b"1", "shops/gone/index.html": b"2", "img/old.webp": b"3"})
+    stats = publish(out, {"index.html": b"1"})
+    assert files_under(out) == {"index.html": b"1"}
+    assert not (out / "shops" / "gone").exists()
+    assert stats["removed"] == 2
+
+
+@pytest.mark.parametrize("rel", ["../outside.html", "a/../../outside.html", "/tmp/outside.html", "", "."])
+def test_a_write_outside_the_folder_is_refused(tmp_path, rel):
+    staging = Staging(tmp_path / "output")
+    try:
+        with pytest.raises(OutputError, match="outside the output folder"):
+            staging.write(rel, b"x")
+    finally:
+        staging.abort()
+    assert not (tmp_path / "outside.html").exists()
+
+
+def test_a_write_through_a_link_leading_out_is_refused(tmp_path):
+    staging = Staging(tmp_path / "output")
+    try:
+        (staging.dir / "link").symlink_to(tmp_path)
+        with pytest.raises(OutputError):
+            staging.write("link/escaped.html", b"x")
+    finally:
+        staging.abort()
+    assert not (tmp_path / "escaped.html").exists()
+
+
+def test_the_same_path_written_twice_is_refused(tmp_path):
+    staging = Staging(tmp_path / "output")
+    try:
+        staging.write("shops/a/index.html", b"first")
+        with pytest.raises(OutputError, match="written twice"):
+            staging.write("shops/a/index.html", b"second")
+    finally:
+        staging.abort()
+
+
+@pytest.mark.parametrize("again", ["shops/a/./index.html", "shops//a/index.html", "shops/b/../a/index.html"])
+def test_the_same_file_under_another_spelling_is_refused(tmp_path, again):
+    staging = Staging(tmp_path / "output")
+    try:
+        staging.write("shops/a/index.html", b"first")
+        with pytest.raises(OutputError):
+            staging.write(again, b"second")
+    finally:
+        staging.abort()
+
+
+def test_abort_leaves_the_previous_output_intact(tmp_path):
+    out = tmp_path / "output"
+    publish(out, {"index.html": b"previous", "shops/a/index.html": b"a"})
+    before = files_under(out)
+    staging = Staging(out)
+    staging.write("index.html", b"half-built")
+    staging.write("new.html", b"new")
+    staging.abort()
+    assert files_under(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == ["output"]
+
+
+def test_a_failure_while_writing_leaves_the_previous_output_intact(tmp_path):
+    out = tmp_path / "output"
+    publish(out, {"index.html": b"previous"})
+    with pytest.raises(OutputError):
+        publish(out, {"index.html": b"next", "../escape.html": b"x"})
+    assert files_under(out) == {"index.html": b"previous"}
+
+
+def test_a_staging_folder_left_by_a_killed_build_is_cleared(tmp_path):
+    out = tmp_path / "output"
+    leftover = tmp_path / ".output.staging"
+    (leftover / "stale").mkdir(parents=True)
+    (leftover / "stale" / "index.html").write_bytes(b"stale")
+    publish(out, {"index.html": b"fresh"})
+    assert files_under(out) == {"index.html": b"fresh"}
+
+
+def test_an_old_site_left_by_a_killed_swap_is_restored(tmp_path):
+    out = tmp_path / "output"
+    old = tmp_path / ".output.old"
+    old.mkdir()
+    (old / "index.html").write_bytes(b"previous")
+    staging = Staging(out)
+    staging.abort()
+    assert files_under(out) == {"index.html": b"previous"}
