@@ -8,6 +8,7 @@ import unicodedata
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
+from generator.markup import MAX_CHARACTERS, markdown_problem
 from generator.problems import Problem, closest
 from generator.sources import Doc, KeyPath
 
@@ -103,8 +104,13 @@ class Checker:
             return None
         return value
 
-    def markdown(self, keypath: KeyPath, value: Any, max_length: int = 100_000) -> str:
-        return self.text(keypath, value, one_line=False, max_length=max_length) or ""
+    def markdown(self, keypath: KeyPath, value: Any, max_length: int = MAX_CHARACTERS) -> str:
+        text = self.text(keypath, value, one_line=False, max_length=max_length) or ""
+        problem = markdown_problem(text) if text else None
+        if problem:
+            self.report(keypath, problem)
+            return ""
+        return text
 
     def slug(self, keypath: KeyPath, value: Any, what: str = "slug") -> str | None:
         if value is None:

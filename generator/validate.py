@@ -10,6 +10,7 @@ import re
 from dataclasses import replace
 
 from generator.load import ShopSource, Sources
+from generator.markup import markdown_problem
 from generator.model import (Category, Collection, Contact, Curation, Directory, Guide, Page, Product,
                              Settings, Shop, Store)
 from generator.problems import Problem, did_you_mean
@@ -242,6 +243,13 @@ def _stores(check: Checker, value, source: ShopSource, settings: Settings) -> tu
     return tuple(stores)
 
 
+def _check_body(path: str, source, check: Checker) -> None:
+    """The Markdown below the front matter: bounded in size and in the time it takes to render."""
+    problem = markdown_problem(source.body)
+    if problem:
+        check.problems.append(Problem(path, source.body_line, 1, problem))
+
+
 def _unique(check: Checker, where: tuple, value, seen: dict[str, int], what: str) -> str | None:
     slug = check.slug(where + ("slug",), value, what)
     if slug and slug in seen:
@@ -292,6 +300,7 @@ def _product(source, shop_source: ShopSource, shop: Shop | None, settings: Setti
         draft=check.boolean(("draft",), data.get("draft"), False),
         body=source.source.body,
     )
+    _check_body(source.path, source.source, check)
     problems.extend(check.problems)
     if check.problems:
         return None
@@ -364,6 +373,7 @@ def _pages(sources: Sources, problems: list[Problem]) -> tuple[Page, ...]:
         if data is not None:
             title = check.text(("title",), data.get("title"), required=True, max_length=100)
             check.text(("description",), data.get("description"), max_length=300)
+            _check_body(source.path, source.source, check)
             if title and not check.problems:
                 pages.append(Page(source.slug, title, source.source.body, source.path))
         problems.extend(check.problems)
