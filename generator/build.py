@@ -11,8 +11,8 @@ from pathlib import Path
 
 from generator import images, qr, routes
 from generator.config import settings_from_doc
-from generator.load import load_sources, read_shop_file
-from generator.model import Directory
+from generator.load import load_site, load_sources, read_shop_file
+from generator.model import Directory, Limits, Settings
 from generator.output import Staging
 from generator.plan import Assets, plan_site
 from generator.problems import Problem, sorted_problems
@@ -52,8 +52,10 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
     result = Result()
     clock = _Clock(result)
 
-    sources, problems = load_sources(root)
-    settings, found = settings_from_doc(sources.site, base_url)
+    site, problems = load_site(root)
+    settings, found = settings_from_doc(site, base_url)
+    problems += found
+    sources, found = load_sources(root, settings.limits)
     problems += found
     clock.lap("load")
 
@@ -63,11 +65,12 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
     problems += found
     clock.lap("validate")
 
-    qr_texts, found = _shop_qr_texts(root, directory, sites, settings.qr_schemes)
+    qr_texts, found = _shop_qr_texts(root, directory, sites, settings)
     problems += found
     qr_codes = {text: qr.draw(text) for text in sorted(_all_qr_texts(directory, qr_texts))}
     clock.lap("qr codes")
-    pictures, picture_files, found = _pictures(root, directory, sites, cache_dir, process=out is not None)
+    pictures, picture_files, found = _pictures(root, directory, sites, cache_dir, settings.limits,
+                                               process=out is not None)
     problems += found
     clock.lap("images")
 
@@ -121,8 +124,7 @@ def _build_date() -> datetime.date:
     return datetime.datetime.fromtimestamp(int(epoch) if epoch.isdigit() else 0, datetime.timezone.utc).date()
 
 
-def _shop_qr_texts(root: Path, directory: Directory, sites: Sites,
-                   schemes: tuple[str, ...]) -> tuple[dict, list[Problem]]:
+def _shop_qr_texts(root: Path, directory: Directory, sites: Sites, settings: Settings) -> tuple[dict, list[Problem]]:
     """The text each shop's QR code encodes; a merchant's own QR picture is read and must agree with qr."""
     texts, problems = {}, []
     for shop in directory.shops:
@@ -131,7 +133,7 @@ def _shop_qr_texts(root: Path, directory: Directory, sites: Sites,
             path, line, column = sites[(shop.slug, contact.qr_image)]
             where = lambda message: Problem(path, line, column, f'qr_image "{contact.qr_image}" {message}')  # noqa: E731
             try:
-                found = qr.read_image(images.open_checked(read_shop_file(root, shop.slug, contact.qr_image)))
+                found = qr.read_image(_open_picture(root, shop.slug, contact.qr_image, settings.limits))
             except images.ImageProblem as error:
                 problems.append(where(str(error)))
                 continue
@@ -145,10 +147,9 @@ def _shop_qr_texts(root: Path, directory: Directory, sites: Sites,
             if contact.qr and found[0] != contact.qr:
                 problems.append(where(f'decodes to "{found[0]}", but qr is "{contact.qr}"; they must agree'))
                 continue
-            unsafe = url_problem(found[0], schemes)
-            if unsafe:
+            if url_problem(found[0], settings.qr_schemes):
                 problems.append(where(f'holds the QR text "{found[0]}", which must start with '
-                                      + ", ".join(f"{s}:" for s in schemes)))
+                                      + ", ".join(f"{s}:" for s in settings.qr_schemes)))
                 continue
             texts[shop.slug] = contact.qr or found[0]
         elif contact.qr or contact.url:
@@ -162,7 +163,18 @@ def _all_qr_texts(directory: Directory, shop_texts: dict) -> set[str]:
     return texts
 
 
-def _pictures(root: Path, directory: Directory, sites: Sites, cache_dir: Path | None,
+def _read_picture(root: Path, shop: str, path: str, limits: Limits) -> bytes:
+    data = read_shop_file(root, shop, path, limits.image_bytes)
+    if len(data) > limits.image_bytes:
+        raise images.ImageProblem(f"is larger than {limits.image_bytes:,} bytes")
+    return data
+
+
+def _open_picture(root: Path, shop: str, path: str, limits: Limits):
+    return images.open_checked(_read_picture(root, shop, path, limits), limits.image_pixels)
+
+
+def _pictures(root: Path, directory: Directory, sites: Sites, cache_dir: Path | None, limits: Limits,
               process: bool) -> tuple[dict, dict, list[Problem]]:
     """Every published picture checked (and, when building, made into web variants), in parallel."""
     wanted = sorted({(s.slug, p) for s in directory.shops for p in (s.logo, s.cover) if p}
@@ -171,11 +183,10 @@ def _pictures(root: Path, directory: Directory, sites: Sites, cache_dir: Path | 
 
     def work(key):
         try:
-            data = read_shop_file(root, *key)
-            if process:
-                return key, images.process(data, cache_dir)
-            images.open_checked(data)
-            return key, None
+            if not process:
+                _open_picture(root, *key, limits)
+                return key, None
+            return key, images.process(_read_picture(root, *key, limits), cache_dir, limits.image_pixels)
         except images.ImageProblem as error:
             return key, str(error)
         except OSError as error:

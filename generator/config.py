@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
-from generator.model import Settings
+from generator.model import Limits, Settings
 from generator.problems import Problem
 from generator.schema import Checker, url_problem
 from generator.sources import Doc
 
-SITE_KEYS = ("title", "description", "base_url", "language", "currency", "theme", "per_page", "qr_schemes")
+SITE_KEYS = ("title", "description", "base_url", "language", "currency", "theme", "per_page", "qr_schemes", "limits")
+LIMIT_RANGES = {"file_bytes": (1024, 64 * 1024 * 1024), "files_per_shop": (1, 100_000),
+                "image_bytes": (1024, 200 * 1024 * 1024), "image_pixels": (10_000, 200_000_000)}
 _LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*$")
 _NEVER_SCHEMES = {"javascript", "vbscript", "data", "file", "blob"}
@@ -71,9 +73,15 @@ def settings_from_doc(doc: Doc | None, base_url: str | None = None) -> tuple[Set
         if not found:
             check.report(("qr_schemes",), "qr_schemes must list at least one scheme, such as https")
         schemes = tuple(found)
+    limits = Limits()
+    if "limits" in data:
+        given = check.mapping(("limits",), data["limits"], LIMIT_RANGES, what="limits") or {}
+        values = {key: check.integer(("limits", key), given.get(key), *LIMIT_RANGES[key]) for key in given
+                  if key in LIMIT_RANGES}
+        limits = Limits(**{k: v for k, v in values.items() if v is not None})
     if not _LANGUAGE.match(language):
         language = FALLBACK.language
-    settings = Settings(title=title or "", base_url=normalise_base_url(url or FALLBACK.base_url),
+    settings = Settings(limits=limits, title=title or "", base_url=normalise_base_url(url or FALLBACK.base_url),
                         description=description, language=language, currency=currency, theme=theme,
                         per_page=per_page, qr_schemes=schemes or FALLBACK.qr_schemes)
     return settings, check.problems

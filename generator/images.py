@@ -19,10 +19,10 @@ from PIL import Image, ImageOps
 WIDTHS = (320, 640, 1280)
 QUALITY = 72
 FORMATS = {"JPEG", "PNG", "WEBP"}
-MAX_PIXELS = 40_000_000  # larger pictures are refused: no camera needs more, decompression bombs do
+MAX_PIXELS = 40_000_000  # the default limit; site.yaml's limits.image_pixels can change it
 SETTINGS_KEY = f"webp-q{QUALITY}-{'-'.join(map(str, WIDTHS))}-v1"
 
-Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+Image.MAX_IMAGE_PIXELS = 200_000_000  # Pillow's own guard, above the largest limit a site may set
 
 
 @dataclass(frozen=True)
@@ -49,19 +49,19 @@ class ImageProblem(Exception):
     """A picture that cannot be published; the message says why, in a merchant's words."""
 
 
-def open_checked(data: bytes) -> Image.Image:
+def open_checked(data: bytes, max_pixels: int = MAX_PIXELS) -> Image.Image:
     """Open and fully decode a picture, or raise ImageProblem. Format is judged by content, never by name."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=sorted(FORMATS))
-            if image.width * image.height > MAX_PIXELS:
-                raise ImageProblem(f"is {image.width}×{image.height} pixels; at most {MAX_PIXELS:,} pixels are allowed")
+            if image.width * image.height > max_pixels:
+                raise ImageProblem(f"is {image.width}×{image.height} pixels; at most {max_pixels:,} pixels are allowed")
             image.load()
     except ImageProblem:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageProblem(f"has too many pixels; at most {MAX_PIXELS:,} are allowed") from None
+        raise ImageProblem(f"has too many pixels; at most {max_pixels:,} are allowed") from None
     except Image.UnidentifiedImageError:
         raise ImageProblem("is not a JPEG, PNG or WebP picture") from None
     except (OSError, ValueError, SyntaxError, EOFError) as error:
@@ -73,13 +73,13 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(SETTINGS_KEY.encode() + b"\0" + data).hexdigest()[:20]
 
 
-def process(data: bytes, cache_dir: Path | None) -> tuple[Picture, dict[str, bytes]]:
+def process(data: bytes, cache_dir: Path | None, max_pixels: int = MAX_PIXELS) -> tuple[Picture, dict[str, bytes]]:
     """The picture's web variants: (what pages need to know, output path -> bytes)."""
     key = digest(data)
     cached = _from_cache(cache_dir, key) if cache_dir else None
     if cached is not None:
         return cached
-    image = open_checked(data)
+    image = open_checked(data, max_pixels)
     image = ImageOps.exif_transpose(image)
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):  # 16-bit grey: scale to 8 bits, not clip
         image = image.point(lambda v: v / 256).convert("L")

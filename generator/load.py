@@ -7,12 +7,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.model import Limits
 from generator.problems import Problem
 from generator.sources import Doc, MarkdownSource, decode, parse_markdown, parse_yaml
 
-MAX_FILE_BYTES = 1024 * 1024  # a text file larger than this is refused before parsing
-MAX_FILES_PER_SHOP = 2000
-MAX_IMAGE_BYTES = 20 * 1024 * 1024  # a picture larger than this is refused
 
 
 @dataclass(frozen=True)
@@ -43,7 +41,6 @@ class PageSource:
 @dataclass(frozen=True)
 class Sources:
     root: Path
-    site: Doc | None
     categories: Doc | None
     curation: Doc | None
     pages: tuple[PageSource, ...]
@@ -51,13 +48,13 @@ class Sources:
     unreadable: frozenset[str]  # files that exist but could not be parsed at all
 
 
-def read_text(root: Path, rel: str, problems: list[Problem]) -> str | None:
+def read_text(root: Path, rel: str, problems: list[Problem], limits: Limits = Limits()) -> str | None:
     """A text file's content, or None with a problem."""
     full = root / rel
     try:
         size = full.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.append(Problem(rel, 1, 1, f"the file is {size} bytes; at most {MAX_FILE_BYTES} are allowed"))
+        if size > limits.file_bytes:
+            problems.append(Problem(rel, 1, 1, f"the file is {size:,} bytes; at most {limits.file_bytes:,} are allowed"))
             return None
         data = full.read_bytes()
     except OSError as error:
@@ -68,8 +65,8 @@ def read_text(root: Path, rel: str, problems: list[Problem]) -> str | None:
     return text
 
 
-def read_yaml(root: Path, rel: str, problems: list[Problem]) -> Doc | None:
-    text = read_text(root, rel, problems)
+def read_yaml(root: Path, rel: str, problems: list[Problem], limits: Limits = Limits()) -> Doc | None:
+    text = read_text(root, rel, problems, limits)
     if text is None:
         return None
     doc, found = parse_yaml(rel, text)
@@ -79,8 +76,8 @@ def read_yaml(root: Path, rel: str, problems: list[Problem]) -> Doc | None:
     return doc
 
 
-def read_markdown(root: Path, rel: str, problems: list[Problem]) -> MarkdownSource | None:
-    text = read_text(root, rel, problems)
+def read_markdown(root: Path, rel: str, problems: list[Problem], limits: Limits = Limits()) -> MarkdownSource | None:
+    text = read_text(root, rel, problems, limits)
     if text is None:
         return None
     source, found = parse_markdown(rel, text)
@@ -88,8 +85,16 @@ def read_markdown(root: Path, rel: str, problems: list[Problem]) -> MarkdownSour
     return source
 
 
-def load_sources(root: Path) -> tuple[Sources, list[Problem]]:
-    """Read every file the site is made of. Every file is read even when another failed."""
+def load_site(root: Path) -> tuple[Doc | None, list[Problem]]:
+    """site.yaml, read first: its settings say how the rest is read."""
+    problems: list[Problem] = []
+    if not (Path(root) / "site.yaml").is_file():
+        return None, [Problem("site.yaml", 1, 1, "site.yaml is missing: is this the root of a shopdir site?")]
+    return read_yaml(Path(root), "site.yaml", problems), problems
+
+
+def load_sources(root: Path, limits: Limits = Limits()) -> tuple[Sources, list[Problem]]:
+    """Read every content file. Every file is read even when another failed."""
     root = Path(root)
     problems: list[Problem] = []
     unreadable: set[str] = set()
@@ -97,19 +102,16 @@ def load_sources(root: Path) -> tuple[Sources, list[Problem]]:
     def read_if_there(rel: str) -> Doc | None:
         if not (root / rel).is_file():
             return None
-        doc = read_yaml(root, rel, problems)
+        doc = read_yaml(root, rel, problems, limits)
         if doc is None:
             unreadable.add(rel)
         return doc
 
-    site = read_if_there("site.yaml")
-    if site is None and "site.yaml" not in unreadable:
-        problems.append(Problem("site.yaml", 1, 1, "site.yaml is missing: is this the root of a shopdir site?"))
     categories = read_if_there("content/categories.yaml")
     curation = read_if_there("content/curation.yaml")
     pages = []
     for rel, slug in _markdown_files(root, "content/pages"):
-        source = read_markdown(root, rel, problems)
+        source = read_markdown(root, rel, problems, limits)
         if source is not None:
             pages.append(PageSource(slug, rel, source))
     shops = []
@@ -121,8 +123,8 @@ def load_sources(root: Path) -> tuple[Sources, list[Problem]]:
             if (shops_dir / entry).is_symlink():
                 problems.append(Problem(f"content/shops/{entry}", 1, 1, "a shop folder may not be a symbolic link"))
             elif (shops_dir / entry).is_dir():
-                shops.append(_load_shop(root, entry, problems))
-    sources = Sources(root, site, categories, curation, tuple(pages), tuple(shops), frozenset(unreadable))
+                shops.append(_load_shop(root, entry, problems, limits))
+    sources = Sources(root, categories, curation, tuple(pages), tuple(shops), frozenset(unreadable))
     return sources, problems
 
 
@@ -134,15 +136,16 @@ def _markdown_files(root: Path, rel_dir: str) -> list[tuple[str, str]]:
             if name.endswith(".md") and (folder / name).is_file()]
 
 
-def _load_shop(root: Path, slug: str, problems: list[Problem]) -> ShopSource:
+def _load_shop(root: Path, slug: str, problems: list[Problem], limits: Limits) -> ShopSource:
     rel = f"content/shops/{slug}"
     files, escaping = _list_shop_files(root / rel)
-    if len(files) > MAX_FILES_PER_SHOP:
-        problems.append(Problem(rel, 1, 1, f"the shop folder holds {len(files)} files; at most {MAX_FILES_PER_SHOP} are allowed"))
+    if len(files) > limits.files_per_shop:
+        problems.append(Problem(rel, 1, 1, f"the shop folder holds {len(files):,} files; at most "
+                                           f"{limits.files_per_shop:,} are allowed"))
         files = frozenset()
     doc = None
     if "shop.yaml" in files:
-        doc = read_yaml(root, f"{rel}/shop.yaml", problems)
+        doc = read_yaml(root, f"{rel}/shop.yaml", problems, limits)
     elif "shop.yaml" in escaping:
         problems.append(Problem(f"{rel}/shop.yaml", 1, 1, "shop.yaml is a symbolic link leading outside the shop folder"))
     else:
@@ -157,7 +160,7 @@ def _load_shop(root: Path, slug: str, problems: list[Problem]) -> ShopSource:
         if f"products/{product_slug}.md" not in files:
             problems.append(Problem(product_rel, 1, 1, "a symbolic link leading outside the shop folder"))
             continue
-        source = read_markdown(root, product_rel, problems)
+        source = read_markdown(root, product_rel, problems, limits)
         if source is not None:
             products.append(ProductSource(product_slug, product_rel, source))
     slugs = frozenset(slug for _, slug in _markdown_files(root, f"{rel}/products"))
@@ -186,11 +189,14 @@ def _list_shop_files(folder: Path) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(files), frozenset(escaping)
 
 
-def read_shop_file(root: Path, shop: str, path: str) -> bytes:
-    """The bytes of a file a shop references. The path was validated to stay inside the shop folder."""
+def read_shop_file(root: Path, shop: str, path: str, max_bytes: int) -> bytes:
+    """The bytes of a file a shop references (at most max_bytes + 1 of them, so that a larger file shows).
+
+    The path was validated to stay inside the shop folder; it is checked once more here.
+    """
     folder = os.path.realpath(Path(root) / "content" / "shops" / shop)
     full = os.path.realpath(os.path.join(folder, path))
     if os.path.commonpath([folder, full]) != folder:
         raise OSError(errno.EACCES, "the path leads outside the shop folder")
     with open(full, "rb") as handle:
-        return handle.read(MAX_IMAGE_BYTES + 1)
+        return handle.read(max_bytes + 1)

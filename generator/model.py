@@ -7,6 +7,16 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class Limits:
+    """How much one submission may ask of a build. Set in site.yaml under `limits:`."""
+
+    file_bytes: int = 1024 * 1024  # a YAML or Markdown file
+    files_per_shop: int = 2000
+    image_bytes: int = 20 * 1024 * 1024
+    image_pixels: int = 40_000_000  # no camera needs more; decompression bombs do
+
+
+@dataclass(frozen=True)
 class Settings:
     """site.yaml, after command-line overrides."""
 
@@ -18,6 +28,7 @@ class Settings:
     theme: str = "default"
     per_page: int = 24
     qr_schemes: tuple[str, ...] = ("https", "http")
+    limits: Limits = Limits()
 
     @property
     def base_path(self) -> str:

@@ -102,12 +102,11 @@ def test_a_png_just_over_the_pixel_limit_is_refused():
         open_checked(bomb)
 
 
-def test_the_pixel_limit_is_the_module_setting(monkeypatch):
+def test_the_pixel_limit_is_the_one_given():
     data = encode(Image.new("RGB", (30, 20), "white"), "PNG")
     assert open_checked(data).size == (30, 20)
-    monkeypatch.setattr(images, "MAX_PIXELS", 500)
-    with pytest.raises(ImageProblem, match="30×20 pixels"):
-        open_checked(data)
+    with pytest.raises(ImageProblem, match="30×20 pixels; at most 500 pixels"):
+        open_checked(data, max_pixels=500)
 
 
 # -- process --------------------------------------------------------------
