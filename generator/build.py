@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import images, qr, routes
+from generator import images, qr, routes, search
 from generator.config import settings_from_doc
 from generator.load import load_site, load_sources, read_shop_file
 from generator.model import Directory, Limits, Settings
@@ -86,6 +86,9 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
         result.problems = sorted_problems(found)
         return result
 
+    search_files = search.build_index(search.records(directory, theme.strings, pictures), settings.language)
+    clock.lap("search")
+
     common = common_view(settings, theme, _nav(directory), _pages(directory), dev=dev)
     staging = Staging(out)
     try:
@@ -104,6 +107,8 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
         for code in qr_codes.values():
             staging.write(code.path, code.png)
         for path, data in sorted(theme.assets.values()):
+            staging.write(path, data)
+        for path, data in sorted(search_files.items()):
             staging.write(path, data)
         result.stats = staging.commit()
     except BaseException:

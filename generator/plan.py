@@ -127,9 +127,10 @@ def plan_site(directory: Directory, assets: Assets) -> tuple[list[PageSpec], lis
     for page in d.pages:
         add(routes.page(page.slug), "page.html", title=page.title, body=render_markdown(page.body),
             description=plain_text(page.body), breadcrumbs=v.crumbs())
+    add(routes.search(), "search.html", title=t["search"], breadcrumbs=v.crumbs())
     add("404.html", "404.html", title=t["not_found"], breadcrumbs=[])
     add("sitemap.xml", "sitemap.xml", urls=[routes.absolute(d.settings.base_url, s.path) for s in specs
-                                            if s.path.endswith("/") or s.path == ""])
+                                            if (s.path.endswith("/") or s.path == "") and s.path != routes.search()])
     add("feed.xml", "feed.xml", entries=[v.feed_entry(p) for p in v.newest[:FEED_ENTRIES]],
         updated=(v.newest[0].date if v.newest else assets.build_date).isoformat())
     add("robots.txt", "robots.txt", sitemap=routes.absolute(d.settings.base_url, "sitemap.xml"))

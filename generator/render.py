@@ -24,7 +24,8 @@ def common_view(settings: Settings, theme: Theme, nav: list[dict], pages: list[d
                  "links": {name: routes.url(base, path) for name, path in (
                      ("categories", routes.categories()), ("shops", routes.shops()), ("tags", routes.tags()),
                      ("cities", routes.cities()), ("collections", routes.collections()),
-                     ("new", routes.new_arrivals()), ("feed", "feed.xml"))}},
+                     ("new", routes.new_arrivals()), ("feed", "feed.xml"), ("search", routes.search()),
+                     ("search_bundle", "pagefind/"))}},
         "t": theme.strings,
         "css": routes.url(base, theme.asset_path("style.css")) if "style.css" in theme.assets else None,
         "dev": dev,

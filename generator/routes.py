@@ -68,6 +68,10 @@ def new_arrivals() -> str:
     return "new/"
 
 
+def search() -> str:
+    return "search/"
+
+
 def page(slug: str) -> str:
     return f"{slug}/"
 

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.model import Category, Contact, Curation, Directory, Page, Product, Settings, Shop
 from generator.plan import Assets, plan_site
 
-STRINGS = {
-    "home": "Home", "categories": "All categories", "shops": "Shops", "shops_az": "Shops A–Z", "tags": "Tags",
-    "cities": "Cities", "collections": "Editors' picks", "new_arrivals": "New arrivals", "not_found": "Page not found",
-    "price_on_request": "Price on request", "qr_alt_shop": "WeChat QR code of {name}",
-    "qr_alt_guide": "WeChat QR code of shopping guide {name}", "logo_alt": "Logo of {name}",
-    "photo_alt": "{name}, picture {n}",
-}
+# The default theme's English strings, as a build would use them.
+STRINGS = {str(k): str(v) for k, v in yaml.safe_load(
+    (Path(__file__).parents[2] / "themes/default/i18n/en.yaml").read_text("utf-8")).items()}
 SETTINGS = Settings(title="好店集", base_url="https://example.org/d/", per_page=2)
 CATEGORIES = (Category("tea", "茶", children=("oolong", "green")), Category("oolong", "乌龙茶", parent="tea"),
               Category("green", "绿茶", parent="tea"))
