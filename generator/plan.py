@@ -87,18 +87,20 @@ def plan_site(directory: Directory, assets: Assets) -> tuple[list[PageSpec], lis
             add(routes.product(shop.slug, product.slug), "product.html", title=product.name,
                 description=plain_text(product.body), image=v.og_image(shop.slug, (product.images or (None,))[0]),
                 product=v.product_detail(product), shop=v.shop_card(shop), qr=v.shop_qr(shop),
-                breadcrumbs=v.crumbs(*v.ancestors(v.categories[product.category]), (shop.name, routes.shop(shop.slug))))
+                structured=[v.product_data(product, shop)], breadcrumbs=v.crumbs(*v.ancestors(v.categories[product.category]), (shop.name, routes.shop(shop.slug))))
         for store in shop.stores:
             store_path = routes.store(shop.slug, store.slug)
             crumbs = v.crumbs((t["shops"], routes.shops()), (shop.name, routes.shop(shop.slug)))
             add(store_path, "store.html", title=f"{store.name} · {shop.name}", store=v.store_view(shop, store),
-                shop=v.shop_card(shop), qr=v.shop_qr(shop), breadcrumbs=crumbs)
+                shop=v.shop_card(shop), qr=v.shop_qr(shop), breadcrumbs=crumbs,
+                structured=[v.store_data(shop, store)])
             for guide in store.guides:
                 add(routes.guide(shop.slug, store.slug, guide.slug), "guide.html", title=f"{guide.name} · {store.name}",
                     guide=v.guide_view(shop, guide), store={"name": store.name, "url": v.url(store_path),
                                                             "address": store.address, "hours": store.hours},
                     shop=v.shop_card(shop), qr=v.qr_view(guide.qr, t["qr_alt_guide"].format(name=guide.name)),
-                    breadcrumbs=crumbs + [{"name": store.name, "url": v.url(store_path)}])
+                    breadcrumbs=v.crumbs((t["shops"], routes.shops()), (shop.name, routes.shop(shop.slug)),
+                                         (store.name, store_path)))
 
     # Tags and cities: free text, grouped by a folded key so "Tea" and "tea" are one page.
     for kind, index_path, route, shop_values, product_values in (
@@ -239,11 +241,56 @@ class _Views:
         view["path"] = path
         view["url"] = self.url(path)
         view["canonical"] = routes.absolute(self.d.settings.base_url, path)
+        view["jsonld"] = list(view.pop("structured", ())) + self.breadcrumb_list(view["breadcrumbs"])
         return view
 
+    # -- structured data (schema.org, as JSON-LD) ----------------------------
+
+    @staticmethod
+    def breadcrumb_list(crumbs: list[dict]) -> list[dict]:
+        if len(crumbs) < 2:
+            return []
+        return [{"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": [
+            {"@type": "ListItem", "position": i, "name": c["name"], "item": c["absolute"]}
+            for i, c in enumerate(crumbs, start=1)]}]
+
+    def product_data(self, product: Product, shop: Shop) -> dict:
+        base = self.d.settings.base_url
+        data = {"@context": "https://schema.org", "@type": "Product", "name": product.name,
+                "url": routes.absolute(base, routes.product(product.shop, product.slug)),
+                "brand": {"@type": "Brand", "name": shop.name},
+                "category": self.categories[product.category].name}
+        images = [routes.absolute(base, self.a.pictures[(product.shop, p)].fitting(1200).path)
+                  for p in product.images if (product.shop, p) in self.a.pictures]
+        if images:
+            data["image"] = images
+        summary = plain_text(product.body, 300)
+        if summary:
+            data["description"] = summary
+        if isinstance(product.price, (int, float)):
+            data["offers"] = {"@type": "Offer", "price": f"{product.price:.2f}", "priceCurrency": product.currency,
+                              "availability": "https://schema.org/" + ("InStock" if product.available else "OutOfStock"),
+                              "url": data["url"], "seller": {"@type": "Organization", "name": shop.name,
+                                                             "url": routes.absolute(base, routes.shop(shop.slug))}}
+        return data
+
+    def store_data(self, shop: Shop, store) -> dict:
+        base = self.d.settings.base_url
+        data = {"@context": "https://schema.org", "@type": "Store", "name": f"{shop.name} {store.name}",
+                "url": routes.absolute(base, routes.store(shop.slug, store.slug)),
+                "parentOrganization": {"@type": "Organization", "name": shop.name,
+                                       "url": routes.absolute(base, routes.shop(shop.slug))}}
+        address = {k: v for k, v in (("streetAddress", store.address), ("addressLocality", store.city or shop.city))
+                   if v}
+        if address:
+            data["address"] = {"@type": "PostalAddress", **address}
+        if store.hours:
+            data["description"] = store.hours
+        return data
+
     def crumbs(self, *trail: tuple[str, str]) -> list[dict]:
-        return [{"name": self.t["home"], "url": self.url(routes.home())}] + [
-            {"name": name, "url": self.url(path)} for name, path in trail]
+        return [{"name": name, "url": self.url(path), "absolute": routes.absolute(self.d.settings.base_url, path)}
+                for name, path in ((self.t["home"], routes.home()), *trail)]
 
     def picture(self, shop: str, path: str | None, sizes: str, alt: str, lazy: bool = True) -> dict | None:
         picture: Picture | None = self.a.pictures.get((shop, path)) if path else None

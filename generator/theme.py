@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from generator.problems import Problem
 from generator.sources import decode, parse_yaml
@@ -64,10 +66,20 @@ def load_theme(root: Path, name: str, language: str) -> tuple[Theme | None, list
     ])
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["jsonld"] = jsonld
     strings = _strings(folders, language, root, problems)
     assets = _assets(folders)
     fingerprint = _fingerprint(folders)
     return Theme(name, tuple(folders), env, strings, assets, fingerprint), problems
+
+
+def jsonld(data) -> markupsafe.Markup:
+    """JSON for a <script type="application/ld+json"> element: no text inside can end the element."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escaped)
+    return markupsafe.Markup(text)
 
 
 def _rel(path: Path, root: Path) -> str:
