@@ -11,7 +11,7 @@ from pathlib import Path
 
 from generator import images, qr, routes, search
 from generator.config import settings_from_doc
-from generator.load import load_site, load_sources, read_shop_file
+from generator.load import load_site, load_sources, read_shop_file, shop_file
 from generator.model import Directory, Limits, Settings
 from generator.output import Staging
 from generator.plan import Assets, plan_site
@@ -86,7 +86,7 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
         result.problems = sorted_problems(found)
         return result
 
-    search_files = search.build_index(search.records(directory, theme.strings, pictures), settings.language)
+    search_files = search.index_files(search.records(directory, theme.strings, pictures), settings.language, cache_dir)
     clock.lap("search")
 
     common = common_view(settings, theme, _nav(directory), _pages(directory), dev=dev)
@@ -103,13 +103,13 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
             result.problems = sorted_problems(problems)
             return result
         for path, data in sorted(picture_files.items()):
-            staging.write(path, data)
+            staging.write(path, data) if isinstance(data, bytes) else staging.link(path, data)
         for code in qr_codes.values():
             staging.write(code.path, code.png)
         for path, data in sorted(theme.assets.values()):
             staging.write(path, data)
         for path, data in sorted(search_files.items()):
-            staging.write(path, data)
+            staging.write(path, data) if isinstance(data, bytes) else staging.link(path, data)
         result.stats = staging.commit()
     except BaseException:
         staging.abort()
@@ -186,12 +186,24 @@ def _pictures(root: Path, directory: Directory, sites: Sites, cache_dir: Path | 
                     | {(s.slug, g.photo) for s in directory.shops for st in s.stores for g in st.guides if g.photo}
                     | {(p.shop, path) for p in directory.products for path in p.images})
 
+    index = images.StatIndex(cache_dir, f"{images.SETTINGS_KEY}|{limits.image_pixels}|{limits.image_bytes}")
+
     def work(key):
         try:
+            source = shop_file(root, *key)
+            stat = os.stat(source)
+            known = index.get(source, stat)
+            cached = images.from_cache(cache_dir, known) if known else None
+            if cached is not None:  # unchanged since it was last checked and processed
+                index.put(source, stat, known)
+                return key, cached if process else None
+            data = _read_picture(root, *key, limits)
             if not process:
-                _open_picture(root, *key, limits)
+                images.open_checked(data, limits.image_pixels)
                 return key, None
-            return key, images.process(_read_picture(root, *key, limits), cache_dir, limits.image_pixels)
+            picture, files = images.process(data, cache_dir, limits.image_pixels)
+            index.put(source, stat, images.digest(data))
+            return key, (picture, files)
         except images.ImageProblem as error:
             return key, str(error)
         except OSError as error:
@@ -206,6 +218,8 @@ def _pictures(root: Path, directory: Directory, sites: Sites, cache_dir: Path | 
             elif outcome is not None:
                 pictures[key] = outcome[0]
                 files.update(outcome[1])
+    if process:
+        index.save()
     return pictures, files, problems
 
 

@@ -73,10 +73,13 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(SETTINGS_KEY.encode() + b"\0" + data).hexdigest()[:20]
 
 
-def process(data: bytes, cache_dir: Path | None, max_pixels: int = MAX_PIXELS) -> tuple[Picture, dict[str, bytes]]:
-    """The picture's web variants: (what pages need to know, output path -> bytes)."""
+Files = dict  # output path -> bytes, or the path of a cached copy to link from
+
+
+def process(data: bytes, cache_dir: Path | None, max_pixels: int = MAX_PIXELS) -> tuple[Picture, Files]:
+    """The picture's web variants: (what pages need to know, output path -> bytes or cached file)."""
     key = digest(data)
-    cached = _from_cache(cache_dir, key) if cache_dir else None
+    cached = from_cache(cache_dir, key) if cache_dir else None
     if cached is not None:
         return cached
     image = open_checked(data, max_pixels)
@@ -98,6 +101,7 @@ def process(data: bytes, cache_dir: Path | None, max_pixels: int = MAX_PIXELS) -
     picture = Picture(tuple(variants))
     if cache_dir:
         _to_cache(cache_dir, key, picture, files)
+        return from_cache(cache_dir, key) or (picture, files)
     return picture, files
 
 
@@ -105,15 +109,58 @@ def _cache_folder(cache_dir: Path, key: str) -> Path:
     return cache_dir / "images" / key[:2] / key
 
 
-def _from_cache(cache_dir: Path, key: str) -> tuple[Picture, dict[str, bytes]] | None:
+def from_cache(cache_dir: Path, key: str) -> tuple[Picture, Files] | None:
+    """A picture processed before: its variants, as files in the cache."""
     folder = _cache_folder(cache_dir, key)
     try:
         meta = json.loads((folder / "picture.json").read_text("utf-8"))
         variants = tuple(Variant(**v) for v in meta["variants"])
-        files = {v.path: (folder / os.path.basename(v.path)).read_bytes() for v in variants}
+        files = {v.path: folder / os.path.basename(v.path) for v in variants}
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    if not all(path.is_file() for path in files.values()):
+        return None
     return Picture(variants), files
+
+
+class StatIndex:
+    """Which content digest a source file had when it was last processed, by its path and stat.
+
+    An unchanged picture is then neither read nor hashed again. A file whose size, time
+    or inode changed is read and hashed as usual, so a stale entry costs time, never correctness.
+    """
+
+    def __init__(self, cache_dir: Path | None, salt: str):
+        self.path = cache_dir / "images" / "stat-index.json" if cache_dir else None
+        self.salt = salt
+        self.entries: dict[str, str] = {}
+        self.loaded: dict[str, str] = {}
+        if self.path is not None:
+            try:
+                self.loaded = json.loads(self.path.read_text("utf-8"))
+            except (OSError, ValueError):
+                self.loaded = {}
+
+    def _key(self, source: str, stat: os.stat_result) -> str:
+        return f"{source}|{stat.st_size}|{stat.st_mtime_ns}|{stat.st_ino}|{self.salt}"
+
+    def get(self, source: str, stat: os.stat_result) -> str | None:
+        return self.loaded.get(self._key(source, stat))
+
+    def put(self, source: str, stat: os.stat_result, key: str) -> None:
+        self.entries[self._key(source, stat)] = key
+
+    def save(self) -> None:
+        """Keep the entries of this build only, so the index never grows past the site."""
+        if self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(self.entries, sort_keys=True), "utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            pass
 
 
 def _to_cache(cache_dir: Path, key: str, picture: Picture, files: dict[str, bytes]) -> None:

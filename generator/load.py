@@ -189,14 +189,17 @@ def _list_shop_files(folder: Path) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(files), frozenset(escaping)
 
 
-def read_shop_file(root: Path, shop: str, path: str, max_bytes: int) -> bytes:
-    """The bytes of a file a shop references (at most max_bytes + 1 of them, so that a larger file shows).
-
-    The path was validated to stay inside the shop folder; it is checked once more here.
-    """
+def shop_file(root: Path, shop: str, path: str) -> str:
+    """The real path of a file a shop references. It was validated to stay inside the shop folder;
+    that is checked once more here."""
     folder = os.path.realpath(Path(root) / "content" / "shops" / shop)
     full = os.path.realpath(os.path.join(folder, path))
     if os.path.commonpath([folder, full]) != folder:
         raise OSError(errno.EACCES, "the path leads outside the shop folder")
-    with open(full, "rb") as handle:
+    return full
+
+
+def read_shop_file(root: Path, shop: str, path: str, max_bytes: int) -> bytes:
+    """The bytes of a file a shop references (at most max_bytes + 1 of them, so that a larger file shows)."""
+    with open(shop_file(root, shop, path), "rb") as handle:
         return handle.read(max_bytes + 1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
+import filecmp
 import fcntl
 import os
 import posixpath
@@ -36,7 +37,7 @@ class Staging:
         _recover(self.out)
         self.dir.mkdir(parents=True)
 
-    def write(self, rel: str, data: bytes) -> None:
+    def _target(self, rel: str) -> tuple[str, Path]:
         plain = posixpath.normpath(rel) if rel else ""
         if not plain or plain == "." or plain.startswith(("/", "../")) or plain == ".." or "\\" in rel:
             raise OutputError(f"{rel!r} would be written outside the output folder")
@@ -48,6 +49,25 @@ class Staging:
             raise OutputError(f"{rel} would be written outside the output folder")
         self.written.add(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
+        return rel, target
+
+    def link(self, rel: str, source: Path) -> None:
+        """Publish a file kept elsewhere (a cached picture) without reading it: hard-linked where possible."""
+        rel, target = self._target(rel)
+        old = self.out / rel
+        try:
+            if old.is_file() and not old.is_symlink() and (
+                    os.path.samefile(old, source) or filecmp.cmp(old, source, shallow=False)):
+                os.link(old, target)
+                self.stats["unchanged"] += 1
+                return
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+        self.stats["written"] += 1
+
+    def write(self, rel: str, data: bytes) -> None:
+        rel, target = self._target(rel)
         old = self.out / rel
         try:
             if old.is_file() and not old.is_symlink() and old.stat().st_size == len(data) and old.read_bytes() == data:

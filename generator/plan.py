@@ -169,6 +169,8 @@ class _Views:
         for product in directory.products:
             self.by_category[product.category].append(product)
         self.newest = sorted((p for p in directory.products if p.date), key=self.newest_first)
+        self._under: dict[str, list[Product]] = {}
+        self._links: dict[str, dict] = {}
         self.base = directory.settings.base_path
 
     # -- ordering and grouping ------------------------------------------
@@ -192,8 +194,11 @@ class _Views:
         return [(self.t["categories"], routes.categories())] + chain[::-1]
 
     def products_under(self, slug: str) -> list[Product]:
-        found = [p for c in self.descendants(slug) for p in self.by_category[c]]
-        return sorted(found, key=self.newest_first)
+        """Products of a category and of all its subcategories, newest first (worked out once per category)."""
+        if slug not in self._under:
+            found = [p for c in self.descendants(slug) for p in self.by_category[c]]
+            self._under[slug] = sorted(found, key=self.newest_first)
+        return self._under[slug]
 
     def categories_under_shop(self, shop: Shop) -> set[str]:
         """The shop's categories and each of their ancestors."""
@@ -325,8 +330,10 @@ class _Views:
         return f"{sign}{amount}" if sign else f"{amount} {product.currency}"
 
     def category_link(self, category: Category) -> dict:
-        return {"name": category.name, "url": self.url(routes.category(category.slug)),
-                "count": len(self.products_under(category.slug))}
+        if category.slug not in self._links:
+            self._links[category.slug] = {"name": category.name, "url": self.url(routes.category(category.slug)),
+                                          "count": len(self.products_under(category.slug))}
+        return self._links[category.slug]
 
     def category_tree(self, parent: str | None) -> list[dict]:
         return [dict(self.category_link(c), children=self.category_tree(c.slug))

@@ -6,7 +6,11 @@ back to be published with the rest of the site.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import html
+import json
+import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -17,6 +21,7 @@ from generator.markup import plain_text
 from generator.model import Directory
 
 INDEX_FOLDER = "pagefind"
+INDEXER = "pagefind-extended-1.4.0"  # part of the cache key: another indexer makes another index
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,37 @@ def records(directory: Directory, strings: dict, pictures: dict) -> list[Record]
                            ("image", image(product.shop, (product.images or (None,))[0])), ("image_alt", "")),
                           filters([product.category], shop.city)))
     return out
+
+
+def index_files(items: list[Record], language: str, cache_dir: Path | None) -> dict[str, bytes | Path]:
+    """The index for these records: from the cache when the same records were indexed before.
+
+    The key is a hash of every record, the language and the indexer's version, so any change
+    to what is searched makes a new index; only the newest index is kept.
+    """
+    if cache_dir is None:
+        return build_index(items, language)
+    digest = hashlib.sha256(json.dumps([INDEXER, language, [dataclasses.astuple(i) for i in items]],
+                                       ensure_ascii=False).encode("utf-8")).hexdigest()[:20]
+    folder = cache_dir / "search" / digest
+    listing = folder / "files.json"
+    try:
+        names = json.loads(listing.read_text("utf-8"))
+        found = {name: folder / "files" / name for name in names}
+        if all(path.is_file() for path in found.values()):
+            return found
+    except (OSError, ValueError):
+        pass
+    files = build_index(items, language)
+    try:
+        shutil.rmtree(cache_dir / "search", ignore_errors=True)
+        for name, data in files.items():
+            (folder / "files" / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / "files" / name).write_bytes(data)
+        listing.write_text(json.dumps(sorted(files)), "utf-8")  # last: its presence means complete
+    except OSError:
+        return files
+    return {name: folder / "files" / name for name in files}
 
 
 def build_index(items: list[Record], language: str) -> dict[str, bytes]:
