@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,7 +47,7 @@ class _Clock:
 
 
 def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: bool = False,
-          cache_dir: Path | None = None, dev: bool = False) -> Result:
+          cache_dir: Path | None = None, dev: bool = False, jobs: int | None = None) -> Result:
     """Build the site into `out`; with out=None, check everything and write nothing."""
     root = Path(root)
     result = Result()
@@ -92,7 +93,7 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
     common = common_view(settings, theme, _nav(directory), _pages(directory), dev=dev)
     staging = Staging(out)
     try:
-        for path, page in render_pages(specs, theme, common, root):
+        for path, page in _render(specs, theme, common, root, jobs or os.cpu_count() or 1):
             if isinstance(page, Problem):
                 problems.append(page)
             elif not problems:
@@ -118,6 +119,32 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
     result.pages = len(specs)
     result.files = len(staging.written)
     return result
+
+
+# What render workers read: set just before they are forked, so nothing is sent to them but numbers.
+_RENDER_WORK: tuple = ()
+RENDER_CHUNK = 250  # pages per task
+
+
+def _render_chunk(bounds: tuple[int, int]) -> list:
+    specs, theme, common, root = _RENDER_WORK
+    return list(render_pages(specs[bounds[0]:bounds[1]], theme, common, root))
+
+
+def _render(specs, theme: Theme, common: dict, root: Path, jobs: int):
+    """Every page rendered, in plan order; split over `jobs` forked processes for a large site."""
+    global _RENDER_WORK
+    if jobs <= 1 or len(specs) < 2 * RENDER_CHUNK or "fork" not in multiprocessing.get_all_start_methods():
+        yield from render_pages(specs, theme, common, root)
+        return
+    _RENDER_WORK = (specs, theme, common, root)
+    chunks = [(start, min(start + RENDER_CHUNK, len(specs))) for start in range(0, len(specs), RENDER_CHUNK)]
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            for rendered in pool.map(_render_chunk, chunks):
+                yield from rendered
+    finally:
+        _RENDER_WORK = ()
 
 
 def _build_date() -> datetime.date:

@@ -66,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, metavar="DIR", help="the output folder (default: ROOT/output)")
     build.add_argument("--cache-dir", type=Path, metavar="DIR", help="where processed images are kept "
                                                                      "(default: ROOT/.cache; safe to delete)")
+    build.add_argument("--jobs", "-j", type=int, metavar="N", help="processes to render with (default: one per CPU)")
     build.add_argument("--quiet", "-q", action="store_true", help="print nothing but problems")
 
     check = commands.add_parser("check", help="check every file; write nothing", epilog=EXAMPLES["check"],
@@ -152,7 +153,10 @@ def _run(args) -> int:
         started = time.perf_counter()
         out = args.out or root / "output"
         cache = args.cache_dir or root / ".cache"
-        result = build.build(root, out, base_url=args.base_url, drafts=args.drafts, cache_dir=cache)
+        if args.jobs is not None and args.jobs < 1:
+            print("shopdir: --jobs must be 1 or more", file=sys.stderr)
+            return 2
+        result = build.build(root, out, base_url=args.base_url, drafts=args.drafts, cache_dir=cache, jobs=args.jobs)
         if result.problems:
             print_problems(result.problems)
             return 1
