@@ -9,6 +9,7 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from generator import images, qr, routes, search
 from generator.config import settings_from_doc
@@ -36,22 +37,31 @@ class Result:
         return not self.problems
 
 
+Progress = Callable[[str, int, int], None]  # (stage, done, total): told as the build goes
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    pass
+
+
 class _Clock:
-    def __init__(self, result: Result):
-        self.result, self.last = result, time.perf_counter()
+    def __init__(self, result: Result, progress: Progress):
+        self.result, self.last, self.progress = result, time.perf_counter(), progress
 
     def lap(self, stage: str) -> None:
         now = time.perf_counter()
         self.result.times[stage] = now - self.last
         self.last = now
+        self.progress(stage, 1, 1)
 
 
 def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: bool = False,
-          cache_dir: Path | None = None, dev: bool = False, jobs: int | None = None) -> Result:
+          cache_dir: Path | None = None, dev: bool = False, jobs: int | None = None,
+          progress: Progress = _quiet) -> Result:
     """Build the site into `out`; with out=None, check everything and write nothing."""
     root = Path(root)
     result = Result()
-    clock = _Clock(result)
+    clock = _Clock(result, progress)
 
     site, problems = load_site(root)
     settings, found = settings_from_doc(site, base_url)
@@ -93,7 +103,9 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
     common = common_view(settings, theme, _nav(directory), _pages(directory), dev=dev)
     staging = Staging(out)
     try:
-        for path, page in _render(specs, theme, common, root, jobs or os.cpu_count() or 1):
+        for done, (path, page) in enumerate(_render(specs, theme, common, root, jobs or os.cpu_count() or 1), 1):
+            if done % 500 == 0:
+                progress("render", done, len(specs))
             if isinstance(page, Problem):
                 problems.append(page)
             elif not problems:

@@ -98,6 +98,33 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Progress:
+    """Stage names as the build goes: a bar redrawn in place on a terminal, plain lines elsewhere (CI)."""
+
+    def __init__(self, stream=sys.stderr):
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.started = time.perf_counter()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        elapsed = time.perf_counter() - self.started
+        if self.tty:
+            width = 24
+            filled = width * done // max(total, 1)
+            bar = "#" * filled + "." * (width - filled)
+            self.stream.write(f"\r\x1b[K  {stage:<9} [{bar}] {done}/{total}  {elapsed:5.1f}s")
+            self.stream.flush()
+        elif done == total:
+            print(f"shopdir: {stage} done at {elapsed:.2f}s", file=self.stream)
+        else:
+            print(f"shopdir: {stage} {done}/{total}", file=self.stream)
+
+    def close(self) -> None:
+        if self.tty:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
 def print_problems(problems: list[Problem]) -> None:
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -156,7 +183,13 @@ def _run(args) -> int:
         if args.jobs is not None and args.jobs < 1:
             print("shopdir: --jobs must be 1 or more", file=sys.stderr)
             return 2
-        result = build.build(root, out, base_url=args.base_url, drafts=args.drafts, cache_dir=cache, jobs=args.jobs)
+        progress = Progress() if not args.quiet else None
+        try:
+            result = build.build(root, out, base_url=args.base_url, drafts=args.drafts, cache_dir=cache,
+                                 jobs=args.jobs, **({"progress": progress} if progress else {}))
+        finally:
+            if progress:
+                progress.close()
         if result.problems:
             print_problems(result.problems)
             return 1
