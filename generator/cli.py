@@ -101,8 +101,8 @@ def _parser() -> argparse.ArgumentParser:
 class Progress:
     """Stage names as the build goes: a bar redrawn in place on a terminal, plain lines elsewhere (CI)."""
 
-    def __init__(self, stream=sys.stderr):
-        self.stream = stream
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
         self.tty = stream.isatty()
         self.started = time.perf_counter()
 
