@@ -103,7 +103,7 @@ class Progress:
 
     def __init__(self, stream=None):
         self.stream = stream or sys.stderr
-        self.tty = stream.isatty()
+        self.tty = self.stream.isatty()
         self.started = time.perf_counter()
 
     def __call__(self, stage: str, done: int, total: int) -> None:
