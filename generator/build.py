@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime
 import os
-import time
 import multiprocessing
+import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from generator import images, qr, routes, search
+from generator import images, markup, qr, routes, search
 from generator.config import settings_from_doc
 from generator.load import load_site, load_sources, read_shop_file, shop_file
 from generator.model import Directory, Limits, Settings
@@ -70,34 +70,33 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
     problems += found
     clock.lap("load")
 
-    directory, sites, found = build_directory(sources, settings, drafts)
-    problems += found
-    theme, found = load_theme(root, settings.theme, settings.language)
-    problems += found
-    clock.lap("validate")
+    with markup.kept_in(cache_dir):  # rendered Markdown, from validation to the search records
+        directory, sites, found = build_directory(sources, settings, drafts)
+        problems += found
+        theme, found = load_theme(root, settings.theme, settings.language)
+        problems += found
+        clock.lap("validate")
 
-    qr_texts, found = _shop_qr_texts(root, directory, sites, settings)
-    problems += found
-    qr_codes = {text: qr.draw(text) for text in sorted(_all_qr_texts(directory, qr_texts))}
-    clock.lap("qr codes")
-    pictures, picture_files, found = _pictures(root, directory, sites, cache_dir, settings.limits,
-                                               process=out is not None)
-    problems += found
-    clock.lap("images")
+        qr_texts, found = _shop_qr_texts(root, directory, sites, settings)
+        problems += found
+        qr_codes = {text: qr.draw_cached(text, cache_dir) for text in sorted(_all_qr_texts(directory, qr_texts))}
+        clock.lap("qr codes")
+        pictures, picture_files, found = _pictures(root, directory, sites, cache_dir, settings.limits,
+                                                   process=out is not None)
+        problems += found
+        clock.lap("images")
+        if problems or theme is None or out is None:
+            result.problems = sorted_problems(problems)
+            return result
 
-    if problems or theme is None or out is None:
-        result.problems = sorted_problems(problems)
-        return result
-
-    build_date = _build_date()
-    assets = Assets(pictures, qr_codes, qr_texts, theme.strings, theme.asset_path("style.css"), build_date)
-    specs, found = plan_site(directory, assets)
-    clock.lap("plan")
-    if found:
-        result.problems = sorted_problems(found)
-        return result
-
-    search_files = search.index_files(search.records(directory, theme.strings, pictures), settings.language, cache_dir)
+        assets = Assets(pictures, qr_codes, qr_texts, theme.strings, theme.asset_path("style.css"), _build_date())
+        specs, found = plan_site(directory, assets)
+        clock.lap("plan")
+        if found:
+            result.problems = sorted_problems(found)
+            return result
+        items = search.records(directory, theme.strings, pictures)
+    search_files = search.index_files(items, settings.language, cache_dir)
     clock.lap("search")
 
     common = common_view(settings, theme, _nav(directory), _pages(directory), dev=dev)
@@ -115,13 +114,9 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
             staging.abort()
             result.problems = sorted_problems(problems)
             return result
-        for path, data in sorted(picture_files.items()):
-            staging.write(path, data) if isinstance(data, bytes) else staging.link(path, data)
-        for code in qr_codes.values():
-            staging.write(code.path, code.png)
-        for path, data in sorted(theme.assets.values()):
-            staging.write(path, data)
-        for path, data in sorted(search_files.items()):
+        files = {**picture_files, **{code.path: code.png for code in qr_codes.values()},
+                 **dict(theme.assets.values()), **search_files}
+        for path, data in sorted(files.items()):
             staging.write(path, data) if isinstance(data, bytes) else staging.link(path, data)
         result.stats = staging.commit()
     except BaseException:

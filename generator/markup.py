@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import html as html_lib
+import json
 import signal
+import sqlite3
 import threading
+from pathlib import Path
 
 import markdown
 import nh3
@@ -67,17 +71,78 @@ def sanitise(html: str) -> str:
                      url_schemes=set(URL_SCHEMES), link_rel="nofollow ugc noopener", strip_comments=True)
 
 
+# Everything the HTML of a text depends on besides the text: part of every cache key.
+SETTINGS_KEY = json.dumps(["v1", markdown.__version__, getattr(nh3, "__version__", ""), sorted(TAGS),
+                           {k: sorted(v) for k, v in sorted(ATTRIBUTES.items())}, sorted(URL_SCHEMES)])
+
+
+class Store:
+    """Rendered Markdown kept between builds, by a hash of the text and SETTINGS_KEY (safe to delete)."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path)
+        self.db.execute("CREATE TABLE IF NOT EXISTS html (key TEXT PRIMARY KEY, html TEXT NOT NULL)")
+        self.new: dict[str, str] = {}
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha256(f"{SETTINGS_KEY}\0{text}".encode("utf-8")).hexdigest()
+
+    def get(self, key: str) -> str | None:
+        row = self.db.execute("SELECT html FROM html WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def close(self) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO html VALUES (?, ?)", self.new.items())
+        self.db.close()
+
+
+_store: Store | None = None
+
+
+@contextlib.contextmanager
+def kept_in(cache_dir: Path | None):
+    """While inside, rendered Markdown is read from and added to the cache in cache_dir."""
+    global _store
+    if cache_dir is None:
+        yield
+        return
+    try:
+        _store = Store(cache_dir / "markdown.sqlite")
+    except sqlite3.Error:
+        _store = None  # a cache that cannot be opened only costs time
+    try:
+        yield
+    finally:
+        store, _store = _store, None
+        if store is not None:
+            try:
+                store.close()
+            except sqlite3.Error:
+                pass
+
+
 @functools.lru_cache(maxsize=4096)
 def render_markdown(text: str) -> str:
     """Markdown to sanitised HTML. Headings are shifted down one level: the page owns <h1>."""
     if not text or not text.strip():
         return ""
+    key = Store.key(text) if _store is not None else None
+    if key is not None:
+        found = _store.get(key)
+        if found is not None:
+            return found
     _markdown.reset()
     with _time_limit(TIME_LIMIT):
         html = _markdown.convert(text)
     for level in (5, 4, 3, 2, 1):
         html = html.replace(f"<h{level}>", f"<h{level + 1}>").replace(f"</h{level}>", f"</h{level + 1}>")
-    return sanitise(html)
+    html = sanitise(html)
+    if key is not None:
+        _store.new[key] = html
+    return html
 
 
 def plain_text(text: str, limit: int = 160) -> str:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import qrcode
 import zxingcpp
@@ -14,6 +16,7 @@ from qrcode.constants import ERROR_CORRECT_M
 
 MIN_PIXELS = 288  # the drawn code, quiet zone included, is at least this wide
 BORDER = 4  # modules of quiet zone, as the QR standard asks
+SETTINGS_KEY = f"qr-M-{MIN_PIXELS}-{BORDER}-qrcode{getattr(qrcode, '__version__', '')}-v1"
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,29 @@ def draw(text: str) -> QRCode:
     image.save(buffer, format="PNG", optimize=True)
     name = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     return QRCode(text, f"qr/{name}.png", image.size[0], buffer.getvalue())
+
+
+def draw_cached(text: str, cache_dir: Path | None) -> QRCode:
+    """draw(), kept in the cache under a hash of the text and the drawing settings."""
+    if cache_dir is None:
+        return draw(text)
+    key = hashlib.sha256(f"{SETTINGS_KEY}\0{text}".encode("utf-8")).hexdigest()[:20]
+    path = cache_dir / "qr" / key[:2] / f"{key}.png"
+    try:
+        png = path.read_bytes()
+        width = int.from_bytes(png[16:20], "big")  # from the PNG header
+        return QRCode(text, f"qr/{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}.png", width, png)
+    except (OSError, ValueError):
+        pass
+    code = draw(text)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(code.png)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return code
 
 
 def read(data: bytes) -> list[str]:

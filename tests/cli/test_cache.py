@@ -1,0 +1,60 @@
+"""Caches are correct by construction: after every kind of edit, a build with a warm cache gives
+exactly the bytes of a build with no cache at all."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+import pytest
+from PIL import Image
+
+from generator.build import build
+from generator.theme import BUNDLED_THEMES
+
+
+def tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def photo(colour) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (500, 300), colour).save(buffer, format="JPEG", quality=80)
+    return buffer.getvalue()
+
+
+EDITS = {
+    "edit one product": {"content/shops/alpha-tea/products/dhp.md":
+                         "---\nname: Da Hong Pao 500g\nprice: 468\nimages: [images/dhp.jpg]\ndate: 2026-03-01\n---\nRoasted twice.\n"},
+    "add one shop": {"content/shops/gamma-goods/shop.yaml":
+                     "name: Gamma Goods\ncategories: [ceramics]\ncity: Fuzhou\ncontact:\n  qr: https://u.wechat.com/gamma\n",
+                     "content/shops/gamma-goods/products/bowl.md": "---\nname: Bowl\nprice: 30\n---\nA bowl.\n"},
+    "replace one image": {"content/shops/alpha-tea/images/dhp.jpg": photo((20, 90, 160))},
+    "edit site.yaml": None,  # filled in below: a changed description
+    "edit a theme string": None,  # filled in below: the site's own copy of the default theme, one string changed
+}
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_warm_cache_and_no_cache_give_the_same_bytes(edit, make_site, tmp_path):
+    root = make_site()
+    warm = tmp_path / "warm-cache"
+    assert build(root, tmp_path / "first", cache_dir=warm).ok  # fills the cache with the old content
+    files = EDITS[edit]
+    if edit == "edit site.yaml":
+        files = {"site.yaml": (root / "site.yaml").read_text("utf-8").replace(
+            "A small directory for tests", "Another description")}
+    if edit == "edit a theme string":
+        shutil.copytree(BUNDLED_THEMES / "default", root / "themes" / "default")
+        path = root / "themes/default/i18n/en.yaml"
+        files = {"themes/default/i18n/en.yaml": path.read_text("utf-8").replace("Sold out", "Gone")}
+    for rel, content in files.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content) if isinstance(content, bytes) else target.write_text(content, "utf-8")
+    warm_out, cold_out = tmp_path / "warm", tmp_path / "cold"
+    assert build(root, warm_out, cache_dir=warm).ok
+    assert build(root, cold_out, cache_dir=tmp_path / "empty-cache").ok
+    assert build(root, tmp_path / "none", cache_dir=None).ok
+    assert tree(warm_out) == tree(cold_out) == tree(tmp_path / "none")
+    assert tree(warm_out) != tree(tmp_path / "first"), "the edit shows in the output"
