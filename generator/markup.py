@@ -7,6 +7,7 @@ import functools
 import hashlib
 import html as html_lib
 import json
+import re
 import signal
 import sqlite3
 import threading
@@ -71,8 +72,20 @@ def sanitise(html: str) -> str:
                      url_schemes=set(URL_SCHEMES), link_rel="nofollow ugc noopener", strip_comments=True)
 
 
+_HEADING = re.compile(r"<(/?)h([1-6])\b")
+
+
+def _headings_below_the_page_title(html: str) -> str:
+    """The page owns <h1>: the text's highest heading becomes <h2>, the rest keep their steps below it."""
+    levels = [int(level) for _, level in _HEADING.findall(html)]
+    if not levels:
+        return html
+    shift = 2 - min(levels)
+    return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}", html)
+
+
 # Everything the HTML of a text depends on besides the text: part of every cache key.
-SETTINGS_KEY = json.dumps(["v1", markdown.__version__, getattr(nh3, "__version__", ""), sorted(TAGS),
+SETTINGS_KEY = json.dumps(["v2", markdown.__version__, getattr(nh3, "__version__", ""), sorted(TAGS),
                            {k: sorted(v) for k, v in sorted(ATTRIBUTES.items())}, sorted(URL_SCHEMES)])
 
 
@@ -137,9 +150,7 @@ def render_markdown(text: str) -> str:
     _markdown.reset()
     with _time_limit(TIME_LIMIT):
         html = _markdown.convert(text)
-    for level in (5, 4, 3, 2, 1):
-        html = html.replace(f"<h{level}>", f"<h{level + 1}>").replace(f"</h{level}>", f"</h{level + 1}>")
-    html = sanitise(html)
+    html = sanitise(_headings_below_the_page_title(html))
     if key is not None:
         _store.new[key] = html
     return html

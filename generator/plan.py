@@ -85,7 +85,8 @@ def plan_site(directory: Directory, assets: Assets) -> tuple[list[PageSpec], lis
             breadcrumbs=v.crumbs(*v.ancestors(v.categories[shop.primary_category]), (t["shops"], routes.shops())))
         for product in products:
             add(routes.product(shop.slug, product.slug), "product.html", title=product.name,
-                description=plain_text(product.body), image=v.og_image(shop.slug, (product.images or (None,))[0]),
+                description=plain_text(product.body),
+                image=v.og_image(shop.slug, (product.images or (shop.cover or shop.logo,))[0]),
                 product=v.product_detail(product), shop=v.shop_card(shop), qr=v.shop_qr(shop),
                 structured=[v.product_data(product, shop)], breadcrumbs=v.crumbs(*v.ancestors(v.categories[product.category]), (shop.name, routes.shop(shop.slug))))
         for store in shop.stores:
@@ -266,7 +267,7 @@ class _Views:
                 "brand": {"@type": "Brand", "name": shop.name},
                 "category": self.categories[product.category].name}
         images = [routes.absolute(base, self.a.pictures[(product.shop, p)].fitting(1200).path)
-                  for p in product.images if (product.shop, p) in self.a.pictures]
+                  for p in product.images or [shop.cover or shop.logo] if (product.shop, p) in self.a.pictures]
         if images:
             data["image"] = images
         summary = plain_text(product.body, 300)

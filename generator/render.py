@@ -28,6 +28,7 @@ def common_view(settings: Settings, theme: Theme, nav: list[dict], pages: list[d
                      ("search_bundle", "pagefind/"))}},
         "t": theme.strings,
         "css": routes.url(base, theme.asset_path("style.css")) if "style.css" in theme.assets else None,
+        "icon": routes.url(base, theme.asset_path("icon.svg")) if "icon.svg" in theme.assets else None,
         "dev": dev,
     }
 
