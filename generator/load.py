@@ -65,24 +65,24 @@ def read_text(root: Path, rel: str, problems: list[Problem], limits: Limits = Li
     return text
 
 
-def read_yaml(root: Path, rel: str, problems: list[Problem], limits: Limits = Limits()) -> Doc | None:
+def _read_parsed(root: Path, rel: str, problems: list[Problem], limits: Limits, parse):
     text = read_text(root, rel, problems, limits)
     if text is None:
         return None
-    doc, found = parse_yaml(rel, text)
+    parsed, found = parse(rel, text)
     problems.extend(found)
-    if doc is not None and doc.data is None:
+    return parsed
+
+
+def read_yaml(root: Path, rel: str, problems: list[Problem], limits: Limits = Limits()) -> Doc | None:
+    doc = _read_parsed(root, rel, problems, limits, parse_yaml)
+    if doc is not None and doc.data is None:  # an empty file
         return Doc(rel, None, {(): (1, 1)}, {})
     return doc
 
 
 def read_markdown(root: Path, rel: str, problems: list[Problem], limits: Limits = Limits()) -> MarkdownSource | None:
-    text = read_text(root, rel, problems, limits)
-    if text is None:
-        return None
-    source, found = parse_markdown(rel, text)
-    problems.extend(found)
-    return source
+    return _read_parsed(root, rel, problems, limits, parse_markdown)
 
 
 def load_site(root: Path) -> tuple[Doc | None, list[Problem]]:

@@ -13,7 +13,7 @@ import jinja2
 import markupsafe
 
 from generator.problems import Problem
-from generator.sources import decode, parse_yaml
+from generator.load import read_yaml
 
 THEME_KEYS = ("extends", "name", "description")
 # The themes that ship with shopdir, used when a site has no theme folder of that name itself.
@@ -93,11 +93,7 @@ def _extends(folder: Path, root: Path, problems: list[Problem]) -> str | None:
     path = folder / "theme.yaml"
     if not path.is_file():
         return None
-    rel = _rel(path, root)
-    text, found = decode(rel, path.read_bytes())
-    problems.extend(found)
-    doc, found = parse_yaml(rel, text or "")
-    problems.extend(found)
+    doc = read_yaml(root, _rel(path, root), problems)
     if doc is None or not isinstance(doc.data, dict):
         return None
     for key in doc.data:
@@ -115,11 +111,7 @@ def _strings(folders: list[Path], language: str, root: Path, problems: list[Prob
         for lang in reversed(candidates):
             path = folder / "i18n" / f"{lang}.yaml"
             if path.is_file():
-                rel = _rel(path, root)
-                text, found = decode(rel, path.read_bytes())
-                problems.extend(found)
-                doc, found = parse_yaml(rel, text or "")
-                problems.extend(found)
+                doc = read_yaml(root, _rel(path, root), problems)
                 if doc is not None and isinstance(doc.data, dict):
                     merged.update({str(k): str(v) for k, v in doc.data.items()})
     return merged
