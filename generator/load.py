@@ -142,7 +142,7 @@ def _load_shop(root: Path, slug: str, problems: list[Problem], limits: Limits) -
     if len(files) > limits.files_per_shop:
         problems.append(Problem(rel, 1, 1, f"the shop folder holds {len(files):,} files; at most "
                                            f"{limits.files_per_shop:,} are allowed"))
-        files = frozenset()
+        return ShopSource(slug, rel, None, (), frozenset(), frozenset(), frozenset())
     doc = None
     if "shop.yaml" in files:
         doc = read_yaml(root, f"{rel}/shop.yaml", problems, limits)

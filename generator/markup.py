@@ -66,10 +66,30 @@ def markdown_problem(text: str) -> str | None:
     return None
 
 
+# Characters XML 1.0 does not allow (C0 controls but tab and newline, DEL, C1 controls, noncharacters):
+# never published, so every feed and sitemap stays well-formed.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+_SQUASH = re.compile("[\x00-\x20\x7f-\x9f]")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+
+
+def _safe_url(element: str, attribute: str, value: str) -> str | None:
+    """Drop a link or image address with a control character, or whose scheme, read the way the most
+    lenient browser reads it (whitespace and controls removed, any case), is not allowed."""
+    if attribute not in ("href", "src"):
+        return value
+    if NOT_XML.search(value):
+        return None
+    scheme = _SCHEME.match(_SQUASH.sub("", value).lower())
+    return None if scheme and scheme.group(1) not in URL_SCHEMES else value
+
+
 def sanitise(html: str) -> str:
     """Keep only harmless markup: no script, style, frames, forms, event handlers or style attributes."""
-    return nh3.clean(html, tags=set(TAGS), attributes={k: set(v) for k, v in ATTRIBUTES.items()},
-                     url_schemes=set(URL_SCHEMES), link_rel="nofollow ugc noopener", strip_comments=True)
+    clean = nh3.clean(html, tags=set(TAGS), attributes={k: set(v) for k, v in ATTRIBUTES.items()},
+                      url_schemes=set(URL_SCHEMES), link_rel="nofollow ugc noopener", strip_comments=True,
+                      attribute_filter=_safe_url)
+    return NOT_XML.sub("", clean)
 
 
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
@@ -85,7 +105,7 @@ def _headings_below_the_page_title(html: str) -> str:
 
 
 # Everything the HTML of a text depends on besides the text: part of every cache key.
-SETTINGS_KEY = json.dumps(["v2", markdown.__version__, getattr(nh3, "__version__", ""), sorted(TAGS),
+SETTINGS_KEY = json.dumps(["v3", markdown.__version__, getattr(nh3, "__version__", ""), sorted(TAGS),
                            {k: sorted(v) for k, v in sorted(ATTRIBUTES.items())}, sorted(URL_SCHEMES)])
 
 
@@ -161,5 +181,5 @@ def plain_text(text: str, limit: int = 160) -> str:
     html = render_markdown(text)
     words = nh3.clean(html, tags=set()).replace("\n", " ")
     words = " ".join(words.split())
-    words = html_lib.unescape(words)
+    words = NOT_XML.sub("", html_lib.unescape(words))
     return words if len(words) <= limit else words[: limit - 1].rstrip() + "…"

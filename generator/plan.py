@@ -212,12 +212,13 @@ class _Views:
 
     def group_by_text(self, shop_values: Callable, product_values: Callable, route: Callable):
         groups: dict[str, tuple[str, list, list]] = {}
-        for shop in self.d.shops:
-            for value in shop_values(shop):
-                groups.setdefault(route(value), (value, [], []))[1].append(shop)
-        for product in self.d.products:
-            for value in product_values(product):
-                groups.setdefault(route(value), (value, [], []))[2].append(product)
+        for index, items, values_of in ((1, self.d.shops, shop_values), (2, self.d.products, product_values)):
+            for item in items:
+                routes_of_item = {}
+                for value in values_of(item):  # 'tea' and 'TeA' on one item: one page, listed once
+                    routes_of_item.setdefault(route(value), value)
+                for path, value in routes_of_item.items():
+                    groups.setdefault(path, (value, [], []))[index].append(item)
         return [(name, shops, sorted(products, key=self.newest_first))
                 for _, (name, shops, products) in sorted(groups.items())]
 

@@ -17,7 +17,7 @@ SLUG_RULE = "lowercase ASCII letters, digits and single hyphens, 2 to 64 charact
 # Characters that reorder or hide text: never allowed in names a visitor reads.
 _INVISIBLE = re.compile("[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
                         "\U000e0000-\U000e007f]")
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
 MAX_PRICE = 10**10
 # Bytes a QR code of version 40 holds in byte mode at error correction level M.
 QR_CAPACITY = 2331

@@ -21,7 +21,7 @@ from generator.markup import plain_text
 from generator.model import Directory
 
 INDEX_FOLDER = "pagefind"
-INDEXER = "pagefind-extended-1.4.0"  # part of the cache key: another indexer makes another index
+INDEXER = "pagefind-extended-1.4.0-v2"  # part of the cache key: another indexer makes another index
 
 
 @dataclass(frozen=True)
@@ -133,11 +133,18 @@ def build_index(items: list[Record], language: str) -> dict[str, bytes]:
                 for p in sorted(out.rglob("*")) if p.is_file()}
 
 
+def _inert(text: str) -> str:
+    """A filter name or value as Pagefind may keep it. Pagefind decodes entities in filter values, however
+    often they are escaped, and its UI inserts them as HTML: so the characters that make markup are
+    replaced by look-alikes that cannot (a city written "<b>" is listed as "‹b›" among the filters)."""
+    return text.replace("&", "＆").replace("<", "‹").replace(">", "›")
+
+
 def record_page(item: Record, language: str) -> str:
     """One record as the page Pagefind reads: body text, metadata and filters, nothing else."""
     esc = html.escape
     meta = "".join(f'<span data-pagefind-meta="{esc(k)}">{esc(v)}</span>' for k, v in item.meta if v)
-    filters = "".join(f'<span data-pagefind-filter="{esc(k)}">{esc(v)}</span>'
+    filters = "".join(f'<span data-pagefind-filter="{esc(_inert(k))}">{esc(_inert(v))}</span>'
                       for k, values in item.filters for v in values)
     return (f'<!doctype html><html lang="{esc(language)}"><head><meta charset="utf-8"><title>{esc(item.title)}</title>'
             f'</head><body><main data-pagefind-body><h1>{esc(item.title)}</h1><p>{esc(item.content)}</p>'

@@ -20,7 +20,7 @@ from generator.problems import Problem
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Characters no text file of ours contains: C0 controls but tab and newline, DEL, C1 controls.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
 # A key followed by a full-width colon, as a Chinese keyboard types it.
 _FULL_WIDTH_KEY = re.compile(r"^(\s*(?:-\s+)?[^\s:：#'\"]+\s*)：")
 _resolver = Resolver()
@@ -113,6 +113,10 @@ def parse_yaml(path: str, text: str, line_offset: int = 0) -> tuple[Doc | None, 
         if full_width:
             return None, [Problem(path, full_width[0] + line_offset, full_width[1],
                                   'a full-width colon "：" is used; YAML needs ":" followed by a space')]
+        if "maximum nesting depth" in str(error.problem):  # libyaml's own limit, far past ours
+            line, column = _too_deep(text)
+            return None, [Problem(path, line + line_offset, column,
+                                  f"the YAML is nested more than {MAX_DEPTH} levels deep")]
         message = _syntax_message(error, text, mark)
         context = error.context_mark
         if context is not None and mark is not None and context.line != mark.line and "tab" not in message:
@@ -149,6 +153,26 @@ def parse_markdown(path: str, text: str) -> tuple[MarkdownSource | None, list[Pr
         doc = Doc(path, {}, {(): (1, 1)}, {})
     body = "\n".join(lines[index + 1:])
     return MarkdownSource(doc, body, index + 2), problems
+
+
+def _too_deep(text: str) -> tuple[int, int]:
+    """(line, column) where brackets first open deeper than MAX_DEPTH, outside quotes."""
+    depth, quote, line, column = 1, None, 1, 0  # the document's own mapping is the first level
+    for char in text:
+        column += 1
+        if char == "\n":
+            line, column = line + 1, 0
+        elif quote:
+            quote = None if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:  # the same level the event check refuses at
+                return line, column
+        elif char in "]}":
+            depth -= 1
+    return 1, 1
 
 
 def _full_width_colon(text: str, error: yaml.MarkedYAMLError) -> tuple[int, int] | None:

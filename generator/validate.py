@@ -7,6 +7,7 @@ gives one message and not ten.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import replace
 
 from generator.load import ShopSource, Sources
@@ -30,7 +31,7 @@ PAGE_KEYS = ("title", "description")
 # Slugs whose pages would sit where the site's own pages are.
 RESERVED_SHOP_SLUGS = frozenset({"page"})
 RESERVED_PAGE_SLUGS = frozenset({"404", "assets", "categories", "cities", "collections", "feed", "img", "new",
-                                 "qr", "robots", "search", "shops", "sitemap", "tags", "index"})
+                                 "pagefind", "qr", "robots", "search", "shops", "sitemap", "tags", "index"})
 MAX_IMAGES = 12
 
 
@@ -298,7 +299,7 @@ def _product(source, shop_source: ShopSource, shop: Shop | None, settings: Setti
         available=check.boolean(("available",), data.get("available"), True),
         date=check.date(("date",), data.get("date")),
         draft=check.boolean(("draft",), data.get("draft"), False),
-        body=source.source.body,
+        body=unicodedata.normalize("NFC", source.source.body),
     )
     _check_body(source.path, source.source, check)
     problems.extend(check.problems)
@@ -375,6 +376,6 @@ def _pages(sources: Sources, problems: list[Problem]) -> tuple[Page, ...]:
             check.text(("description",), data.get("description"), max_length=300)
             _check_body(source.path, source.source, check)
             if title and not check.problems:
-                pages.append(Page(source.slug, title, source.source.body, source.path))
+                pages.append(Page(source.slug, title, unicodedata.normalize("NFC", source.source.body), source.path))
         problems.extend(check.problems)
     return tuple(pages)
