@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import os
+import shutil
 import socket
 import threading
 from dataclasses import dataclass
@@ -19,6 +21,34 @@ from tests.conftest import ROOT
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives the built example site in Chromium (tests/browser)")
+
+
+def _missing_tools() -> dict[str, str]:
+    """What these tests need that this machine lacks: test file prefix ('' for all) -> how to get it."""
+    here = Path(__file__).resolve().parent
+    missing = {}
+    if not Path(CHROMIUM).is_file():
+        missing[""] = "Debian's Chromium is not installed (apt-get install chromium)"
+    tools = here / "node_modules"
+    if not shutil.which("java") or not (tools / "vnu-jar").is_dir() or not (tools / "axe-core").is_dir():
+        missing["test_html"] = ("the HTML checker or axe-core is missing (npm ci --prefix tests/browser "
+                                "--ignore-scripts, and Java)")
+    return missing
+
+
+def pytest_collection_modifyitems(config, items):
+    """On a developer's machine without the browser tools these tests are skipped, saying why.
+    In CI (CI=true) they never are: .ci/run installs the tools, and a missing one fails loudly."""
+    if os.environ.get("CI"):
+        return
+    missing = _missing_tools()
+    for item in items:
+        path = Path(str(item.fspath))
+        if path.parent != Path(__file__).resolve().parent:
+            continue
+        for prefix, reason in missing.items():
+            if path.name.startswith(prefix):
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @dataclass(frozen=True)
