@@ -87,7 +87,8 @@ def check_filter(page, site, query: str, filter_name: str, value: str) -> tuple[
     before = search(page, site, query)
     message = page.evaluate(MESSAGE)
     block = page.locator("#search details.pagefind-ui__filter-block", has_text=filter_name).first
-    block.locator("summary").click()
+    block.wait_for(state="visible", timeout=4 * TIMEOUT_MS)  # the UI fetches its filters after the first results
+    block.locator("summary").click(timeout=4 * TIMEOUT_MS)
     box = block.locator(f'input[type="checkbox"][value="{value}"]')
     assert box.count() == 1, f"the filter {filter_name} offers no {value}"
     box.check()
