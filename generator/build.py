@@ -73,6 +73,7 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
     with markup.kept_in(cache_dir):  # rendered Markdown, from validation to the search records
         directory, sites, found = build_directory(sources, settings, drafts)
         problems += found
+        del sources, site  # the parsed files: the model holds all that is needed from here on
         theme, found = load_theme(root, settings.theme, settings.language)
         problems += found
         clock.lap("validate")

@@ -123,6 +123,8 @@ class Store:
         return hashlib.sha256(f"{SETTINGS_KEY}\0{text}".encode("utf-8")).hexdigest()
 
     def get(self, key: str) -> str | None:
+        if key in self.new:  # rendered earlier in this build
+            return self.new[key]
         row = self.db.execute("SELECT html FROM html WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
