@@ -90,7 +90,7 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
             result.problems = sorted_problems(problems)
             return result
 
-        assets = Assets(pictures, qr_codes, qr_texts, theme.strings, theme.asset_path("style.css"), _build_date())
+        assets = Assets(pictures, qr_codes, qr_texts, theme.strings, _build_date())
         specs, found = plan_site(directory, assets)
         clock.lap("plan")
         if found:

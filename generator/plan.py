@@ -39,7 +39,6 @@ class Assets:
     qr_codes: dict  # text -> QRCode
     shop_qr_text: dict  # shop slug -> the text its QR code encodes
     strings: dict  # UI strings
-    css: str  # output path of the stylesheet
     build_date: datetime.date
 
 

@@ -20,14 +20,6 @@ class Problem:
         return f"{self.path}:{self.line}:{self.column}: {self.message}"
 
 
-class ContentError(Exception):
-    """Raised at the edges when a run cannot go on; carries every problem found."""
-
-    def __init__(self, problems: Iterable[Problem]):
-        self.problems = tuple(sorted(set(problems)))
-        super().__init__("\n".join(str(p) for p in self.problems))
-
-
 def closest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
     """The choice nearest to a misspelt word, if one is near enough."""
     close = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=cutoff)

@@ -226,7 +226,7 @@ def _compose(events, at, path: str, problems: list[Problem]):
     documents = 0
     skipped = 0
 
-    def place(value: Any, event, keypath_of_child: KeyPath) -> None:
+    def place(value: Any, event) -> None:
         nonlocal root, seen_root
         if not stack:
             if seen_root:
@@ -263,7 +263,7 @@ def _compose(events, at, path: str, problems: list[Problem]):
 
         if kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
             container, keypath, _ = stack.pop()
-            place(container, event, keypath)
+            place(container, event)
             continue
 
         # A key of a mapping?
@@ -301,7 +301,7 @@ def _compose(events, at, path: str, problems: list[Problem]):
             value = _scalar(event, at, path, problems)
             if event.implicit[0]:
                 raw[keypath] = event.value
-            place(value, event, keypath)
+            place(value, event)
         elif kind in (yaml.MappingStartEvent, yaml.SequenceStartEvent):
             if len(stack) >= MAX_DEPTH:
                 raise _Refused(event.start_mark, f"the YAML is nested more than {MAX_DEPTH} levels deep")

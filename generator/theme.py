@@ -12,6 +12,7 @@ from pathlib import Path
 import jinja2
 import markupsafe
 
+from generator import routes
 from generator.problems import Problem
 from generator.load import read_yaml
 
@@ -132,7 +133,7 @@ def _assets(folders: list[Path]) -> dict:
         stem, dot, ext = name.rpartition(".")
         digest = hashlib.sha256(data).hexdigest()[:10]
         hashed = f"{stem}.{digest}.{ext}" if dot else f"{name}.{digest}"
-        assets[name] = (f"assets/{hashed}", data)
+        assets[name] = (routes.asset(hashed), data)
     return assets
 
 

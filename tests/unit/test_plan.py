@@ -35,7 +35,7 @@ PRODUCTS = (product("p1", 268, 1), product("p2", 12.5, 2), product("p3", "询价
 def plan(products=PRODUCTS, settings=SETTINGS, pages=()):
     directory = Directory(settings=settings, categories=CATEGORIES, shops=(SHOP,), products=tuple(products),
                           curation=Curation(), pages=tuple(pages))
-    assets = Assets(pictures={}, qr_codes={}, shop_qr_text={}, strings=STRINGS, css="assets/style.css",
+    assets = Assets(pictures={}, qr_codes={}, shop_qr_text={}, strings=STRINGS,
                     build_date=datetime.date(2026, 4, 1))
     specs, problems = plan_site(directory, assets)
     return {spec.path: spec for spec in specs}, problems
