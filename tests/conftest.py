@@ -31,6 +31,23 @@ def write_files(root: Path, files: dict) -> Path:
     return root
 
 
+def overlay_case(case: Path, root: Path, skip) -> Path:
+    """A data-driven case as a site: the base site, less the paths in the case's delete.txt, plus the case's
+    files (those for which skip(relative path) is false)."""
+    shutil.copytree(BASE_SITE, root)
+    if (case / "delete.txt").is_file():
+        for line in (case / "delete.txt").read_text("utf-8").splitlines():
+            if line.strip():
+                target = root / line.strip()
+                shutil.rmtree(target) if target.is_dir() else target.unlink()
+    for path in sorted(case.rglob("*")):
+        rel = path.relative_to(case)
+        if path.is_file() and not skip(rel):
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, root / rel)
+    return root
+
+
 @pytest.fixture
 def make_site(tmp_path):
     """make_site({"site.yaml": ..., ...}, base=True): a site in a temporary folder.

@@ -7,15 +7,14 @@ A case folder holds the files that differ from tests/cases/base, an optional `de
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from generator.build import build
+from tests.conftest import overlay_case
 
 CASES = Path(__file__).parent / "errors"
-BASE = Path(__file__).parent / "base"
 SPECIAL = {"expected.txt", "delete.txt", "README.md"}
 
 
@@ -26,18 +25,7 @@ def _cases():
 
 
 def materialise(case: Path, root: Path) -> Path:
-    shutil.copytree(BASE, root)
-    if (case / "delete.txt").is_file():
-        for line in (case / "delete.txt").read_text("utf-8").splitlines():
-            if line.strip():
-                target = root / line.strip()
-                shutil.rmtree(target) if target.is_dir() else target.unlink()
-    for path in sorted(case.rglob("*")):
-        rel = path.relative_to(case)
-        if path.is_file() and str(rel) not in SPECIAL:
-            (root / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, root / rel)
-    return root
+    return overlay_case(case, root, skip=lambda rel: str(rel) in SPECIAL)
 
 
 def test_base_site_is_valid(tmp_path):

@@ -70,9 +70,10 @@ import yaml
 from generator import images
 from generator.build import build
 from generator.cli import main
+from tests.conftest import BASE_SITE, overlay_case
 
 CASES = Path(__file__).parent / "security"
-BASE = Path(__file__).parent / "base"
+BASE = BASE_SITE
 SPECIAL = {"expected.txt", "expect.yaml", "delete.txt", "symlinks.txt", "xfail.txt", "max_seconds.txt", "README.md"}
 OUTSIDE = "_outside"
 DEFAULT_SECONDS = 10.0
@@ -471,21 +472,10 @@ def check_expectations(site: BuiltSite, expect: dict, root: Path) -> list[str]:
 
 def materialise(case: Path, tmp_path: Path) -> Path:
     root, outside = tmp_path / "site", tmp_path / "outside"
-    shutil.copytree(BASE, root)
+    overlay_case(case, root, skip=lambda rel: rel.parts[0] == OUTSIDE or str(rel) in SPECIAL)
     outside.mkdir()
     if (case / OUTSIDE).is_dir():
         shutil.copytree(case / OUTSIDE, outside, dirs_exist_ok=True)
-    if (case / "delete.txt").is_file():
-        for line in (case / "delete.txt").read_text("utf-8").splitlines():
-            if line.strip():
-                target = root / line.strip()
-                shutil.rmtree(target) if target.is_dir() else target.unlink()
-    for path in sorted(case.rglob("*")):
-        rel = path.relative_to(case)
-        if rel.parts[0] == OUTSIDE or str(rel) in SPECIAL or not path.is_file():
-            continue
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, root / rel)
     if (case / "symlinks.txt").is_file():
         for line in (case / "symlinks.txt").read_text("utf-8").splitlines():
             if not line.strip():
