@@ -150,21 +150,25 @@ def _load_shop(root: Path, slug: str, problems: list[Problem], limits: Limits) -
         problems.append(Problem(f"{rel}/shop.yaml", 1, 1, "shop.yaml is a symbolic link leading outside the shop folder"))
     else:
         problems.append(Problem(f"{rel}/shop.yaml", 1, 1, "the shop folder has no shop.yaml"))
+    if "products" in escaping:
+        problems.append(Problem(f"{rel}/products", 1, 1, "products is a symbolic link leading outside the shop folder"))
     products = []
-    folder = root / rel / "products"
-    for name in sorted(os.listdir(folder)) if folder.is_dir() else []:
-        if not name.endswith(".md") or not (folder / name).is_file():
-            problems.append(Problem(f"{rel}/products/{name}", 1, 1, "only product files named <slug>.md belong "
-                                                                    "in products/; rename or move this"))
-    for product_rel, product_slug in _markdown_files(root, f"{rel}/products"):
-        if f"products/{product_slug}.md" not in files:
+    slugs = set()
+    # The folder walk above saw every entry of products/: no second listing.
+    for name in sorted({f[len("products/"):] for f in files | escaping if f.startswith("products/")}):
+        product_rel = f"{rel}/products/{name}"
+        if "/" in name or not name.endswith(".md"):
+            problems.append(Problem(product_rel, 1, 1, "only product files named <slug>.md belong in products/; "
+                                                       "rename or move this"))
+            continue
+        slugs.add(name[:-3])
+        if f"products/{name}" in escaping:
             problems.append(Problem(product_rel, 1, 1, "a symbolic link leading outside the shop folder"))
             continue
         source = read_markdown(root, product_rel, problems, limits)
         if source is not None:
-            products.append(ProductSource(product_slug, product_rel, source))
-    slugs = frozenset(slug for _, slug in _markdown_files(root, f"{rel}/products"))
-    return ShopSource(slug, rel, doc, tuple(products), slugs, files, escaping)
+            products.append(ProductSource(name[:-3], product_rel, source))
+    return ShopSource(slug, rel, doc, tuple(products), frozenset(slugs), files, escaping)
 
 
 def _list_shop_files(folder: Path) -> tuple[frozenset[str], frozenset[str]]:

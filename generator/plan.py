@@ -60,7 +60,7 @@ def plan_site(directory: Directory, assets: Assets) -> tuple[list[PageSpec], lis
         breadcrumbs=v.crumbs())
     for category in d.categories:
         products = v.products_under(category.slug)
-        shops = [v.shop_card(s) for s in d.shops if category.slug in v.categories_under_shop(s)]
+        shops = [v.shop_card(s) for s in v.shops_in[category.slug]]
         for number, chunk, pager in v.paginate(products, lambda n: routes.category(category.slug, n)):
             add(routes.category(category.slug, number), "list.html", title=category.name,
                 description=plain_text(category.description), intro=render_markdown(category.description),
@@ -96,7 +96,7 @@ def plan_site(directory: Directory, assets: Assets) -> tuple[list[PageSpec], lis
                 structured=[v.store_data(shop, store)])
             for guide in store.guides:
                 add(routes.guide(shop.slug, store.slug, guide.slug), "guide.html", title=f"{guide.name} · {store.name}",
-                    guide=v.guide_view(shop, guide), store={"name": store.name, "url": v.url(store_path),
+                    guide=v.guide_view(shop, guide, store.slug), store={"name": store.name, "url": v.url(store_path),
                                                             "address": store.address, "hours": store.hours},
                     shop=v.shop_card(shop), qr=v.qr_view(guide.qr, t["qr_alt_guide"].format(name=guide.name)),
                     breadcrumbs=v.crumbs((t["shops"], routes.shops()), (shop.name, routes.shop(shop.slug)),
@@ -170,6 +170,10 @@ class _Views:
             self.by_category[product.category].append(product)
         self.newest = sorted((p for p in directory.products if p.date), key=self.newest_first)
         self._under: dict[str, list[Product]] = {}
+        self.shops_in = self._shops_in()
+        # Cards stand in many listings (every ancestor category, tags, the shop, new arrivals): built once.
+        self._shop_cards: dict[str, dict] = {}
+        self._product_cards: dict[tuple[str, str], dict] = {}
         self._links: dict[str, dict] = {}
         self.base = directory.settings.base_path
 
@@ -200,14 +204,18 @@ class _Views:
             self._under[slug] = sorted(found, key=self.newest_first)
         return self._under[slug]
 
-    def categories_under_shop(self, shop: Shop) -> set[str]:
-        """The shop's categories and each of their ancestors."""
-        out = set()
-        for slug in shop.categories:
-            while slug:
-                out.add(slug)
-                slug = self.categories[slug].parent
-        return out
+    def _shops_in(self) -> dict[str, list[Shop]]:
+        """Each category's shops: those in it or in one of its subcategories, in one pass over the shops."""
+        found: dict[str, list[Shop]] = defaultdict(list)
+        for shop in self.d.shops:
+            lineage = set()
+            for slug in shop.categories:
+                while slug:
+                    lineage.add(slug)
+                    slug = self.categories[slug].parent
+            for slug in sorted(lineage):
+                found[slug].append(shop)
+        return found
 
     def group_by_text(self, shop_values: Callable, product_values: Callable, route: Callable):
         groups: dict[str, tuple[str, list, list]] = {}
@@ -341,9 +349,12 @@ class _Views:
                 for c in self.d.categories if c.parent == parent]
 
     def shop_card(self, shop: Shop) -> dict:
-        return {"name": shop.name, "url": self.url(routes.shop(shop.slug)), "tagline": shop.tagline,
+        if shop.slug not in self._shop_cards:
+            self._shop_cards[shop.slug] = {
+                "name": shop.name, "url": self.url(routes.shop(shop.slug)), "tagline": shop.tagline,
                 "city": shop.city, "logo": self.picture(shop.slug, shop.logo, "64px", "", lazy=True),
                 "count": len(self.products_of[shop.slug])}
+        return self._shop_cards[shop.slug]
 
     def shop_detail(self, shop: Shop) -> dict:
         c = shop.contact
@@ -358,11 +369,15 @@ class _Views:
                     stores=[self.store_view(shop, s) for s in shop.stores])
 
     def product_card(self, product: Product) -> dict:
-        shop = self.shops[product.shop]
-        return {"name": product.name, "url": self.url(routes.product(product.shop, product.slug)),
-                "price": self.price(product), "sold_out": not product.available, "shop": shop.name,
+        key = (product.shop, product.slug)
+        if key not in self._product_cards:
+            self._product_cards[key] = {
+                "name": product.name, "url": self.url(routes.product(product.shop, product.slug)),
+                "price": self.price(product), "sold_out": not product.available,
+                "shop": self.shops[product.shop].name,
                 "image": self.picture(product.shop, (product.images or (None,))[0],
                                       "(min-width: 40rem) 15rem, 50vw", "", lazy=True)}
+        return self._product_cards[key]
 
     def product_detail(self, product: Product) -> dict:
         return dict(self.product_card(product), body=render_markdown(product.body),
@@ -378,8 +393,7 @@ class _Views:
                 "city": store.city, "hours": store.hours,
                 "guides": [self.guide_view(shop, g, store.slug) for g in store.guides]}
 
-    def guide_view(self, shop: Shop, guide, store_slug: str | None = None) -> dict:
-        store_slug = store_slug or next(s.slug for s in shop.stores if guide in s.guides)
+    def guide_view(self, shop: Shop, guide, store_slug: str) -> dict:
         return {"name": guide.name, "title": guide.title,
                 "url": self.url(routes.guide(shop.slug, store_slug, guide.slug)),
                 "photo": self.picture(shop.slug, guide.photo, "96px", guide.name, lazy=True)}
@@ -390,7 +404,6 @@ class _Views:
 
     def feed_entry(self, product: Product) -> dict:
         shop = self.shops[product.shop]
-        return {"title": product.name, "shop": shop.name, "updated": product.date.isoformat(),
-                "url": routes.absolute(self.d.settings.base_url, routes.product(product.shop, product.slug)),
-                "id": routes.absolute(self.d.settings.base_url, routes.product(product.shop, product.slug)),
+        url = routes.absolute(self.d.settings.base_url, routes.product(product.shop, product.slug))
+        return {"title": product.name, "shop": shop.name, "updated": product.date.isoformat(), "url": url, "id": url,
                 "summary": plain_text(product.body, 300), "price": self.price(product)}

@@ -37,8 +37,12 @@ def draw(text: str) -> QRCode:
     image = code.make_image(fill_color="black", back_color="white").get_image().convert("1")
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
-    name = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-    return QRCode(text, f"qr/{name}.png", image.size[0], buffer.getvalue())
+    return QRCode(text, output_path(text), image.size[0], buffer.getvalue())
+
+
+def output_path(text: str) -> str:
+    """One file per distinct text, named by its hash."""
+    return f"qr/{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}.png"
 
 
 def draw_cached(text: str, cache_dir: Path | None) -> QRCode:
@@ -50,7 +54,7 @@ def draw_cached(text: str, cache_dir: Path | None) -> QRCode:
     try:
         png = path.read_bytes()
         width = int.from_bytes(png[16:20], "big")  # from the PNG header
-        return QRCode(text, f"qr/{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}.png", width, png)
+        return QRCode(text, output_path(text), width, png)
     except (OSError, ValueError):
         pass
     code = draw(text)

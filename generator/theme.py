@@ -28,7 +28,6 @@ class Theme:
     env: jinja2.Environment
     strings: dict  # UI strings for the site's language
     assets: dict  # logical name -> (output path, bytes)
-    fingerprint: str  # hash of every template, string and asset: part of every cache key
 
     def asset_path(self, name: str) -> str:
         return self.assets[name][0]
@@ -70,8 +69,7 @@ def load_theme(root: Path, name: str, language: str) -> tuple[Theme | None, list
     env.filters["jsonld"] = jsonld
     strings = _strings(folders, language, root, problems)
     assets = _assets(folders)
-    fingerprint = _fingerprint(folders)
-    return Theme(name, tuple(folders), env, strings, assets, fingerprint), problems
+    return Theme(name, tuple(folders), env, strings, assets), problems
 
 
 def jsonld(data) -> markupsafe.Markup:
@@ -135,17 +133,6 @@ def _assets(folders: list[Path]) -> dict:
         hashed = f"{stem}.{digest}.{ext}" if dot else f"{name}.{digest}"
         assets[name] = (routes.asset(hashed), data)
     return assets
-
-
-def _fingerprint(folders: list[Path]) -> str:
-    digest = hashlib.sha256()
-    for folder in folders:
-        for directory, dirs, files in sorted(os.walk(folder)):
-            dirs.sort()
-            for name in sorted(files):
-                path = Path(directory) / name
-                digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def template_problem(error: Exception, theme: Theme, root: Path) -> Problem:
