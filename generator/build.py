@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime
-import os
 import multiprocessing
+import os
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from generator import images, markup, qr, routes, search
+from generator import images, markup, qr, search
 from generator.config import settings_from_doc
 from generator.load import load_site, load_sources, read_shop_file, shop_file
 from generator.model import Directory, Limits, Settings
@@ -100,7 +100,7 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
     search_files = search.index_files(items, settings.language, cache_dir)
     clock.lap("search")
 
-    common = common_view(settings, theme, _nav(directory), _pages(directory), dev=dev)
+    common = common_view(directory, theme, dev=dev)
     staging = Staging(out)
     try:
         for done, (path, page) in enumerate(_render(specs, theme, common, root, jobs or os.cpu_count() or 1), 1):
@@ -256,14 +256,3 @@ def _pictures(root: Path, directory: Directory, sites: Sites, cache_dir: Path | 
     if process:
         index.save()
     return pictures, files, problems
-
-
-def _nav(directory: Directory) -> list[dict]:
-    base = directory.settings.base_path
-    return [{"name": c.name, "url": routes.url(base, routes.category(c.slug))}
-            for c in directory.categories if c.parent is None]
-
-
-def _pages(directory: Directory) -> list[dict]:
-    base = directory.settings.base_path
-    return [{"title": p.title, "url": routes.url(base, routes.page(p.slug))} for p in directory.pages]

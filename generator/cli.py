@@ -6,7 +6,6 @@ Exit status: 0 success, 1 content problems, 2 usage errors (and internal errors)
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 import traceback

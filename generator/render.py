@@ -8,15 +8,19 @@ from typing import Iterator
 import jinja2
 
 from generator import routes
-from generator.model import Settings
+from generator.model import Directory
 from generator.plan import PageSpec
 from generator.problems import Problem
 from generator.theme import Theme, template_problem
 
 
-def common_view(settings: Settings, theme: Theme, nav: list[dict], pages: list[dict], dev: bool = False) -> dict:
-    """What every template may use besides its own page's view."""
+def common_view(directory: Directory, theme: Theme, dev: bool = False) -> dict:
+    """What every template may use besides its own page's view: the site, its navigation, its strings."""
+    settings = directory.settings
     base = settings.base_path
+    nav = [{"name": c.name, "url": routes.url(base, routes.category(c.slug))}
+           for c in directory.categories if c.parent is None]
+    pages = [{"title": p.title, "url": routes.url(base, routes.page(p.slug))} for p in directory.pages]
     return {
         "site": {"title": settings.title, "description": settings.description, "language": settings.language,
                  "base_url": settings.base_url, "home": routes.url(base, routes.home()),
