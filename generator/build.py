@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from generator import images, markup, qr, search
+from generator import fingerprint, images, markup, qr, search
 from generator.config import settings_from_doc
 from generator.load import load_site, load_sources, read_shop_file, shop_file
 from generator.model import Directory, Limits, Settings
@@ -57,11 +57,19 @@ class _Clock:
 
 def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: bool = False,
           cache_dir: Path | None = None, dev: bool = False, jobs: int | None = None,
-          progress: Progress = _quiet) -> Result:
-    """Build the site into `out`; with out=None, check everything and write nothing."""
+          progress: Progress = _quiet, inputs: fingerprint.Scan | None = None) -> Result:
+    """Build the site into `out`; with out=None, check everything and write nothing.
+
+    With a cache, a successful build leaves a fingerprint of its inputs there, by which the
+    next `shopdir build` can tell that nothing changed; `inputs` is that scan when the caller
+    has just taken it.
+    """
     root = Path(root)
     result = Result()
     clock = _Clock(result, progress)
+    if out is not None and cache_dir is not None:
+        inputs = inputs or fingerprint.Scan(root, out, fingerprint.options(base_url=base_url, drafts=drafts, dev=dev))
+        fingerprint.forget(cache_dir)
 
     site, problems = load_site(root)
     settings, found = settings_from_doc(site, base_url)
@@ -126,6 +134,8 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
     clock.lap("write")
     result.pages = len(specs)
     result.files = len(staging.written)
+    if cache_dir is not None:
+        fingerprint.remember(cache_dir, out, inputs, {"pages": result.pages, "files": result.files})
     return result
 
 

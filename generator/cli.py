@@ -12,9 +12,7 @@ import traceback
 from pathlib import Path
 
 from generator import __version__
-from generator.config import base_url_problem
 from generator.output import OutputError
-from generator.problems import Problem
 
 EXAMPLES = {
     "build": """examples:
@@ -124,7 +122,7 @@ class Progress:
             self.stream.flush()
 
 
-def print_problems(problems: list[Problem]) -> None:
+def print_problems(problems: list) -> None:
     for problem in problems:
         print(problem, file=sys.stderr)
     count = len(problems)
@@ -138,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     if getattr(args, "base_url", None) is not None:
+        from generator.config import base_url_problem
         problem = base_url_problem(args.base_url)
         if problem:
             parser.error(f"--base-url: {problem}")
@@ -161,44 +160,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args) -> int:
-    from generator import build, scaffold
-
     root = args.root
     if args.command in ("build", "check", "serve") and not (root / "site.yaml").is_file():
         print(f"shopdir: no site.yaml in {root.resolve()}: run shopdir in a site's folder, or pass --root DIR",
               file=sys.stderr)
         return 2
+    if args.command == "build":
+        return _build(args)
+    from generator import build, scaffold
     if args.command == "check":
         result = build.build(root, None, base_url=args.base_url, drafts=args.drafts)
         if result.problems:
             print_problems(result.problems)
             return 1
         print("shopdir: no problems found", file=sys.stderr)
-        return 0
-    if args.command == "build":
-        started = time.perf_counter()
-        out = args.out or root / "output"
-        cache = args.cache_dir or root / ".cache"
-        if args.jobs is not None and args.jobs < 1:
-            print("shopdir: --jobs must be 1 or more", file=sys.stderr)
-            return 2
-        progress = Progress() if not args.quiet else None
-        try:
-            result = build.build(root, out, base_url=args.base_url, drafts=args.drafts, cache_dir=cache,
-                                 jobs=args.jobs, **({"progress": progress} if progress else {}))
-        finally:
-            if progress:
-                progress.close()
-        if result.problems:
-            print_problems(result.problems)
-            return 1
-        if not args.quiet:
-            stats = result.stats
-            stages = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in result.times.items())
-            print(f"shopdir: built {result.pages} pages ({result.files} files) into {out} in "
-                  f"{time.perf_counter() - started:.2f}s: {stats.get('written', 0)} written, "
-                  f"{stats.get('unchanged', 0)} unchanged, {stats.get('removed', 0)} removed\n"
-                  f"  stages: {stages}", file=sys.stderr)
         return 0
     if args.command == "serve":
         from generator import serve
@@ -215,6 +190,46 @@ def _run(args) -> int:
         return 0
     return 2
 
+
+def _build(args) -> int:
+    """shopdir build. Until the inputs are known to have changed, only the standard library is loaded."""
+    from generator import fingerprint
+
+    started = time.perf_counter()
+    root = args.root
+    out = args.out or root / "output"
+    cache = args.cache_dir or root / ".cache"
+    if args.jobs is not None and args.jobs < 1:
+        print("shopdir: --jobs must be 1 or more", file=sys.stderr)
+        return 2
+    inputs = fingerprint.Scan(root, out, fingerprint.options(base_url=args.base_url, drafts=args.drafts))
+    summary = fingerprint.up_to_date(cache, out, inputs)
+    if summary is not None:
+        if not args.quiet:
+            print(f"shopdir: {out} is up to date: no file or option changed since the last build "
+                  f"({summary.get('pages', 0)} pages, {summary.get('files', 0)} files; "
+                  f"{time.perf_counter() - started:.2f}s)", file=sys.stderr)
+        return 0
+
+    from generator import build
+    progress = Progress() if not args.quiet else None
+    try:
+        result = build.build(root, out, base_url=args.base_url, drafts=args.drafts, cache_dir=cache,
+                             jobs=args.jobs, inputs=inputs, **({"progress": progress} if progress else {}))
+    finally:
+        if progress:
+            progress.close()
+    if result.problems:
+        print_problems(result.problems)
+        return 1
+    if not args.quiet:
+        stats = result.stats
+        stages = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in result.times.items())
+        print(f"shopdir: built {result.pages} pages ({result.files} files) into {out} in "
+              f"{time.perf_counter() - started:.2f}s: {stats.get('written', 0)} written, "
+              f"{stats.get('unchanged', 0)} unchanged, {stats.get('removed', 0)} removed\n"
+              f"  stages: {stages}", file=sys.stderr)
+    return 0
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -1,0 +1,131 @@
+"""Whether a build would change anything: a digest of every input file's metadata and every option.
+
+After a successful build the digest is kept in the cache with the identity of the output folder
+it made. The next `shopdir build` compares before doing any work: when no input file, option,
+theme, shopdir file or installed package changed, and the output folder is the one that build
+left, the build is skipped. A file is judged changed by its size, modification and change times
+and inode, as git does; a file touched within RACY seconds of the scan is never trusted, because
+the file system's clock may not tell a second write in the same tick from the first.
+
+Only the standard library is imported here: the check runs before the rest of shopdir is loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from generator import __version__
+
+STAMP = "last-build.json"
+RACY = 0.05  # seconds: files modified this close to the scan are re-read next time
+_PACKAGE = Path(__file__).resolve().parent
+_BUNDLED_THEMES = _PACKAGE.parent / "themes"
+
+
+def options(*, base_url: str | None, drafts: bool, dev: bool = False) -> dict:
+    """The build options the output depends on (not --jobs: any number of jobs makes the same bytes)."""
+    return {"base_url": base_url, "drafts": drafts, "dev": dev}
+
+
+class Scan:
+    """The digest of a build's inputs, and the newest modification time seen among them."""
+
+    def __init__(self, root: Path, out: Path, options: dict):
+        self.started = time.time_ns()
+        self.newest = 0
+        self._hash = hashlib.sha256()
+        self._add(json.dumps([__version__, sys.version, str(root.resolve()), str(out.absolute()),
+                              os.environ.get("SOURCE_DATE_EPOCH", ""), options], sort_keys=True))
+        self._file(root / "site.yaml")
+        for tree in (root / "content", root / "themes", _BUNDLED_THEMES, _PACKAGE):
+            self._add(f"tree {tree}")
+            self._tree(str(tree))
+        for entry in sys.path:  # installing or removing a package changes its folder's times
+            if entry.endswith(("site-packages", "dist-packages")):
+                self._file(Path(entry))
+        self.digest = self._hash.hexdigest()
+
+    def _add(self, text: str) -> None:
+        self._hash.update(text.encode("utf-8", "surrogateescape") + b"\n")
+
+    def _stat(self, path: str, stat: os.stat_result) -> None:
+        self.newest = max(self.newest, stat.st_mtime_ns, stat.st_ctime_ns)
+        self._add(f"{path}\0{stat.st_mode}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}")
+
+    def _file(self, path: Path) -> None:
+        try:
+            self._stat(str(path), path.stat())
+        except OSError:
+            self._add(f"{path}\0missing")
+
+    def _tree(self, top: str) -> None:
+        try:
+            with os.scandir(top) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            self._add(f"{top}\0missing")
+            return
+        for entry in entries:
+            if entry.name == "__pycache__":
+                continue
+            try:
+                if entry.is_dir():
+                    self._add(f"{entry.path}/")
+                    self._tree(entry.path)
+                else:
+                    self._stat(entry.path, entry.stat())
+            except OSError:
+                self._add(f"{entry.path}\0unreadable")
+
+    @property
+    def trustworthy(self) -> bool:
+        """False when a file changed so close to the scan that a later change could look the same."""
+        return self.newest < self.started - int(RACY * 1e9)
+
+
+def _output_identity(out: Path) -> list[int] | None:
+    try:
+        stat = out.stat()
+    except OSError:
+        return None
+    return [stat.st_dev, stat.st_ino, stat.st_mtime_ns]
+
+
+def up_to_date(cache_dir: Path, out: Path, scan: Scan) -> dict | None:
+    """The last build's summary when the output folder is exactly what this build would make; else None."""
+    try:
+        stamp = json.loads((cache_dir / STAMP).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stamp, dict) or stamp.get("inputs") != scan.digest:
+        return None
+    if stamp.get("output") != _output_identity(out):
+        return None
+    return stamp.get("summary") or {}
+
+
+def forget(cache_dir: Path) -> None:
+    """Called before a build touches the output: until it succeeds, nothing is up to date."""
+    try:
+        (cache_dir / STAMP).unlink()
+    except OSError:
+        pass
+
+
+def remember(cache_dir: Path, out: Path, scan: Scan, summary: dict) -> None:
+    """Called after a build has replaced the output folder with what `scan` describes."""
+    if not scan.trustworthy:
+        return
+    stamp = {"inputs": scan.digest, "output": _output_identity(out), "summary": summary}
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        temporary = cache_dir / f"{STAMP}.tmp"
+        temporary.write_text(json.dumps(stamp), "utf-8")
+        os.replace(temporary, cache_dir / STAMP)
+    except OSError:
+        pass

@@ -1,0 +1,117 @@
+"""`shopdir build` with nothing changed does no work; with anything changed it builds, and its
+output is then exactly what a build with no cache at all makes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+
+import pytest
+
+from generator import fingerprint
+from generator.build import build
+from tests.cli.test_cache import EDITS, tree
+
+
+def settle():
+    """Let the file system's clock move past the files just written (see fingerprint.RACY)."""
+    time.sleep(fingerprint.RACY + 0.02)
+
+
+def shopdir_build(run_cli, root, out, cache, *extra):
+    status, _, err = run_cli("build", "--root", str(root), "--out", str(out), "--cache-dir", str(cache), *extra)
+    assert status == 0, err
+    return err
+
+
+def test_a_second_build_with_nothing_changed_is_skipped_and_says_so(make_site, run_cli, tmp_path):
+    root, out, cache = make_site(), tmp_path / "out", tmp_path / "cache"
+    settle()
+    assert "built" in shopdir_build(run_cli, root, out, cache)
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+    err = shopdir_build(run_cli, root, out, cache)
+    assert "is up to date" in err and "built" not in err
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_after_each_kind_of_edit_the_build_runs_and_matches_a_build_without_cache(edit, make_site, run_cli,
+                                                                                    tmp_path):
+    root, out, cache = make_site(), tmp_path / "out", tmp_path / "cache"
+    if edit == "edit a theme string":
+        shutil.copytree(fingerprint._BUNDLED_THEMES / "default", root / "themes" / "default")
+    settle()
+    shopdir_build(run_cli, root, out, cache)
+    assert "is up to date" in shopdir_build(run_cli, root, out, cache)
+    files = EDITS[edit]
+    if edit == "edit site.yaml":
+        files = {"site.yaml": (root / "site.yaml").read_text("utf-8").replace(
+            "A small directory for tests", "Another description")}
+    if edit == "edit a theme string":
+        path = root / "themes/default/i18n/en.yaml"
+        files = {"themes/default/i18n/en.yaml": path.read_text("utf-8").replace("Sold out", "Gone")}
+    for rel, content in files.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content) if isinstance(content, bytes) else target.write_text(content, "utf-8")
+    assert "built" in shopdir_build(run_cli, root, out, cache)
+    assert build(root, tmp_path / "none", cache_dir=None).ok
+    assert tree(out) == tree(tmp_path / "none")
+
+
+def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(make_site, run_cli, tmp_path):
+    root, out, cache = make_site(), tmp_path / "out", tmp_path / "cache"
+    settle()
+    shopdir_build(run_cli, root, out, cache)
+    product = root / "content/shops/alpha-tea/products/dhp.md"
+    text = product.read_text("utf-8")
+    stat = product.stat()
+    product.write_text(text.replace("Roasted", "Toasted"), "utf-8")
+    os.utime(product, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # as a tool that restores times would
+    assert product.stat().st_size == stat.st_size
+    assert "built" in shopdir_build(run_cli, root, out, cache)
+    assert "Toasted" in (out / "shops/alpha-tea/products/dhp/index.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize("change", ["output deleted", "output replaced", "other base url", "drafts"])
+def test_a_changed_output_folder_or_option_builds_again(change, make_site, run_cli, tmp_path):
+    root, out, cache = make_site(), tmp_path / "out", tmp_path / "cache"
+    settle()
+    shopdir_build(run_cli, root, out, cache)
+    extra = []
+    if change == "output deleted":
+        shutil.rmtree(out)
+    elif change == "output replaced":
+        shutil.copytree(out, tmp_path / "copy")
+        shutil.rmtree(out)
+        (tmp_path / "copy").rename(out)
+    elif change == "other base url":
+        extra = ["--base-url", "https://example.net/sub/"]
+    else:
+        extra = ["--drafts"]
+    err = shopdir_build(run_cli, root, out, cache, *extra)
+    assert "built" in err
+    assert (out / "index.html").is_file()
+
+
+def test_a_failed_build_leaves_nothing_up_to_date(make_site, run_cli, tmp_path):
+    root, out, cache = make_site(), tmp_path / "out", tmp_path / "cache"
+    settle()
+    shopdir_build(run_cli, root, out, cache)
+    site = root / "site.yaml"
+    good = site.read_bytes()
+    site.write_text("title: [unclosed\n", "utf-8")
+    status, _, err = run_cli("build", "--root", str(root), "--out", str(out), "--cache-dir", str(cache))
+    assert status == 1
+    site.write_bytes(good)
+    settle()
+    assert "built" in shopdir_build(run_cli, root, out, cache)
+
+
+def test_a_file_changed_during_the_scan_is_not_trusted(make_site, tmp_path):
+    root, out = make_site(), tmp_path / "out"
+    scan = fingerprint.Scan(root, out, fingerprint.options(base_url=None, drafts=False))
+    assert not scan.trustworthy, "the site was written just now"
+    settle()
+    assert fingerprint.Scan(root, out, fingerprint.options(base_url=None, drafts=False)).trustworthy
