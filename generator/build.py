@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import multiprocessing
 import os
 import time
@@ -13,7 +14,7 @@ from typing import Callable
 
 from generator import fingerprint, images, markup, qr, search
 from generator.config import settings_from_doc
-from generator.load import load_site, load_sources, read_shop_file, shop_file
+from generator.load import Sources, load_site, load_sources, read_shop_file, shop_file
 from generator.model import Directory, Limits, Settings
 from generator.output import Staging
 from generator.plan import Assets, plan_site
@@ -78,7 +79,9 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
     problems += found
     clock.lap("load")
 
+    jobs = jobs or os.cpu_count() or 1
     with markup.kept_in(cache_dir):  # rendered Markdown, from validation to the search records
+        _render_markdown(sources, jobs)
         directory, sites, found = build_directory(sources, settings, drafts)
         problems += found
         del sources, site  # the parsed files: the model holds all that is needed from here on
@@ -88,7 +91,7 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
 
         qr_texts, found = _shop_qr_texts(root, directory, sites, settings)
         problems += found
-        qr_codes = {text: qr.draw_cached(text, cache_dir) for text in sorted(_all_qr_texts(directory, qr_texts))}
+        qr_codes = _qr_codes(sorted(_all_qr_texts(directory, qr_texts)), cache_dir, jobs)
         clock.lap("qr codes")
         pictures, picture_files, found = _pictures(root, directory, sites, cache_dir, settings.limits,
                                                    process=out is not None)
@@ -111,7 +114,7 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
     common = common_view(directory, theme, dev=dev)
     staging = Staging(out)
     try:
-        for done, (path, page) in enumerate(_render(specs, theme, common, root, jobs or os.cpu_count() or 1), 1):
+        for done, (path, page) in enumerate(_render(specs, theme, common, root, jobs), 1):
             if done % 500 == 0:
                 progress("render", done, len(specs))
             if isinstance(page, Problem):
@@ -139,30 +142,78 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
     return result
 
 
-# What render workers read: set just before they are forked, so nothing is sent to them but numbers.
-_RENDER_WORK: tuple = ()
 RENDER_CHUNK = 250  # pages per task
+PARALLEL_FROM = 64  # fewer items than this are not worth starting processes for
+
+# What forked workers read: set just before they are forked, so nothing is sent to them but indexes.
+_WORK: tuple = ()
 
 
-def _render_chunk(bounds: tuple[int, int]) -> list:
-    specs, theme, common, root = _RENDER_WORK
-    return list(render_pages(specs[bounds[0]:bounds[1]], theme, common, root))
+def _forked_map(function: Callable, items: list, jobs: int, chunk: int = 0, minimum: int = PARALLEL_FROM):
+    """function(item) for each item, in order: split over `jobs` forked processes when worth it.
+
+    The workers are forked from this process, so they see everything it has loaded; each gets
+    a run of indexes and sends back only results.
+    """
+    global _WORK
+    if jobs <= 1 or len(items) < minimum or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(function, items)
+        return
+    chunk = chunk or max(1, -(-len(items) // (jobs * 8)))
+    _WORK = (function, items)
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            for results in pool.map(_work_on, [(start, min(start + chunk, len(items)))
+                                               for start in range(0, len(items), chunk)]):
+                yield from results
+    finally:
+        _WORK = ()
+
+
+def _work_on(bounds: tuple[int, int]) -> list:
+    function, items = _WORK
+    return [function(item) for item in items[bounds[0]:bounds[1]]]
 
 
 def _render(specs, theme: Theme, common: dict, root: Path, jobs: int):
-    """Every page rendered, in plan order; split over `jobs` forked processes for a large site."""
-    global _RENDER_WORK
-    if jobs <= 1 or len(specs) < 2 * RENDER_CHUNK or "fork" not in multiprocessing.get_all_start_methods():
-        yield from render_pages(specs, theme, common, root)
-        return
-    _RENDER_WORK = (specs, theme, common, root)
-    chunks = [(start, min(start + RENDER_CHUNK, len(specs))) for start in range(0, len(specs), RENDER_CHUNK)]
-    try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            for rendered in pool.map(_render_chunk, chunks):
-                yield from rendered
-    finally:
-        _RENDER_WORK = ()
+    """Every page rendered, in plan order."""
+    chunks = [specs[start:start + RENDER_CHUNK] for start in range(0, len(specs), RENDER_CHUNK)]
+    render = functools.partial(_render_pages, theme=theme, common=common, root=root)
+    for rendered in _forked_map(render, chunks, jobs, chunk=1, minimum=2):
+        yield from rendered
+
+
+def _render_pages(specs, theme: Theme, common: dict, root: Path) -> list:
+    return list(render_pages(specs, theme, common, root))
+
+
+def _markdown_texts(sources: Sources):
+    """The Markdown texts that make up most of the rendering work: shop descriptions, products and pages."""
+    for shop in sources.shops:
+        if shop.doc is not None and isinstance(shop.doc.data, dict):
+            description = shop.doc.data.get("description")
+            if isinstance(description, str):
+                yield description
+        for product in shop.products:
+            yield product.source.body
+    for page in sources.pages:
+        yield page.source.body
+
+
+def _render_markdown(sources: Sources, jobs: int) -> None:
+    """Render every Markdown text the cache does not hold, in parallel, for validation and the pages."""
+    texts = markup.not_rendered(_markdown_texts(sources))
+    for text, html in zip(texts, _forked_map(markup.render_fresh, texts, jobs)):
+        markup.keep(text, html)
+
+
+def _qr_codes(texts: list[str], cache_dir: Path | None, jobs: int) -> dict:
+    """Every QR code, from the cache or drawn in parallel."""
+    codes = {text: qr.from_cache(text, cache_dir) for text in texts}
+    for code in _forked_map(qr.draw, [text for text, code in codes.items() if code is None], jobs):
+        codes[code.text] = code
+        qr.keep(code, cache_dir)
+    return codes
 
 
 def _build_date() -> datetime.date:

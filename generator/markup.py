@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import html as html_lib
 import json
@@ -122,11 +121,12 @@ class Store:
     def key(text: str) -> str:
         return hashlib.sha256(f"{SETTINGS_KEY}\0{text}".encode("utf-8")).hexdigest()
 
-    def get(self, key: str) -> str | None:
-        if key in self.new:  # rendered earlier in this build
-            return self.new[key]
-        row = self.db.execute("SELECT html FROM html WHERE key = ?", (key,)).fetchone()
+    def get(self, text: str) -> str | None:
+        row = self.db.execute("SELECT html FROM html WHERE key = ?", (self.key(text),)).fetchone()
         return row[0] if row else None
+
+    def put(self, text: str, html: str) -> None:
+        self.new[self.key(text)] = html
 
     def close(self) -> None:
         with self.db:
@@ -135,22 +135,24 @@ class Store:
 
 
 _store: Store | None = None
+# Every text rendered during this build: its HTML, or None when it takes too long to render.
+_rendered: dict[str, str | None] = {}
 
 
 @contextlib.contextmanager
 def kept_in(cache_dir: Path | None):
-    """While inside, rendered Markdown is read from and added to the cache in cache_dir."""
+    """While inside, each text is rendered once; with a cache_dir, also read from and added to its cache."""
     global _store
-    if cache_dir is None:
-        yield
-        return
-    try:
-        _store = Store(cache_dir / "markdown.sqlite")
-    except sqlite3.Error:
-        _store = None  # a cache that cannot be opened only costs time
+    _rendered.clear()
+    if cache_dir is not None:
+        try:
+            _store = Store(cache_dir / "markdown.sqlite")
+        except sqlite3.Error:
+            _store = None  # a cache that cannot be opened only costs time
     try:
         yield
     finally:
+        _rendered.clear()
         store, _store = _store, None
         if store is not None:
             try:
@@ -159,22 +161,48 @@ def kept_in(cache_dir: Path | None):
                 pass
 
 
-@functools.lru_cache(maxsize=4096)
+def render_fresh(text: str) -> str | None:
+    """The HTML of a text, computed now (no cache); None when it takes more than TIME_LIMIT."""
+    _markdown.reset()
+    try:
+        with _time_limit(TIME_LIMIT):
+            html = _markdown.convert(text)
+    except MarkdownTooSlow:
+        return None
+    return sanitise(_headings_below_the_page_title(html))
+
+
+def not_rendered(texts) -> list[str]:
+    """The distinct texts among these that neither this build nor the cache has rendered yet."""
+    missing = {}
+    for text in texts:
+        if text and text.strip() and text not in _rendered and text not in missing:
+            found = _store.get(text) if _store is not None else None
+            if found is None:
+                missing[text] = None
+            else:
+                _rendered[text] = found
+    return list(missing)
+
+
+def keep(text: str, html: str | None) -> None:
+    """Record a text's rendering made elsewhere (by render_fresh in another process)."""
+    _rendered[text] = html
+    if html is not None and _store is not None:
+        _store.put(text, html)
+
+
 def render_markdown(text: str) -> str:
     """Markdown to sanitised HTML. Headings are shifted down one level: the page owns <h1>."""
     if not text or not text.strip():
         return ""
-    key = Store.key(text) if _store is not None else None
-    if key is not None:
-        found = _store.get(key)
-        if found is not None:
-            return found
-    _markdown.reset()
-    with _time_limit(TIME_LIMIT):
-        html = _markdown.convert(text)
-    html = sanitise(_headings_below_the_page_title(html))
-    if key is not None:
-        _store.new[key] = html
+    if text not in _rendered:
+        not_rendered([text])
+    if text not in _rendered:
+        keep(text, render_fresh(text))
+    html = _rendered[text]
+    if html is None:
+        raise MarkdownTooSlow()
     return html
 
 

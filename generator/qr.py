@@ -45,19 +45,27 @@ def output_path(text: str) -> str:
     return f"qr/{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}.png"
 
 
-def draw_cached(text: str, cache_dir: Path | None) -> QRCode:
-    """draw(), kept in the cache under a hash of the text and the drawing settings."""
-    if cache_dir is None:
-        return draw(text)
+def _cache_path(text: str, cache_dir: Path) -> Path:
     key = hashlib.sha256(f"{SETTINGS_KEY}\0{text}".encode("utf-8")).hexdigest()[:20]
-    path = cache_dir / "qr" / key[:2] / f"{key}.png"
+    return cache_dir / "qr" / key[:2] / f"{key}.png"
+
+
+def from_cache(text: str, cache_dir: Path | None) -> QRCode | None:
+    """The code drawn for this text by an earlier build, kept under a hash of the text and SETTINGS_KEY."""
+    if cache_dir is None:
+        return None
     try:
-        png = path.read_bytes()
+        png = _cache_path(text, cache_dir).read_bytes()
         width = int.from_bytes(png[16:20], "big")  # from the PNG header
         return QRCode(text, output_path(text), width, png)
     except (OSError, ValueError):
-        pass
-    code = draw(text)
+        return None
+
+
+def keep(code: QRCode, cache_dir: Path | None) -> None:
+    if cache_dir is None:
+        return
+    path = _cache_path(code.text, cache_dir)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
@@ -65,7 +73,6 @@ def draw_cached(text: str, cache_dir: Path | None) -> QRCode:
         os.replace(tmp, path)
     except OSError:
         pass
-    return code
 
 
 def read(data: bytes) -> list[str]:

@@ -149,10 +149,23 @@ def test_parallel_and_serial_builds_are_byte_identical(make_site, tmp_path, monk
     from generator import build as builder
 
     monkeypatch.setattr(builder, "RENDER_CHUNK", 3)  # small chunks, so this small site is split over processes
+    monkeypatch.setattr(builder, "PARALLEL_FROM", 2)  # and its Markdown and QR codes too
     root = make_site()
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
-    assert builder.build(root, serial, cache_dir=tmp_path / "cache", jobs=1).ok
-    assert builder.build(root, parallel, cache_dir=tmp_path / "cache", jobs=2).ok
+    assert builder.build(root, serial, cache_dir=tmp_path / "serial-cache", jobs=1).ok
+    assert builder.build(root, parallel, cache_dir=tmp_path / "parallel-cache", jobs=2).ok
     strip = lambda snap: {k: v[0] for k, v in snap.items()}  # noqa: E731
     assert strip(snapshot(serial)) == strip(snapshot(parallel))
     assert len(snapshot(parallel)) > 20
+
+
+def test_markdown_too_slow_to_render_in_a_worker_process_is_reported_as_in_one(make_site, tmp_path, monkeypatch):
+    from generator import build as builder
+
+    monkeypatch.setattr(builder, "PARALLEL_FROM", 2)
+    slow = "---\nname: Slow\nprice: 1\n---\n" + "[" * 20000 + "\n"
+    root = make_site({"content/shops/alpha-tea/products/slow.md": slow})
+    serial = builder.build(root, None, jobs=1).problems
+    parallel = builder.build(root, tmp_path / "out", cache_dir=tmp_path / "cache", jobs=2).problems
+    assert [str(p) for p in parallel] == [str(p) for p in serial]
+    assert any("slow.md" in p.path and "to render" in p.message for p in parallel)
