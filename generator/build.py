@@ -101,22 +101,37 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
             result.problems = sorted_problems(problems)
             return result
 
-        assets = Assets(pictures, qr_codes, qr_texts, theme.strings, _build_date())
-        specs, found = plan_site(directory, assets)
-        clock.lap("plan")
-        if found:
-            result.problems = sorted_problems(found)
-            return result
         items = search.records(directory, theme.strings, pictures)
-    search_files = search.index_files(items, settings.language, cache_dir)
-    clock.lap("search")
+        indexing = search.Indexing(items, settings.language, cache_dir, jobs)  # runs beside what follows
+        clock.lap("search")
+        try:
+            assets = Assets(pictures, qr_codes, qr_texts, theme.strings, _build_date(),
+                            tuple(indexing.folders))
+            specs, found = plan_site(directory, assets)
+            clock.lap("plan")
+            if found:
+                result.problems = sorted_problems(found)
+                return result
+            return _publish(out, root, specs, theme, directory, dev, jobs, files={
+                **picture_files, **{code.path: code.png for code in qr_codes.values()},
+                **dict(theme.assets.values())}, indexing=indexing, cache_dir=cache_dir, inputs=inputs,
+                result=result, clock=clock)
+        finally:
+            indexing.close()
 
+
+def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Directory, dev: bool, jobs: int,
+             files: dict, indexing: search.Indexing, cache_dir: Path | None, inputs, result: Result,
+             clock: _Clock) -> Result:
+    """Render every page into the staging folder with the other files, and swap it in."""
+    problems = []
     common = common_view(directory, theme, dev=dev)
     staging = Staging(out)
     try:
         for done, (path, page) in enumerate(_render(specs, theme, common, root, jobs), 1):
             if done % 500 == 0:
-                progress("render", done, len(specs))
+                clock.progress("render", done, len(specs))
+                indexing.poll()
             if isinstance(page, Problem):
                 problems.append(page)
             elif not problems:
@@ -126,8 +141,8 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
             staging.abort()
             result.problems = sorted_problems(problems)
             return result
-        files = {**picture_files, **{code.path: code.png for code in qr_codes.values()},
-                 **dict(theme.assets.values()), **search_files}
+        files.update(indexing.files())
+        clock.lap("search wait")
         for path, data in sorted(files.items()):
             staging.write(path, data) if isinstance(data, bytes) else staging.link(path, data)
         result.stats = staging.commit()

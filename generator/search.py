@@ -78,59 +78,133 @@ def records(directory: Directory, strings: dict, pictures: dict) -> list[Record]
     return out
 
 
-def index_files(items: list[Record], language: str, cache_dir: Path | None) -> dict[str, bytes | Path]:
-    """The index for these records: from the cache when the same records were indexed before.
+SHARD_RECORDS = 6000  # records per index: more are split into shards, indexed in parallel and apart
 
-    The key is a hash of every record, the language and the indexer's version, so any change
-    to what is searched makes a new index; only the newest index is kept.
+
+def shards(items: list[Record]) -> list[tuple[str, list[Record]]]:
+    """The records split into index shards, each with the folder it is published in.
+
+    A directory is split only when one index would be slow and large to build
+    (more than SHARD_RECORDS records), because each shard costs a visitor of the search page one
+    more WebAssembly file (about 52 KB). A shop and its products always share a shard, and stay
+    in it when shops are added. The first shard is published in INDEX_FOLDER, with the search UI.
     """
-    if cache_dir is None:
-        return build_index(items, language)
-    digest = hashlib.sha256(json.dumps([INDEXER, language, [dataclasses.astuple(i) for i in items]],
-                                       ensure_ascii=False).encode("utf-8")).hexdigest()[:20]
-    folder = cache_dir / "search" / digest
-    listing = folder / "files.json"
-    try:
-        names = json.loads(listing.read_text("utf-8"))
-        found = {name: folder / "files" / name for name in names}
-        if all(path.is_file() for path in found.values()):
-            return found
-    except (OSError, ValueError):
-        pass
-    files = build_index(items, language)
-    try:
-        shutil.rmtree(cache_dir / "search", ignore_errors=True)
-        for name, data in files.items():
-            (folder / "files" / name).parent.mkdir(parents=True, exist_ok=True)
-            (folder / "files" / name).write_bytes(data)
-        listing.write_text(json.dumps(sorted(files)), "utf-8")  # last: its presence means complete
-    except OSError:
-        return files
-    return {name: folder / "files" / name for name in files}
+    split: list[list[Record]] = [[] for _ in range(max(1, -(-len(items) // SHARD_RECORDS)))]
+    for item in items:
+        shop = item.path.split("/")[1] if item.path.startswith("shops/") else item.path
+        split[int(hashlib.sha256(shop.encode("utf-8")).hexdigest()[:8], 16) % len(split)].append(item)
+    split = [records for records in split if records]  # none at all: nothing to index, no index
+    return [(f"{INDEX_FOLDER}/" + (f"{n}/" if n else ""), records) for n, records in enumerate(split)]
 
 
-def build_index(items: list[Record], language: str) -> dict[str, bytes]:
-    """Pagefind's index and its search UI: output path -> bytes.
+class Indexing:
+    """The search index being made beside the rest of the build: one Pagefind process per shard.
 
-    Each record is handed to the Pagefind command as a small page holding only what is
-    searched, at the path of the page it stands for (Pagefind's own Python API answers
-    one call per 100 ms, which would cost hours on a large directory).
+    Each shard comes from the cache when the same records were indexed before (the key is a hash
+    of every record, the language, the shard's folder and the indexer's version, so any change to
+    what is searched makes a new index). The others are indexed by at most `jobs` processes at
+    once; poll() starts the next one when one is done, and files() waits for all of them.
     """
+
+    def __init__(self, items: list[Record], language: str, cache_dir: Path | None, jobs: int):
+        self.language, self.cache_dir, self.jobs = language, cache_dir, max(1, jobs)
+        self.work = Path(tempfile.mkdtemp(prefix="shopdir-search-"))
+        self.done: dict[str, bytes | Path] = {}
+        self.waiting: list[tuple[str, str, list[Record]]] = []  # (folder, cache key, records)
+        self.running: list[tuple[str, str, subprocess.Popen, Path]] = []
+        keys = []
+        self.folders = [folder for folder, _ in shards(items)]
+        for folder, records in shards(items):
+            key = hashlib.sha256(json.dumps([INDEXER, language, folder, [dataclasses.astuple(i) for i in records]],
+                                            ensure_ascii=False).encode("utf-8")).hexdigest()[:20]
+            keys.append(key)
+            cached = self._from_cache(key, folder)
+            if cached is None:
+                self.waiting.append((folder, key, records))
+            else:
+                self.done.update(cached)
+        self.keys = keys
+        self.poll()
+
+    def _from_cache(self, key: str, folder: str) -> dict | None:
+        if self.cache_dir is None:
+            return None
+        try:
+            names = json.loads((self.cache_dir / "search" / key / "files.json").read_text("utf-8"))
+            found = {folder + name: self.cache_dir / "search" / key / "files" / name for name in names}
+            return found if all(path.is_file() for path in found.values()) else None
+        except (OSError, ValueError):
+            return None
+
+    def poll(self) -> None:
+        """Collect finished shards and start waiting ones while fewer than `jobs` run."""
+        for entry in list(self.running):
+            if entry[2].poll() is not None:
+                self.running.remove(entry)
+                self._collect(*entry)
+        while self.waiting and len(self.running) < self.jobs:
+            folder, key, records = self.waiting.pop(0)
+            site, out = self.work / key / "site", self.work / key / "index"
+            for item in records:
+                target = site / (item.path + "index.html")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(record_page(item, self.language), "utf-8")
+            site.mkdir(parents=True, exist_ok=True)
+            process = subprocess.Popen([_indexer(), "--site", str(site), "--output-path", str(out), "--silent"],
+                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            self.running.append((folder, key, process, out))
+
+    def _collect(self, folder: str, key: str, process: subprocess.Popen, out: Path) -> None:
+        said = process.stdout.read().decode("utf-8", "replace") if process.stdout else ""
+        if process.wait() != 0:
+            raise RuntimeError(f"the search indexer failed: {said.strip()[:500]}")
+        files = {p.relative_to(out).as_posix(): p for p in sorted(out.rglob("*")) if p.is_file()}
+        kept = self._keep(key, files)
+        self.done.update({folder + name: path for name, path in (kept or files).items()})
+
+    def _keep(self, key: str, files: dict[str, Path]) -> dict[str, Path] | None:
+        if self.cache_dir is None:
+            return None
+        folder = self.cache_dir / "search" / key
+        try:
+            shutil.rmtree(folder, ignore_errors=True)
+            (folder / "files").mkdir(parents=True)
+            for name, path in files.items():
+                (folder / "files" / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.move(path, folder / "files" / name)
+            (folder / "files.json").write_text(json.dumps(sorted(files)), "utf-8")  # last: marks it complete
+        except OSError:
+            return None
+        return {name: folder / "files" / name for name in files}
+
+    def files(self) -> dict[str, bytes | Path]:
+        """Every index file of every shard, by output path (waits for the indexers still running)."""
+        try:
+            while self.waiting or self.running:
+                if self.running:
+                    self.running[0][2].wait()
+                self.poll()
+            if self.cache_dir is not None and (self.cache_dir / "search").is_dir():
+                for old in (self.cache_dir / "search").iterdir():  # only this index's shards are kept
+                    if old.name not in self.keys:
+                        shutil.rmtree(old, ignore_errors=True)
+            return {name: (path.read_bytes() if self.cache_dir is None else path)
+                    for name, path in sorted(self.done.items())}
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop what still runs (a build that failed or was interrupted) and remove the work folder."""
+        for _, _, process, _ in self.running:
+            process.kill()
+            process.wait()
+        self.running, self.waiting = [], []
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+def _indexer() -> str:
     from pagefind_bin_extended import get_executable
-
-    with tempfile.TemporaryDirectory(prefix="shopdir-search-") as work:
-        site = Path(work) / "site"
-        for item in items:
-            target = site / (item.path + "index.html")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(record_page(item, language), "utf-8")
-        out = Path(work) / "index"
-        done = subprocess.run([str(get_executable()), "--site", str(site), "--output-path", str(out), "--silent"],
-                              capture_output=True, text=True, timeout=3600)
-        if done.returncode != 0:
-            raise RuntimeError(f"the search indexer failed: {(done.stderr or done.stdout).strip()[:500]}")
-        return {f"{INDEX_FOLDER}/{p.relative_to(out).as_posix()}": p.read_bytes()
-                for p in sorted(out.rglob("*")) if p.is_file()}
+    return str(get_executable())
 
 
 def _inert(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import search
 from generator.build import build
 from tests.browser.pages import CHROMIUM, CHROMIUM_ARGS, PHONE, TIMEOUT_MS, encode, record_problems
 from tests.conftest import ROOT
@@ -87,17 +89,16 @@ class _Handler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    """The example in content/, built once into a temporary folder and served on 127.0.0.1 at a free port."""
-    folder = tmp_path_factory.mktemp("browser-site")
+@contextlib.contextmanager
+def _served(folder: Path, **options):
+    """The example in content/, built into folder/output and served on 127.0.0.1 at a free port."""
     out = folder / "output"
     out.mkdir()
     handler = functools.partial(_Handler, directory=str(out))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     base_url = f"http://127.0.0.1:{server.server_address[1]}/"
-    result = build(ROOT, out, base_url=base_url, cache_dir=folder / "cache")
+    result = build(ROOT, out, base_url=base_url, cache_dir=folder / "cache", **options)
     assert result.problems == [], "\n".join(map(str, result.problems))
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()
@@ -109,6 +110,23 @@ def site(tmp_path_factory):
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The example, built once and served."""
+    with _served(tmp_path_factory.mktemp("browser-site")) as served:
+        yield served
+
+
+@pytest.fixture(scope="session")
+def sharded_site(tmp_path_factory):
+    """The example built with its search index split into shards, as a large directory's is."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "SHARD_RECORDS", 25)
+        with _served(tmp_path_factory.mktemp("browser-sharded-site")) as served:
+            assert (served.out / "pagefind/2/pagefind-entry.json").is_file()
+            yield served
 
 
 @pytest.fixture(scope="session")

@@ -62,7 +62,14 @@ def test_every_query_is_about_some_product():
     assert len(CHINESE) >= 20 and len(ENGLISH) >= 10
 
 
-def test_recall_of_chinese_and_english_queries(site, page, page_problems):
+@pytest.fixture(params=["one index", "sharded index"])
+def search_site(request):
+    """The example with one search index, and with its index split into shards (merged by the search page)."""
+    return request.getfixturevalue("site" if request.param == "one index" else "sharded_site")
+
+
+def test_recall_of_chinese_and_english_queries(search_site, page, page_problems):
+    site = search_site
     rows, missed = [], []
     for query in CHINESE + ENGLISH:
         expected = expected_pages(query)
@@ -100,7 +107,8 @@ def shop_of(path: str) -> str:
     return path.split("/")[1]
 
 
-def test_city_filter_narrows_to_shops_in_that_city(site, page, page_problems):
+def test_city_filter_narrows_to_shops_in_that_city(search_site, page, page_problems):
+    site = search_site
     query, city = "茶", "福州"
     before, after = check_filter(page, site, query, STRINGS["city"], city)
     assert any(SHOPS[shop_of(p)].get("city") != city for p in before), "the query must find pages in other cities"
@@ -110,7 +118,8 @@ def test_city_filter_narrows_to_shops_in_that_city(site, page, page_problems):
     assert page_problems == []
 
 
-def test_category_filter_narrows_to_that_category(site, page, page_problems):
+def test_category_filter_narrows_to_that_category(search_site, page, page_problems):
+    site = search_site
     query, category = "茶", "陶瓷"
 
     def in_category(path: str) -> bool:

@@ -58,3 +58,24 @@ def test_warm_cache_and_no_cache_give_the_same_bytes(edit, make_site, tmp_path):
     assert build(root, tmp_path / "none", cache_dir=None).ok
     assert tree(warm_out) == tree(cold_out) == tree(tmp_path / "none")
     assert tree(warm_out) != tree(tmp_path / "first"), "the edit shows in the output"
+
+
+def test_a_sharded_search_index_reindexes_only_the_shard_of_the_edited_shop(make_site, tmp_path, monkeypatch):
+    from generator import search
+
+    monkeypatch.setattr(search, "SHARD_RECORDS", 1)  # the small site's records in several shards
+    root = make_site()
+    cache = tmp_path / "cache"
+    assert build(root, tmp_path / "first", cache_dir=cache).ok
+    before = {p.name for p in (cache / "search").iterdir()}
+    assert len(before) >= 2 and (tmp_path / "first/pagefind/1/pagefind-entry.json").is_file()
+    search_page = (tmp_path / "first/search/index.html").read_text("utf-8")
+    assert 'mergeIndex: [{"bundlePath": "/pagefind/1/"}' in search_page
+
+    product = root / "content/shops/alpha-tea/products/dhp.md"
+    product.write_text(product.read_text("utf-8").replace("Roasted", "Toasted"), "utf-8")
+    assert build(root, tmp_path / "warm", cache_dir=cache).ok
+    after = {p.name for p in (cache / "search").iterdir()}
+    assert len(before - after) == 1 and len(after - before) == 1, "one shard indexed again, the others kept"
+    assert build(root, tmp_path / "none", cache_dir=None).ok
+    assert tree(tmp_path / "warm") == tree(tmp_path / "none")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -169,3 +170,16 @@ def test_markdown_too_slow_to_render_in_a_worker_process_is_reported_as_in_one(m
     parallel = builder.build(root, tmp_path / "out", cache_dir=tmp_path / "cache", jobs=2).problems
     assert [str(p) for p in parallel] == [str(p) for p in serial]
     assert any("slow.md" in p.path and "to render" in p.message for p in parallel)
+
+
+def test_a_directory_without_shops_builds_and_its_search_page_says_so(make_site, tmp_path):
+    from generator.build import build
+
+    root = make_site()
+    shutil.rmtree(root / "content/shops")
+    (root / "content/curation.yaml").unlink()
+    result = build(root, tmp_path / "out", cache_dir=tmp_path / "cache")
+    assert result.problems == []
+    search_page = (tmp_path / "out/search/index.html").read_text("utf-8")
+    assert "no shops yet" in search_page and "pagefind" not in search_page
+    assert not (tmp_path / "out/pagefind").exists()
