@@ -78,16 +78,17 @@ def records(directory: Directory, strings: dict, pictures: dict) -> list[Record]
     return out
 
 
-SHARD_RECORDS = 6000  # records per index: more are split into shards, indexed in parallel and apart
+SHARD_RECORDS = 3000  # records per index: more are split into shards, indexed in parallel and apart
 
 
 def shards(items: list[Record]) -> list[tuple[str, list[Record]]]:
     """The records split into index shards, each with the folder it is published in.
 
-    A directory is split only when one index would be slow and large to build
-    (more than SHARD_RECORDS records), because each shard costs a visitor of the search page one
-    more WebAssembly file (about 52 KB). A shop and its products always share a shard, and stay
-    in it when shops are added. The first shard is published in INDEX_FOLDER, with the search UI.
+    A directory is split only when one index would be slow and large to build (more than
+    SHARD_RECORDS records): the search page loads Pagefind's code once for all shards, but each
+    shard adds a small metadata file on opening and one more request per query. A shop and its
+    products always share a shard, and stay in it when shops are added. The first shard is
+    published in INDEX_FOLDER, with the search UI.
     """
     split: list[list[Record]] = [[] for _ in range(max(1, -(-len(items) // SHARD_RECORDS)))]
     for item in items:

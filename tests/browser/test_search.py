@@ -144,3 +144,18 @@ def test_header_search_form_leads_to_results(site, page, page_problems):
     page.wait_for_url(lambda url: url.startswith(site.url("search/") + "?q="), wait_until="load")
     assert expected_pages("大红袍") <= set(result_paths(page, site))
     assert page_problems == []
+
+
+def test_a_sharded_index_costs_the_visitor_one_webassembly_file(sharded_site, page, page_problems):
+    """Every shard's metadata is fetched, but the search code is loaded once and shared by all shards."""
+    site = sharded_site
+    shards = sorted(p.parent for p in site.out.glob("pagefind/**/pagefind-entry.json"))
+    assert len(shards) >= 3
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    assert expected_pages("大红袍") <= set(search(page, site, "大红袍"))
+    wasm = [url for url in requested if "/wasm." in url]
+    entries = [url for url in requested if "/pagefind-entry.json" in url]
+    assert len(wasm) == 1, wasm
+    assert len(entries) == len(shards), entries
+    assert page_problems == []
