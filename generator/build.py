@@ -20,7 +20,7 @@ from generator.output import Staging
 from generator.plan import Assets, plan_site
 from generator.problems import Problem, sorted_problems
 from generator.schema import url_problem
-from generator.render import common_view, render_pages
+from generator.render import common_view, render_pages, rendering_key
 from generator.theme import Theme, load_theme
 from generator.validate import Sites, build_directory
 
@@ -126,15 +126,23 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
     """Render every page into the staging folder with the other files, and swap it in."""
     problems = []
     common = common_view(directory, theme, dev=dev)
+    key = rendering_key(theme, common)
+    known = fingerprint.previous_pages(cache_dir, out, key)
+    hashes = {}
     staging = Staging(out)
     try:
-        for done, (path, page) in enumerate(_render(specs, theme, common, root, jobs), 1):
+        for done, (path, page, hashed) in enumerate(_render(specs, theme, common, root, jobs, known), 1):
             if done % 500 == 0:
                 clock.progress("render", done, len(specs))
                 indexing.poll()
+            hashes[path] = hashed
+            if problems and not isinstance(page, Problem):
+                continue
+            if page is None and not staging.keep(path):  # the same view, but the previous page is gone
+                page = next(render_pages([specs[done - 1]], theme, common, root))[1]
             if isinstance(page, Problem):
                 problems.append(page)
-            elif not problems:
+            elif page is not None:
                 staging.write(path, page)
         clock.lap("render")
         if problems:
@@ -153,6 +161,7 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
     result.pages = len(specs)
     result.files = len(staging.written)
     if cache_dir is not None:
+        fingerprint.remember_pages(cache_dir, out, key, hashes)
         fingerprint.remember(cache_dir, out, inputs, {"pages": result.pages, "files": result.files})
     return result
 
@@ -190,16 +199,16 @@ def _work_on(bounds: tuple[int, int]) -> list:
     return [function(item) for item in items[bounds[0]:bounds[1]]]
 
 
-def _render(specs, theme: Theme, common: dict, root: Path, jobs: int):
-    """Every page rendered, in plan order."""
+def _render(specs, theme: Theme, common: dict, root: Path, jobs: int, known: dict):
+    """Every page rendered (or found unchanged), in plan order."""
     chunks = [specs[start:start + RENDER_CHUNK] for start in range(0, len(specs), RENDER_CHUNK)]
-    render = functools.partial(_render_pages, theme=theme, common=common, root=root)
+    render = functools.partial(_render_pages, theme=theme, common=common, root=root, known=known)
     for rendered in _forked_map(render, chunks, jobs, chunk=1, minimum=2):
         yield from rendered
 
 
-def _render_pages(specs, theme: Theme, common: dict, root: Path) -> list:
-    return list(render_pages(specs, theme, common, root))
+def _render_pages(specs, theme: Theme, common: dict, root: Path, known: dict) -> list:
+    return list(render_pages(specs, theme, common, root, known))
 
 
 def _markdown_texts(sources: Sources):

@@ -88,7 +88,8 @@ class Scan:
         return self.newest < self.started - int(RACY * 1e9)
 
 
-def _output_identity(out: Path) -> list[int] | None:
+def output_identity(out: Path) -> list[int] | None:
+    """The output folder as the build that made it left it: each build swaps in a new folder."""
     try:
         stat = out.stat()
     except OSError:
@@ -104,7 +105,7 @@ def up_to_date(cache_dir: Path, out: Path, scan: Scan) -> dict | None:
         return None
     if not isinstance(stamp, dict) or stamp.get("inputs") != scan.digest:
         return None
-    if stamp.get("output") != _output_identity(out):
+    if stamp.get("output") != output_identity(out):
         return None
     return stamp.get("summary") or {}
 
@@ -121,11 +122,45 @@ def remember(cache_dir: Path, out: Path, scan: Scan, summary: dict) -> None:
     """Called after a build has replaced the output folder with what `scan` describes."""
     if not scan.trustworthy:
         return
-    stamp = {"inputs": scan.digest, "output": _output_identity(out), "summary": summary}
+    stamp = {"inputs": scan.digest, "output": output_identity(out), "summary": summary}
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         temporary = cache_dir / f"{STAMP}.tmp"
         temporary.write_text(json.dumps(stamp), "utf-8")
         os.replace(temporary, cache_dir / STAMP)
+    except OSError:
+        pass
+
+
+PAGES = "last-pages.json"
+
+
+def previous_pages(cache_dir: Path | None, out: Path, key: str) -> dict[str, str]:
+    """The view hash of each page in the output folder, as the build that wrote it recorded them.
+
+    Trusted only for that very folder and under the same rendering key (templates, common view,
+    shopdir's code): then a page whose view hash is unchanged is the page that would be rendered.
+    """
+    if cache_dir is None:
+        return {}
+    try:
+        record = json.loads((cache_dir / PAGES).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(record, dict) or record.get("key") != key or record.get("output") != output_identity(out):
+        return {}
+    pages = record.get("pages")
+    return pages if isinstance(pages, dict) else {}
+
+
+def remember_pages(cache_dir: Path | None, out: Path, key: str, pages: dict[str, str]) -> None:
+    """Called after a build has swapped in the output folder holding these pages."""
+    if cache_dir is None:
+        return
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        temporary = cache_dir / f"{PAGES}.tmp"
+        temporary.write_text(json.dumps({"key": key, "output": output_identity(out), "pages": pages}), "utf-8")
+        os.replace(temporary, cache_dir / PAGES)
     except OSError:
         pass

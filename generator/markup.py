@@ -135,8 +135,10 @@ class Store:
 
 
 _store: Store | None = None
-# Every text rendered during this build: its HTML, or None when it takes too long to render.
+# Every text rendered during this build: its HTML, or None when it takes too long to render;
+# and its plain words, for summaries.
 _rendered: dict[str, str | None] = {}
+_words: dict[str, str] = {}
 
 
 @contextlib.contextmanager
@@ -144,6 +146,7 @@ def kept_in(cache_dir: Path | None):
     """While inside, each text is rendered once; with a cache_dir, also read from and added to its cache."""
     global _store
     _rendered.clear()
+    _words.clear()
     if cache_dir is not None:
         try:
             _store = Store(cache_dir / "markdown.sqlite")
@@ -153,6 +156,7 @@ def kept_in(cache_dir: Path | None):
         yield
     finally:
         _rendered.clear()
+        _words.clear()
         store, _store = _store, None
         if store is not None:
             try:
@@ -208,8 +212,9 @@ def render_markdown(text: str) -> str:
 
 def plain_text(text: str, limit: int = 160) -> str:
     """A short plain-text summary of Markdown, for meta descriptions and cards."""
-    html = render_markdown(text)
-    words = nh3.clean(html, tags=set()).replace("\n", " ")
-    words = " ".join(words.split())
-    words = NOT_XML.sub("", html_lib.unescape(words))
+    words = _words.get(text)
+    if words is None:
+        words = nh3.clean(render_markdown(text), tags=set()).replace("\n", " ")
+        words = NOT_XML.sub("", html_lib.unescape(" ".join(words.split())))
+        _words[text] = words
     return words if len(words) <= limit else words[: limit - 1].rstrip() + "…"

@@ -30,6 +30,7 @@ class Staging:
         self.out = Path(out).absolute()
         self.dir = self.out.parent / f".{self.out.name}.staging"
         self.written: set[str] = set()
+        self.folders: set[str] = set()  # made inside the staging folder so far
         self.stats = {"written": 0, "unchanged": 0, "removed": 0}
         self._lock = _lock(self.out)
         if self.dir.exists():
@@ -41,15 +42,24 @@ class Staging:
         plain = posixpath.normpath(rel) if rel else ""
         if not plain or plain == "." or plain.startswith(("/", "../")) or plain == ".." or "\\" in rel:
             raise OutputError(f"{rel!r} would be written outside the output folder")
-        rel = plain  # 'a/./b' and 'a//b' are the file 'a/b'
+        rel = plain  # 'a/./b' and 'a//b' are the file 'a/b'; no '..' is left (refused above)
         if rel in self.written:
             raise OutputError(f"{rel} would be written twice")
-        target = (self.dir / rel).resolve()
-        if not str(target).startswith(str(self.dir.resolve()) + os.sep):
-            raise OutputError(f"{rel} would be written outside the output folder")
         self.written.add(rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        return rel, target
+        self._make(posixpath.dirname(rel))
+        return rel, self.dir / rel
+
+    def _make(self, folder: str) -> None:
+        """Make a folder in the staging folder, which holds nothing but what this build made."""
+        if folder and folder not in self.folders:
+            self._make(posixpath.dirname(folder))
+            path = os.path.join(self.dir, folder)
+            try:
+                os.mkdir(path)
+            except FileExistsError:  # not made by this build: never written through
+                if os.path.islink(path) or not os.path.isdir(path):
+                    raise OutputError(f"{folder} would be written outside the output folder") from None
+            self.folders.add(folder)
 
     def link(self, rel: str, source: Path) -> None:
         """Publish a file kept elsewhere (a cached picture) without reading it: hard-linked where possible."""
@@ -65,6 +75,17 @@ class Staging:
         except OSError:
             shutil.copyfile(source, target)
         self.stats["written"] += 1
+
+    def keep(self, rel: str) -> bool:
+        """Publish the previous site's file at rel again, unread; False (and nothing kept) if it is gone."""
+        rel, target = self._target(rel)
+        try:
+            os.link(self.out / rel, target, follow_symlinks=False)
+        except OSError:
+            self.written.discard(rel)
+            return False
+        self.stats["unchanged"] += 1
+        return True
 
     def write(self, rel: str, data: bytes) -> None:
         rel, target = self._target(rel)
@@ -94,7 +115,7 @@ class Staging:
                 os.rename(self.dir, self.out)
                 shutil.rmtree(old, ignore_errors=True)
             else:
-                shutil.rmtree(self.dir, ignore_errors=True)
+                _remove_later(self.dir, self.out.parent / f".{self.out.name}.removing-{os.getpid()}")
         else:
             os.rename(self.dir, self.out)
         self.close()
@@ -108,6 +129,30 @@ class Staging:
         if self._lock is not None:
             os.close(self._lock)
             self._lock = None
+
+
+def _remove_later(folder: Path, grave: Path) -> None:
+    """Remove the previous site (thousands of files) in a child process, so the build can end now.
+
+    It is first renamed out of the way; a folder left by a child that was killed is removed by
+    the next build (see _recover).
+    """
+    try:
+        os.rename(folder, grave)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    if not hasattr(os, "fork"):
+        shutil.rmtree(grave, ignore_errors=True)
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.fork() == 0:  # the child: remove, and leave without running any of the parent's clean-up
+        try:
+            os.setsid()
+            shutil.rmtree(grave, ignore_errors=True)
+        finally:
+            os._exit(0)
 
 
 def _lock(out: Path) -> int:
@@ -125,7 +170,10 @@ def _lock(out: Path) -> int:
 
 
 def _recover(out: Path) -> None:
-    """A build killed between the two renames of the fallback swap left the old site beside the output."""
+    """A build killed between the two renames of the fallback swap left the old site beside the output;
+    a removal that did not finish left a previous site to remove."""
+    for grave in out.parent.glob(f".{out.name}.removing-*"):
+        shutil.rmtree(grave, ignore_errors=True)
     old = out.parent / f".{out.name}.old"
     if old.exists():
         if not out.exists():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from pathlib import Path
 from typing import Iterator
 
@@ -37,11 +39,38 @@ def common_view(directory: Directory, theme: Theme, dev: bool = False) -> dict:
     }
 
 
-def render_pages(specs: list[PageSpec], theme: Theme, common: dict,
-                 root: Path) -> Iterator[tuple[str, bytes | Problem]]:
-    """(output file, bytes) for each page, or (output file, problem) when its template fails."""
+def rendering_key(theme: Theme, common: dict) -> str:
+    """Everything a page's bytes depend on besides its own view: the common view, every template's
+    source, shopdir's code and Jinja's version. Pages are only ever reused under the same key."""
+    digest = hashlib.sha256(pickle.dumps(common, protocol=5))
+    for name in sorted(theme.env.list_templates()):
+        source = theme.env.loader.get_source(theme.env, name)[0]
+        digest.update(f"\0{name}\0{source}".encode("utf-8", "surrogateescape"))
+    for code in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        digest.update(code.name.encode() + b"\0" + code.read_bytes())
+    digest.update(f"jinja2 {jinja2.__version__}".encode())
+    return digest.hexdigest()
+
+
+def view_hash(spec: PageSpec) -> str:
+    """A hash of what one page is made from; equal hashes under one rendering key make equal bytes."""
+    return hashlib.blake2b(pickle.dumps((spec.template, spec.view), protocol=5), digest_size=16).hexdigest()
+
+
+def render_pages(specs: list[PageSpec], theme: Theme, common: dict, root: Path,
+                 known: dict | None = None) -> Iterator[tuple[str, bytes | Problem | None, str]]:
+    """(output file, bytes, view hash) for each page; a problem instead of bytes when its template fails.
+
+    `known` holds the view hash of each page the previous build wrote (under the same rendering
+    key): a page whose view is the same is not rendered again, and None stands for its bytes.
+    """
     templates: dict[str, jinja2.Template | Problem] = {}
+    known = known or {}
     for spec in specs:
+        file, hashed = routes.file_for(spec.path), view_hash(spec)
+        if known.get(file) == hashed:
+            yield file, None, hashed
+            continue
         if spec.template not in templates:
             try:
                 templates[spec.template] = theme.env.get_template(spec.template)
@@ -49,9 +78,9 @@ def render_pages(specs: list[PageSpec], theme: Theme, common: dict,
                 templates[spec.template] = template_problem(error, theme, root)
         template = templates[spec.template]
         if isinstance(template, Problem):
-            yield routes.file_for(spec.path), template
+            yield file, template, hashed
             continue
         try:
-            yield routes.file_for(spec.path), template.render(common, page=spec.view).encode("utf-8")
+            yield file, template.render(common, page=spec.view).encode("utf-8"), hashed
         except Exception as error:  # any failure inside a template is the theme's problem, at its line
-            yield routes.file_for(spec.path), template_problem(error, theme, root)
+            yield file, template_problem(error, theme, root), hashed

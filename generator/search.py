@@ -98,6 +98,10 @@ def shards(items: list[Record]) -> list[tuple[str, list[Record]]]:
     return [(f"{INDEX_FOLDER}/" + (f"{n}/" if n else ""), records) for n, records in enumerate(split)]
 
 
+def _fields(item: Record) -> tuple:
+    return tuple(getattr(item, field.name) for field in dataclasses.fields(Record))
+
+
 class Indexing:
     """The search index being made beside the rest of the build: one Pagefind process per shard.
 
@@ -116,7 +120,7 @@ class Indexing:
         keys = []
         self.folders = [folder for folder, _ in shards(items)]
         for folder, records in shards(items):
-            key = hashlib.sha256(json.dumps([INDEXER, language, folder, [dataclasses.astuple(i) for i in records]],
+            key = hashlib.sha256(json.dumps([INDEXER, language, folder, [_fields(i) for i in records]],
                                             ensure_ascii=False).encode("utf-8")).hexdigest()[:20]
             keys.append(key)
             cached = self._from_cache(key, folder)

@@ -115,3 +115,28 @@ def test_a_file_changed_during_the_scan_is_not_trusted(make_site, tmp_path):
     assert not scan.trustworthy, "the site was written just now"
     settle()
     assert fingerprint.Scan(root, out, fingerprint.options(base_url=None, drafts=False)).trustworthy
+
+
+def test_a_page_deleted_from_the_output_is_rendered_again(make_site, run_cli, tmp_path):
+    root, out, cache = make_site(), tmp_path / "out", tmp_path / "cache"
+    settle()
+    shopdir_build(run_cli, root, out, cache)
+    (out / "shops/beta-kiln/index.html").unlink()
+    product = root / "content/shops/alpha-tea/products/dhp.md"
+    product.write_text(product.read_text("utf-8").replace("Roasted", "Toasted"), "utf-8")
+    assert "built" in shopdir_build(run_cli, root, out, cache)
+    assert build(root, tmp_path / "none", cache_dir=None).ok
+    assert tree(out) == tree(tmp_path / "none")
+
+
+def test_a_changed_template_renders_every_page_again(make_site, run_cli, tmp_path):
+    root, out, cache = make_site(), tmp_path / "out", tmp_path / "cache"
+    shutil.copytree(fingerprint._BUNDLED_THEMES / "default", root / "themes" / "default")
+    settle()
+    shopdir_build(run_cli, root, out, cache)
+    base = root / "themes/default/templates/base.html"
+    base.write_text(base.read_text("utf-8").replace("</body>", "<!-- changed --></body>"), "utf-8")
+    err = shopdir_build(run_cli, root, out, cache)
+    assert " 0 written" not in err
+    pages = list(out.rglob("*.html"))
+    assert pages and all(b"<!-- changed -->" in p.read_bytes() for p in pages)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -47,8 +48,21 @@ def test_no_staging_or_old_folder_is_left_beside_the_output(tmp_path):
     out = tmp_path / "output"
     publish(out, {"index.html": b"1"})
     publish(out, {"index.html": b"2"})
-    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == ["output"]
     assert files_under(out) == {"index.html": b"2"}
+    for _ in range(100):  # the previous site is removed by a child process, just after the swap
+        if sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == ["output"]:
+            break
+        time.sleep(0.05)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == ["output"]
+
+
+def test_a_previous_site_whose_removal_was_cut_short_is_removed_by_the_next_build(tmp_path):
+    out = tmp_path / "output"
+    grave = tmp_path / ".output.removing-1"
+    (grave / "shops").mkdir(parents=True)
+    (grave / "shops/index.html").write_bytes(b"old")
+    publish(out, {"index.html": b"1"})
+    assert not grave.exists()
 
 
 def test_unchanged_files_keep_their_mtime_and_changed_ones_are_rewritten(tmp_path):
