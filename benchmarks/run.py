@@ -119,11 +119,18 @@ def parse_shopdir(run: dict) -> dict:
     if found:
         keys = ("pages", "files", "written", "unchanged", "removed")
         run.update(dict(zip(keys, map(int, found.groups()))))
+    skipped = UP_TO_DATE.search(run["stderr"])
+    if skipped:  # nothing changed since the last build: shopdir did no work
+        pages, files = map(int, skipped.groups())
+        run.update(pages=pages, files=files, written=0, unchanged=files, removed=0, stages={})
     stages = STAGES.search(run["stderr"])
     if stages:
         run["stages"] = {name: float(sec.rstrip("s")) for name, sec in
                          (part.rsplit(" ", 1) for part in stages.group(1).split(", "))}
     return run
+
+
+UP_TO_DATE = re.compile(r"is up to date: .*\((\d+) pages, (\d+) files;")
 
 
 def parse_hugo(run: dict) -> dict:

@@ -14,7 +14,7 @@ from typing import Callable
 
 from generator import fingerprint, images, markup, qr, search
 from generator.config import settings_from_doc
-from generator.load import Sources, load_site, load_sources, read_shop_file, shop_file
+from generator.load import Parsed, Sources, load_site, load_sources, read_shop_file, shop_file
 from generator.model import Directory, Limits, Settings
 from generator.output import Staging
 from generator.plan import Assets, plan_site
@@ -75,8 +75,11 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
     site, problems = load_site(root)
     settings, found = settings_from_doc(site, base_url)
     problems += found
-    sources, found = load_sources(root, settings.limits)
+    kept = Parsed(cache_dir, settings.limits) if cache_dir is not None and out is not None else None
+    sources, found = load_sources(root, settings.limits, kept)
     problems += found
+    if kept is not None:
+        kept.save()
     clock.lap("load")
 
     jobs = jobs or os.cpu_count() or 1

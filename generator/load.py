@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
+import pickle
+import stat as stat_mode
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,24 +70,92 @@ def read_text(root: Path, rel: str, problems: list[Problem], limits: Limits = Li
     return text
 
 
-def _read_parsed(root: Path, rel: str, problems: list[Problem], limits: Limits, parse):
-    text = read_text(root, rel, problems, limits)
-    if text is None:
+class Parsed:
+    """Files parsed by the previous build, kept in the cache by path and file status (safe to delete).
+
+    A file is parsed again when its size, modification or change time or inode differ, as git
+    judges a file changed; a file changed within RACY seconds of this build is not kept. The
+    key holds the limits, the Python version and shopdir's code: any change parses everything.
+    """
+
+    RACY = 0.05
+
+    def __init__(self, cache_dir: Path, limits: Limits):
+        self.path = cache_dir / "sources.pickle"
+        self.started = time.time_ns()
+        code = hashlib.sha256()
+        for module in sorted(Path(__file__).resolve().parent.glob("*.py")):
+            code.update(module.read_bytes())
+        self.key = (repr(limits), sys.version, code.hexdigest())
+        self.old: dict = {}
+        self.new: dict = {}
+        try:
+            with open(self.path, "rb") as handle:
+                key, entries = pickle.load(handle)
+            if key == self.key and isinstance(entries, dict):
+                self.old = entries
+        except Exception:  # noqa: BLE001 - a missing, old or damaged cache only costs time
+            pass
+
+    @staticmethod
+    def _status(stat: os.stat_result) -> tuple:
+        return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+
+    def get(self, rel: str, stat: os.stat_result):
+        entry = self.old.get(rel)
+        if entry is not None and entry[0] == self._status(stat):
+            self.new[rel] = entry
+            return entry[1]
         return None
-    parsed, found = parse(rel, text)
+
+    def put(self, rel: str, stat: os.stat_result, outcome: tuple) -> None:
+        if max(stat.st_mtime_ns, stat.st_ctime_ns) < self.started - int(self.RACY * 1e9):
+            self.new[rel] = (self._status(stat), outcome)
+
+    def save(self) -> None:
+        try:
+            temporary = self.path.with_suffix(".tmp")
+            with open(temporary, "wb") as handle:
+                pickle.dump((self.key, self.new), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.path)
+        except OSError:
+            pass
+
+
+def _read_parsed(root: Path, rel: str, problems: list[Problem], limits: Limits, parse, kept: Parsed | None):
+    stat = None
+    if kept is not None:
+        try:
+            stat = os.stat(root / rel)
+        except OSError:
+            pass
+        outcome = kept.get(rel, stat) if stat is not None else None
+        if outcome is not None:
+            problems.extend(outcome[1])
+            return outcome[0]
+    found: list[Problem] = []
+    text = read_text(root, rel, found, limits)
+    parsed = None
+    if text is not None:
+        parsed, more = parse(rel, text)
+        found.extend(more)
+    if kept is not None and stat is not None:
+        kept.put(rel, stat, (parsed, found))
     problems.extend(found)
     return parsed
 
 
-def read_yaml(root: Path, rel: str, problems: list[Problem], limits: Limits = Limits()) -> Doc | None:
-    doc = _read_parsed(root, rel, problems, limits, parse_yaml)
+def read_yaml(root: Path, rel: str, problems: list[Problem], limits: Limits = Limits(),
+              kept: Parsed | None = None) -> Doc | None:
+    doc = _read_parsed(root, rel, problems, limits, parse_yaml, kept)
     if doc is not None and doc.data is None:  # an empty file
         return Doc(rel, None, {(): (1, 1)}, {})
     return doc
 
 
-def read_markdown(root: Path, rel: str, problems: list[Problem], limits: Limits = Limits()) -> MarkdownSource | None:
-    return _read_parsed(root, rel, problems, limits, parse_markdown)
+def read_markdown(root: Path, rel: str, problems: list[Problem], limits: Limits = Limits(),
+                  kept: Parsed | None = None) -> MarkdownSource | None:
+    return _read_parsed(root, rel, problems, limits, parse_markdown, kept)
 
 
 def load_site(root: Path) -> tuple[Doc | None, list[Problem]]:
@@ -93,8 +166,11 @@ def load_site(root: Path) -> tuple[Doc | None, list[Problem]]:
     return read_yaml(Path(root), "site.yaml", problems), problems
 
 
-def load_sources(root: Path, limits: Limits = Limits()) -> tuple[Sources, list[Problem]]:
-    """Read every content file. Every file is read even when another failed."""
+def load_sources(root: Path, limits: Limits = Limits(), kept: Parsed | None = None) -> tuple[Sources, list[Problem]]:
+    """Read every content file. Every file is read even when another failed.
+
+    With `kept`, files unchanged since the previous build are not parsed again.
+    """
     root = Path(root)
     problems: list[Problem] = []
     unreadable: set[str] = set()
@@ -102,7 +178,7 @@ def load_sources(root: Path, limits: Limits = Limits()) -> tuple[Sources, list[P
     def read_if_there(rel: str) -> Doc | None:
         if not (root / rel).is_file():
             return None
-        doc = read_yaml(root, rel, problems, limits)
+        doc = read_yaml(root, rel, problems, limits, kept)
         if doc is None:
             unreadable.add(rel)
         return doc
@@ -111,7 +187,7 @@ def load_sources(root: Path, limits: Limits = Limits()) -> tuple[Sources, list[P
     curation = read_if_there("content/curation.yaml")
     pages = []
     for rel, slug in _markdown_files(root, "content/pages"):
-        source = read_markdown(root, rel, problems, limits)
+        source = read_markdown(root, rel, problems, limits, kept)
         if source is not None:
             pages.append(PageSource(slug, rel, source))
     shops = []
@@ -123,7 +199,7 @@ def load_sources(root: Path, limits: Limits = Limits()) -> tuple[Sources, list[P
             if (shops_dir / entry).is_symlink():
                 problems.append(Problem(f"content/shops/{entry}", 1, 1, "a shop folder may not be a symbolic link"))
             elif (shops_dir / entry).is_dir():
-                shops.append(_load_shop(root, entry, problems, limits))
+                shops.append(_load_shop(root, entry, problems, limits, kept))
     sources = Sources(root, categories, curation, tuple(pages), tuple(shops), frozenset(unreadable))
     return sources, problems
 
@@ -136,7 +212,7 @@ def _markdown_files(root: Path, rel_dir: str) -> list[tuple[str, str]]:
             if name.endswith(".md") and (folder / name).is_file()]
 
 
-def _load_shop(root: Path, slug: str, problems: list[Problem], limits: Limits) -> ShopSource:
+def _load_shop(root: Path, slug: str, problems: list[Problem], limits: Limits, kept: Parsed | None) -> ShopSource:
     rel = f"content/shops/{slug}"
     files, escaping = _list_shop_files(root / rel)
     if len(files) > limits.files_per_shop:
@@ -145,7 +221,7 @@ def _load_shop(root: Path, slug: str, problems: list[Problem], limits: Limits) -
         return ShopSource(slug, rel, None, (), frozenset(), frozenset(), frozenset())
     doc = None
     if "shop.yaml" in files:
-        doc = read_yaml(root, f"{rel}/shop.yaml", problems, limits)
+        doc = read_yaml(root, f"{rel}/shop.yaml", problems, limits, kept)
     elif "shop.yaml" in escaping:
         problems.append(Problem(f"{rel}/shop.yaml", 1, 1, "shop.yaml is a symbolic link leading outside the shop folder"))
     else:
@@ -165,7 +241,7 @@ def _load_shop(root: Path, slug: str, problems: list[Problem], limits: Limits) -
         if f"products/{name}" in escaping:
             problems.append(Problem(product_rel, 1, 1, "a symbolic link leading outside the shop folder"))
             continue
-        source = read_markdown(root, product_rel, problems, limits)
+        source = read_markdown(root, product_rel, problems, limits, kept)
         if source is not None:
             products.append(ProductSource(name[:-3], product_rel, source))
     return ShopSource(slug, rel, doc, tuple(products), frozenset(slugs), files, escaping)
@@ -185,11 +261,15 @@ def _list_shop_files(folder: Path) -> tuple[frozenset[str], frozenset[str]]:
                 escaping.add(prefix + name)  # followed nowhere: a linked folder is never published
         for name in filenames:
             full = os.path.join(directory, name)
-            real = os.path.realpath(full)
-            if os.path.commonpath([top, real]) != top or not os.path.isfile(real):
-                escaping.add(prefix + name)
-            else:
+            mode = os.lstat(full).st_mode
+            if stat_mode.S_ISREG(mode):  # a plain file in a folder the walk entered: inside, as it is
                 files.add(prefix + name)
+                continue
+            real = os.path.realpath(full)
+            if stat_mode.S_ISLNK(mode) and os.path.commonpath([top, real]) == top and os.path.isfile(real):
+                files.add(prefix + name)
+            else:
+                escaping.add(prefix + name)
     return frozenset(files), frozenset(escaping)
 
 

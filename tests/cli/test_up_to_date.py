@@ -140,3 +140,20 @@ def test_a_changed_template_renders_every_page_again(make_site, run_cli, tmp_pat
     assert " 0 written" not in err
     pages = list(out.rglob("*.html"))
     assert pages and all(b"<!-- changed -->" in p.read_bytes() for p in pages)
+
+
+def test_files_changed_just_before_a_build_are_parsed_again_by_the_next(make_site, tmp_path):
+    from generator.load import Parsed, load_sources
+    from generator.model import Limits
+
+    root = make_site()
+    kept = Parsed(tmp_path, Limits())
+    fresh, _ = load_sources(root, Limits(), kept)
+    assert kept.new == {}, "every file was written just now: none is trusted by its status"
+    settle()
+    kept = Parsed(tmp_path, Limits())
+    assert load_sources(root, Limits(), kept)[0] == fresh
+    kept.save()
+    again = Parsed(tmp_path, Limits())
+    assert len(again.old) == len(kept.new) > 5
+    assert load_sources(root, Limits(), again)[0] == fresh
