@@ -359,6 +359,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.images:
             measure("replace one image", replace_image)
         measure("edit site.yaml", edit_site)
+        if "--no-search" in help_text:  # the build without its search index, as the Hugo site is
+            measure("cold build, no search index", fresh, command=[*build, "--no-search"])
         if hugo:
             def hugo_fresh(_r):
                 clear(hugo_out, hugo_cache, hugo_src / "resources", hugo_src / ".hugo_build.lock")

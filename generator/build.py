@@ -58,18 +58,19 @@ class _Clock:
 
 def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: bool = False,
           cache_dir: Path | None = None, dev: bool = False, jobs: int | None = None,
-          progress: Progress = _quiet, inputs: fingerprint.Scan | None = None) -> Result:
+          progress: Progress = _quiet, inputs: fingerprint.Scan | None = None, search_index: bool = True) -> Result:
     """Build the site into `out`; with out=None, check everything and write nothing.
 
     With a cache, a successful build leaves a fingerprint of its inputs there, by which the
     next `shopdir build` can tell that nothing changed; `inputs` is that scan when the caller
-    has just taken it.
+    has just taken it. With search_index=False no search index is made (a quicker preview).
     """
     root = Path(root)
     result = Result()
     clock = _Clock(result, progress)
     if out is not None and cache_dir is not None:
-        inputs = inputs or fingerprint.Scan(root, out, fingerprint.options(base_url=base_url, drafts=drafts, dev=dev))
+        inputs = inputs or fingerprint.Scan(root, out, fingerprint.options(base_url=base_url, drafts=drafts, dev=dev,
+                                                                         search_index=search_index))
         fingerprint.forget(cache_dir)
 
     site, problems = load_site(root)
@@ -80,6 +81,7 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
     problems += found
     if kept is not None:
         kept.save()
+        del kept  # it holds every parsed file, which must be freed with the sources below
     clock.lap("load")
 
     jobs = jobs or os.cpu_count() or 1
@@ -104,12 +106,12 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
             result.problems = sorted_problems(problems)
             return result
 
-        items = search.records(directory, theme.strings, pictures)
+        items = search.records(directory, theme.strings, pictures) if search_index else []
         indexing = search.Indexing(items, settings.language, cache_dir, jobs)  # runs beside what follows
         clock.lap("search")
         try:
             assets = Assets(pictures, qr_codes, qr_texts, theme.strings, _build_date(),
-                            tuple(indexing.folders))
+                            tuple(indexing.folders) if search_index else None)
             specs, found = plan_site(directory, assets)
             clock.lap("plan")
             if found:

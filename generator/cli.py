@@ -65,6 +65,8 @@ def _parser() -> argparse.ArgumentParser:
                                                                      "(default: ROOT/.cache; safe to delete)")
     build.add_argument("--jobs", "-j", type=int, metavar="N", help="processes to render with (default: one per CPU)")
     build.add_argument("--quiet", "-q", action="store_true", help="print nothing but problems")
+    build.add_argument("--no-search", action="store_true",
+                       help="make no search index: a quicker build for a look at a large directory")
 
     check = commands.add_parser("check", help="check every file; write nothing", epilog=EXAMPLES["check"],
                                 formatter_class=formatter,
@@ -202,7 +204,8 @@ def _build(args) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("shopdir: --jobs must be 1 or more", file=sys.stderr)
         return 2
-    inputs = fingerprint.Scan(root, out, fingerprint.options(base_url=args.base_url, drafts=args.drafts))
+    inputs = fingerprint.Scan(root, out, fingerprint.options(base_url=args.base_url, drafts=args.drafts,
+                                                             search_index=not args.no_search))
     summary = fingerprint.up_to_date(cache, out, inputs)
     if summary is not None:
         if not args.quiet:
@@ -215,7 +218,7 @@ def _build(args) -> int:
     progress = Progress() if not args.quiet else None
     try:
         result = build.build(root, out, base_url=args.base_url, drafts=args.drafts, cache_dir=cache,
-                             jobs=args.jobs, inputs=inputs, **({"progress": progress} if progress else {}))
+                             jobs=args.jobs, inputs=inputs, search_index=not args.no_search, **({"progress": progress} if progress else {}))
     finally:
         if progress:
             progress.close()

@@ -27,9 +27,9 @@ _PACKAGE = Path(__file__).resolve().parent
 _BUNDLED_THEMES = _PACKAGE.parent / "themes"
 
 
-def options(*, base_url: str | None, drafts: bool, dev: bool = False) -> dict:
+def options(*, base_url: str | None, drafts: bool, dev: bool = False, search_index: bool = True) -> dict:
     """The build options the output depends on (not --jobs: any number of jobs makes the same bytes)."""
-    return {"base_url": base_url, "drafts": drafts, "dev": dev}
+    return {"base_url": base_url, "drafts": drafts, "dev": dev, "search_index": search_index}
 
 
 class Scan:

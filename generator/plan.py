@@ -40,7 +40,7 @@ class Assets:
     shop_qr_text: dict  # shop slug -> the text its QR code encodes
     strings: dict  # UI strings
     build_date: datetime.date
-    search_folders: tuple = ("pagefind/",)  # where each shard of the search index is published; the first holds the UI
+    search_folders: tuple | None = ("pagefind/",)  # None: no index in this build; else where each shard of the search index is published; the first holds the UI
 
 
 def plan_site(directory: Directory, assets: Assets) -> tuple[list[PageSpec], list[Problem]]:
@@ -131,8 +131,9 @@ def plan_site(directory: Directory, assets: Assets) -> tuple[list[PageSpec], lis
         add(routes.page(page.slug), "page.html", title=page.title, body=render_markdown(page.body),
             description=plain_text(page.body), breadcrumbs=v.crumbs())
     add(routes.search(), "search.html", title=t["search"], breadcrumbs=v.crumbs(),
-        indexed=bool(assets.search_folders),
-        more_indexes=[{"bundlePath": routes.url(d.settings.base_path, folder)} for folder in assets.search_folders[1:]])
+        indexed=bool(assets.search_folders), search_off=assets.search_folders is None,
+        more_indexes=[{"bundlePath": routes.url(d.settings.base_path, folder)}
+                      for folder in (assets.search_folders or ())[1:]])
     add("404.html", "404.html", title=t["not_found"], breadcrumbs=[])
     add("sitemap.xml", "sitemap.xml", urls=[routes.absolute(d.settings.base_url, s.path) for s in specs
                                             if (s.path.endswith("/") or s.path == "") and s.path != routes.search()])

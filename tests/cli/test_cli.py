@@ -183,3 +183,15 @@ def test_a_directory_without_shops_builds_and_its_search_page_says_so(make_site,
     search_page = (tmp_path / "out/search/index.html").read_text("utf-8")
     assert "no shops yet" in search_page and "pagefind" not in search_page
     assert not (tmp_path / "out/pagefind").exists()
+
+
+def test_no_search_builds_the_site_without_an_index_and_says_so_on_the_search_page(make_site, run_cli, tmp_path):
+    root, out = make_site(), tmp_path / "out"
+    status, _, err = run_cli("build", "--root", str(root), "--out", str(out), "--no-search")
+    assert status == 0, err
+    assert not (out / "pagefind").exists()
+    page = (out / "search/index.html").read_text("utf-8")
+    assert "has no search" in page and "pagefind" not in page
+    assert (out / "shops/alpha-tea/index.html").is_file()
+    status, _, err = run_cli("build", "--root", str(root), "--out", str(out))
+    assert status == 0 and (out / "pagefind/pagefind-entry.json").is_file()
