@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import gc
 import hashlib
 import os
 import pickle
@@ -89,6 +90,8 @@ class Parsed:
         self.key = (repr(limits), sys.version, code.hexdigest())
         self.old: dict = {}
         self.new: dict = {}
+        collecting = gc.isenabled()
+        gc.disable()  # millions of objects arrive at once: collecting while they do costs seconds
         try:
             with open(self.path, "rb") as handle:
                 key, entries = pickle.load(handle)
@@ -96,6 +99,9 @@ class Parsed:
                 self.old = entries
         except Exception:  # noqa: BLE001 - a missing, old or damaged cache only costs time
             pass
+        finally:
+            if collecting:
+                gc.enable()
 
     @staticmethod
     def _status(stat: os.stat_result) -> tuple:

@@ -22,6 +22,7 @@ from generator.qr import QRCode
 CURRENCY_SIGNS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$", "TWD": "NT$"}
 NEW_ARRIVALS = 48
 FEED_ENTRIES = 50
+PAGER_WINDOW = 2  # a list page links the first and last page and this many on each side of itself
 
 
 @dataclass(frozen=True)
@@ -240,11 +241,17 @@ class _Views:
             chunk = items[(number - 1) * per_page: number * per_page]
             pager = None
             if count > 1:
+                shown = sorted({1, count, *range(max(1, number - PAGER_WINDOW),
+                                                 min(count, number + PAGER_WINDOW) + 1)})
+                pages: list[dict] = []
+                for n in shown:
+                    if pages and n > pages[-1]["number"] + 1:
+                        pages.append({"number": None, "gap": True})  # a run of pages not linked
+                    pages.append({"number": n, "url": self.url(route(n)), "current": n == number, "gap": False})
                 pager = {"number": number, "count": count,
                          "prev": self.url(route(number - 1)) if number > 1 else None,
                          "next": self.url(route(number + 1)) if number < count else None,
-                         "pages": [{"number": n, "url": self.url(route(n)), "current": n == number}
-                                   for n in range(1, count + 1)]}
+                         "pages": pages}
             yield number, chunk, pager
 
     # -- small views ------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -84,6 +85,7 @@ def _paged(path: str, page: int) -> str:
     return path if page <= 1 else f"{path}page/{page}/"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def text_key(text: str) -> str:
     """A path segment for free text (tags, cities): the same for texts that differ only in case or width."""
     folded = unicodedata.normalize("NFKC", text).casefold()

@@ -138,3 +138,24 @@ def test_a_free_page_on_its_own_path_is_fine():
     specs, problems = plan(pages=[Page(slug="about", title="关于", body="# 我们", source="content/pages/about.md")])
     assert problems == []
     assert specs["about/"].view["body"] == "<h2>我们</h2>"
+
+
+def test_a_long_list_links_its_first_and_last_pages_and_the_pages_around_the_current_one():
+    from generator.plan import _Views
+
+    class Settings:
+        per_page = 1
+
+    class D:
+        settings = Settings()
+
+    views = _Views.__new__(_Views)
+    views.d, views.base = D(), "/"
+    pagers = {number: pager for number, _, pager in views.paginate(list(range(40)), lambda n: f"c/{n}/")}
+    numbers = lambda p: [n["number"] if not n.get("gap") else "…" for n in p["pages"]]  # noqa: E731
+    assert numbers(pagers[1]) == [1, 2, 3, "…", 40]
+    assert numbers(pagers[20]) == [1, "…", 18, 19, 20, 21, 22, "…", 40]
+    assert numbers(pagers[39]) == [1, "…", 37, 38, 39, 40]
+    assert [n["url"] for n in pagers[20]["pages"] if n.get("current")] == ["/c/20/"]
+    small = {number: pager for number, _, pager in views.paginate(list(range(5)), lambda n: f"c/{n}/")}
+    assert numbers(small[3]) == [1, 2, 3, 4, 5]
