@@ -7,7 +7,6 @@ import gc
 import hashlib
 import os
 import pickle
-import stat as stat_mode
 import sys
 import time
 from dataclasses import dataclass
@@ -119,6 +118,9 @@ class Parsed:
             self.new[rel] = (self._status(stat), outcome)
 
     def save(self) -> None:
+        """Write what this build parsed, unless it is exactly what was read."""
+        if self.new.keys() == self.old.keys() and all(self.new[rel] is self.old[rel] for rel in self.new):
+            return
         try:
             temporary = self.path.with_suffix(".tmp")
             with open(temporary, "wb") as handle:
@@ -258,24 +260,27 @@ def _list_shop_files(folder: Path) -> tuple[frozenset[str], frozenset[str]]:
     files: set[str] = set()
     escaping: set[str] = set()
     top = os.path.realpath(folder)
-    for directory, dirnames, filenames in os.walk(folder):
-        rel_dir = os.path.relpath(directory, folder)
-        prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
-        for name in sorted(dirnames):
-            full = os.path.join(directory, name)
-            if os.path.islink(full):
-                escaping.add(prefix + name)  # followed nowhere: a linked folder is never published
-        for name in filenames:
-            full = os.path.join(directory, name)
-            mode = os.lstat(full).st_mode
-            if stat_mode.S_ISREG(mode):  # a plain file in a folder the walk entered: inside, as it is
-                files.add(prefix + name)
-                continue
-            real = os.path.realpath(full)
-            if stat_mode.S_ISLNK(mode) and os.path.commonpath([top, real]) == top and os.path.isfile(real):
-                files.add(prefix + name)
-            else:
-                escaping.add(prefix + name)
+
+    def walk(directory: str, prefix: str) -> None:
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            return
+        for entry in entries:  # the entry's type comes with the listing: no call per plain file
+            if entry.is_symlink():
+                real = os.path.realpath(entry.path)
+                if not entry.is_dir() and os.path.commonpath([top, real]) == top and os.path.isfile(real):
+                    files.add(prefix + entry.name)
+                else:
+                    escaping.add(prefix + entry.name)  # a linked folder is followed nowhere, never published
+            elif entry.is_dir(follow_symlinks=False):
+                walk(entry.path, prefix + entry.name + "/")
+            elif entry.is_file(follow_symlinks=False):
+                files.add(prefix + entry.name)
+            else:  # a device, a pipe or a socket
+                escaping.add(prefix + entry.name)
+
+    walk(os.fspath(folder), "")
     return frozenset(files), frozenset(escaping)
 
 

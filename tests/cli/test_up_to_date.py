@@ -157,3 +157,27 @@ def test_files_changed_just_before_a_build_are_parsed_again_by_the_next(make_sit
     again = Parsed(tmp_path, Limits())
     assert len(again.old) == len(kept.new) > 5
     assert load_sources(root, Limits(), again)[0] == fresh
+
+
+def test_the_parse_cache_is_not_written_again_when_nothing_was_parsed(make_site, tmp_path):
+    from generator.load import Parsed, load_sources
+    from generator.model import Limits
+
+    root = make_site()
+    settle()
+    kept = Parsed(tmp_path, Limits())
+    load_sources(root, Limits(), kept)
+    kept.save()
+    written = (tmp_path / "sources.pickle").stat().st_mtime_ns
+    again = Parsed(tmp_path, Limits())
+    load_sources(root, Limits(), again)
+    again.save()
+    assert (tmp_path / "sources.pickle").stat().st_mtime_ns == written
+    product = root / "content/shops/alpha-tea/products/dhp.md"
+    product.write_text(product.read_text("utf-8") + "More.\n", "utf-8")
+    settle()
+    third = Parsed(tmp_path, Limits())
+    sources, _ = load_sources(root, Limits(), third)
+    third.save()
+    assert (tmp_path / "sources.pickle").stat().st_mtime_ns != written
+    assert "More." in next(p for s in sources.shops for p in s.products if p.slug == "dhp").source.body
