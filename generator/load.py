@@ -122,6 +122,7 @@ class Parsed:
         if self.new.keys() == self.old.keys() and all(self.new[rel] is self.old[rel] for rel in self.new):
             return
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)  # a first build: no cache folder yet
             temporary = self.path.with_suffix(".tmp")
             with open(temporary, "wb") as handle:
                 pickle.dump((self.key, self.new), handle, protocol=pickle.HIGHEST_PROTOCOL)

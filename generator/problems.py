@@ -16,6 +16,13 @@ class Problem:
     column: int  # 1-based; 0 when unknown
     message: str
 
+    def __post_init__(self) -> None:
+        # One problem, one line: a key or value quoted in the message may hold a line break.
+        if any(ch < " " or ch == "\x7f" for ch in self.message):
+            shown = "".join(ch.encode("unicode_escape").decode("ascii") if ch < " " or ch == "\x7f" else ch
+                            for ch in self.message)
+            object.__setattr__(self, "message", shown)
+
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.message}"
 

@@ -181,3 +181,10 @@ def test_the_parse_cache_is_not_written_again_when_nothing_was_parsed(make_site,
     third.save()
     assert (tmp_path / "sources.pickle").stat().st_mtime_ns != written
     assert "More." in next(p for s in sources.shops for p in s.products if p.slug == "dhp").source.body
+
+
+def test_the_first_build_into_an_empty_cache_keeps_what_it_parsed(make_site, tmp_path):
+    root = make_site()
+    settle()
+    assert build(root, tmp_path / "out", cache_dir=tmp_path / "new-cache").ok
+    assert (tmp_path / "new-cache/sources.pickle").stat().st_size > 0

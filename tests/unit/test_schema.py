@@ -298,3 +298,10 @@ def test_checker_path_javascript_is_not_a_file():
     check = checker("logo: javascript:alert(1)\n")
     assert check.path(("logo",), check.doc.data["logo"], frozenset({"images/logo.png"})) is None
     assert len(check.problems) == 1
+
+
+def test_a_problem_is_one_line_even_when_it_quotes_a_line_break():
+    from generator.problems import Problem
+
+    problem = Problem("content/shops/a/shop.yaml", 3, 5, 'unknown key "a\nb"')
+    assert str(problem) == 'content/shops/a/shop.yaml:3:5: unknown key "a\\nb"'
