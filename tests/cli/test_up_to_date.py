@@ -11,7 +11,7 @@ import pytest
 
 from generator import fingerprint
 from generator.build import build
-from tests.cli.test_cache import EDITS, tree
+from tests.cli.test_cache import EDITS, apply_edit, own_theme, tree
 
 
 def settle():
@@ -40,21 +40,11 @@ def test_after_each_kind_of_edit_the_build_runs_and_matches_a_build_without_cach
                                                                                     tmp_path):
     root, out, cache = make_site(), tmp_path / "out", tmp_path / "cache"
     if edit == "edit a theme string":
-        shutil.copytree(fingerprint._BUNDLED_THEMES / "default", root / "themes" / "default")
+        own_theme(root)  # before the first build: copying it is a change of its own
     settle()
     shopdir_build(run_cli, root, out, cache)
     assert "is up to date" in shopdir_build(run_cli, root, out, cache)
-    files = EDITS[edit]
-    if edit == "edit site.yaml":
-        files = {"site.yaml": (root / "site.yaml").read_text("utf-8").replace(
-            "A small directory for tests", "Another description")}
-    if edit == "edit a theme string":
-        path = root / "themes/default/i18n/en.yaml"
-        files = {"themes/default/i18n/en.yaml": path.read_text("utf-8").replace("Sold out", "Gone")}
-    for rel, content in files.items():
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content) if isinstance(content, bytes) else target.write_text(content, "utf-8")
+    apply_edit(root, edit)
     assert "built" in shopdir_build(run_cli, root, out, cache)
     assert build(root, tmp_path / "none", cache_dir=None).ok
     assert tree(out) == tree(tmp_path / "none")
@@ -131,7 +121,7 @@ def test_a_page_deleted_from_the_output_is_rendered_again(make_site, run_cli, tm
 
 def test_a_changed_template_renders_every_page_again(make_site, run_cli, tmp_path):
     root, out, cache = make_site(), tmp_path / "out", tmp_path / "cache"
-    shutil.copytree(fingerprint._BUNDLED_THEMES / "default", root / "themes" / "default")
+    own_theme(root)
     settle()
     shopdir_build(run_cli, root, out, cache)
     base = root / "themes/default/templates/base.html"
