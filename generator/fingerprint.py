@@ -12,6 +12,7 @@ Only the standard library is imported here: the check runs before the rest of sh
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -25,6 +26,27 @@ STAMP = "last-build.json"
 RACY = 0.05  # seconds: files modified this close to the scan are re-read next time
 _PACKAGE = Path(__file__).resolve().parent
 _BUNDLED_THEMES = _PACKAGE.parent / "themes"
+
+
+def status(stat: os.stat_result) -> tuple[int, int, int, int]:
+    """What tells that a file changed without reading it: every cache keyed by file status uses this."""
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+
+
+def settled(stat: os.stat_result, since_ns: int) -> bool:
+    """Whether a file last changed RACY seconds or more before since_ns (a time.time_ns() reading).
+    Only then may its status stand for its content: a second write in the same clock tick as the
+    first could leave the status as it was."""
+    return max(stat.st_mtime_ns, stat.st_ctime_ns) < since_ns - int(RACY * 1e9)
+
+
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A hash of shopdir's own code: part of the key of every cache of its results."""
+    digest = hashlib.sha256()
+    for module in sorted(_PACKAGE.glob("*.py")):
+        digest.update(module.name.encode() + b"\0" + module.read_bytes())
+    return digest.hexdigest()
 
 
 def options(*, base_url: str | None, drafts: bool, dev: bool = False, search_index: bool = True) -> dict:
@@ -55,7 +77,7 @@ class Scan:
 
     def _stat(self, path: str, stat: os.stat_result) -> None:
         self.newest = max(self.newest, stat.st_mtime_ns, stat.st_ctime_ns)
-        self._add(f"{path}\0{stat.st_mode}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}")
+        self._add(f"{path}\0{stat.st_mode}\0{status(stat)}")
 
     def _file(self, path: Path) -> None:
         try:

@@ -10,11 +10,14 @@ import hashlib
 import io
 import json
 import os
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageOps
+
+from generator import fingerprint
 
 WIDTHS = (320, 640, 1280)
 QUALITY = 72
@@ -126,13 +129,15 @@ def from_cache(cache_dir: Path, key: str) -> tuple[Picture, Files] | None:
 class StatIndex:
     """Which content digest a source file had when it was last processed, by its path and stat.
 
-    An unchanged picture is then neither read nor hashed again. A file whose size, time
-    or inode changed is read and hashed as usual, so a stale entry costs time, never correctness.
+    An unchanged picture is then neither read nor hashed again. A file whose status
+    (fingerprint.status) changed is read and hashed as usual; a file that had not settled
+    (fingerprint.settled) when it was processed is not kept, so a later write cannot hide.
     """
 
     def __init__(self, cache_dir: Path | None, salt: str):
         self.path = cache_dir / "images" / "stat-index.json" if cache_dir else None
         self.salt = salt
+        self.started = time.time_ns()
         self.entries: dict[str, str] = {}
         self.loaded: dict[str, str] = {}
         if self.path is not None:
@@ -142,13 +147,14 @@ class StatIndex:
                 self.loaded = {}
 
     def _key(self, source: str, stat: os.stat_result) -> str:
-        return f"{source}|{stat.st_size}|{stat.st_mtime_ns}|{stat.st_ino}|{self.salt}"
+        return f"{source}|{fingerprint.status(stat)}|{self.salt}"
 
     def get(self, source: str, stat: os.stat_result) -> str | None:
         return self.loaded.get(self._key(source, stat))
 
     def put(self, source: str, stat: os.stat_result, key: str) -> None:
-        self.entries[self._key(source, stat)] = key
+        if fingerprint.settled(stat, self.started):
+            self.entries[self._key(source, stat)] = key
 
     def save(self) -> None:
         """Keep the entries of this build only, so the index never grows past the site."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import gc
-import hashlib
 import os
 import pickle
 import sys
@@ -12,6 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator import fingerprint
 from generator.model import Limits
 from generator.problems import Problem
 from generator.sources import Doc, MarkdownSource, decode, parse_markdown, parse_yaml
@@ -73,20 +73,15 @@ def read_text(root: Path, rel: str, problems: list[Problem], limits: Limits = Li
 class Parsed:
     """Files parsed by the previous build, kept in the cache by path and file status (safe to delete).
 
-    A file is parsed again when its size, modification or change time or inode differ, as git
-    judges a file changed; a file changed within RACY seconds of this build is not kept. The
-    key holds the limits, the Python version and shopdir's code: any change parses everything.
+    A file is parsed again when its status (fingerprint.status) differs; a file that has not
+    settled (fingerprint.settled) is not kept. The key holds the limits, the Python version and
+    shopdir's code: any change parses everything.
     """
-
-    RACY = 0.05
 
     def __init__(self, cache_dir: Path, limits: Limits):
         self.path = cache_dir / "sources.pickle"
         self.started = time.time_ns()
-        code = hashlib.sha256()
-        for module in sorted(Path(__file__).resolve().parent.glob("*.py")):
-            code.update(module.read_bytes())
-        self.key = (repr(limits), sys.version, code.hexdigest())
+        self.key = (repr(limits), sys.version, fingerprint.code_digest())
         self.old: dict = {}
         self.new: dict = {}
         collecting = gc.isenabled()
@@ -102,20 +97,16 @@ class Parsed:
             if collecting:
                 gc.enable()
 
-    @staticmethod
-    def _status(stat: os.stat_result) -> tuple:
-        return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
-
     def get(self, rel: str, stat: os.stat_result):
         entry = self.old.get(rel)
-        if entry is not None and entry[0] == self._status(stat):
+        if entry is not None and entry[0] == fingerprint.status(stat):
             self.new[rel] = entry
             return entry[1]
         return None
 
     def put(self, rel: str, stat: os.stat_result, outcome: tuple) -> None:
-        if max(stat.st_mtime_ns, stat.st_ctime_ns) < self.started - int(self.RACY * 1e9):
-            self.new[rel] = (self._status(stat), outcome)
+        if fingerprint.settled(stat, self.started):
+            self.new[rel] = (fingerprint.status(stat), outcome)
 
     def save(self) -> None:
         """Write what this build parsed, unless it is exactly what was read."""

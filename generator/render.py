@@ -9,7 +9,7 @@ from typing import Iterator
 
 import jinja2
 
-from generator import routes
+from generator import fingerprint, routes
 from generator.model import Directory
 from generator.plan import PageSpec
 from generator.problems import Problem
@@ -46,9 +46,7 @@ def rendering_key(theme: Theme, common: dict) -> str:
     for name in sorted(theme.env.list_templates()):
         source = theme.env.loader.get_source(theme.env, name)[0]
         digest.update(f"\0{name}\0{source}".encode("utf-8", "surrogateescape"))
-    for code in sorted(Path(__file__).resolve().parent.glob("*.py")):
-        digest.update(code.name.encode() + b"\0" + code.read_bytes())
-    digest.update(f"jinja2 {jinja2.__version__}".encode())
+    digest.update(f"{fingerprint.code_digest()} jinja2 {jinja2.__version__}".encode())
     return digest.hexdigest()
 
 

@@ -178,3 +178,27 @@ def test_the_first_build_into_an_empty_cache_keeps_what_it_parsed(make_site, tmp
     settle()
     assert build(root, tmp_path / "out", cache_dir=tmp_path / "new-cache").ok
     assert (tmp_path / "new-cache/sources.pickle").stat().st_size > 0
+
+
+def test_a_picture_replaced_by_one_of_the_same_size_and_time_is_processed_again(make_site, run_cli, tmp_path):
+    import io
+
+    from PIL import Image
+
+    def png(colour) -> bytes:  # uncompressed: every 300x200 RGB picture has the same length
+        buffer = io.BytesIO()
+        Image.new("RGB", (300, 200), colour).save(buffer, format="PNG", compress_level=0)
+        return buffer.getvalue()
+
+    root, out, cache = make_site(), tmp_path / "out", tmp_path / "cache"
+    logo = root / "content/shops/alpha-tea/images/logo.png"
+    logo.write_bytes(png((200, 30, 30)))
+    settle()
+    shopdir_build(run_cli, root, out, cache)
+    stat = logo.stat()
+    logo.write_bytes(png((30, 30, 200)))
+    os.utime(logo, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert logo.stat().st_size == stat.st_size and logo.stat().st_ino == stat.st_ino
+    shopdir_build(run_cli, root, out, cache)
+    assert build(root, tmp_path / "none", cache_dir=None).ok
+    assert tree(out) == tree(tmp_path / "none")
