@@ -119,17 +119,36 @@ def output_identity(out: Path) -> list[int] | None:
     return [stat.st_dev, stat.st_ino, stat.st_mtime_ns]
 
 
-def up_to_date(cache_dir: Path, out: Path, scan: Scan) -> dict | None:
-    """The last build's summary when the output folder is exactly what this build would make; else None."""
+def _recall(cache_dir: Path | None, name: str, out: Path, key: str):
+    """What a build recorded under `name` for this very output folder and this key; else None."""
+    if cache_dir is None:
+        return None
     try:
-        stamp = json.loads((cache_dir / STAMP).read_text("utf-8"))
+        record = json.loads((cache_dir / name).read_text("utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(stamp, dict) or stamp.get("inputs") != scan.digest:
+    if not isinstance(record, dict) or record.get("key") != key or record.get("output") != output_identity(out):
         return None
-    if stamp.get("output") != output_identity(out):
-        return None
-    return stamp.get("summary") or {}
+    return record.get("value")
+
+
+def _record(cache_dir: Path | None, name: str, out: Path, key: str, value) -> None:
+    """Called after a build has swapped in the output folder: what holds for it, under a key."""
+    if cache_dir is None:
+        return
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        temporary = cache_dir / f"{name}.tmp"
+        temporary.write_text(json.dumps({"key": key, "output": output_identity(out), "value": value}), "utf-8")
+        os.replace(temporary, cache_dir / name)
+    except OSError:
+        pass
+
+
+def up_to_date(cache_dir: Path, out: Path, scan: Scan) -> dict | None:
+    """The last build's summary when the output folder is exactly what this build would make; else None."""
+    summary = _recall(cache_dir, STAMP, out, scan.digest)
+    return summary if isinstance(summary, dict) else None
 
 
 def forget(cache_dir: Path) -> None:
@@ -142,16 +161,8 @@ def forget(cache_dir: Path) -> None:
 
 def remember(cache_dir: Path, out: Path, scan: Scan, summary: dict) -> None:
     """Called after a build has replaced the output folder with what `scan` describes."""
-    if not scan.trustworthy:
-        return
-    stamp = {"inputs": scan.digest, "output": output_identity(out), "summary": summary}
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        temporary = cache_dir / f"{STAMP}.tmp"
-        temporary.write_text(json.dumps(stamp), "utf-8")
-        os.replace(temporary, cache_dir / STAMP)
-    except OSError:
-        pass
+    if scan.trustworthy:
+        _record(cache_dir, STAMP, out, scan.digest, summary)
 
 
 PAGES = "last-pages.json"
@@ -163,26 +174,10 @@ def previous_pages(cache_dir: Path | None, out: Path, key: str) -> dict[str, str
     Trusted only for that very folder and under the same rendering key (templates, common view,
     shopdir's code): then a page whose view hash is unchanged is the page that would be rendered.
     """
-    if cache_dir is None:
-        return {}
-    try:
-        record = json.loads((cache_dir / PAGES).read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(record, dict) or record.get("key") != key or record.get("output") != output_identity(out):
-        return {}
-    pages = record.get("pages")
+    pages = _recall(cache_dir, PAGES, out, key)
     return pages if isinstance(pages, dict) else {}
 
 
 def remember_pages(cache_dir: Path | None, out: Path, key: str, pages: dict[str, str]) -> None:
     """Called after a build has swapped in the output folder holding these pages."""
-    if cache_dir is None:
-        return
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        temporary = cache_dir / f"{PAGES}.tmp"
-        temporary.write_text(json.dumps({"key": key, "output": output_identity(out), "pages": pages}), "utf-8")
-        os.replace(temporary, cache_dir / PAGES)
-    except OSError:
-        pass
+    _record(cache_dir, PAGES, out, key, pages)

@@ -176,17 +176,19 @@ def render_fresh(text: str) -> str | None:
     return sanitise(_headings_below_the_page_title(html))
 
 
+def _known(text: str) -> bool:
+    """Whether this build has the text's rendering, fetching it from the cache when the cache has it."""
+    if text in _rendered:
+        return True
+    found = _store.get(text) if _store is not None else None
+    if found is not None:
+        _rendered[text] = found
+    return found is not None
+
+
 def not_rendered(texts) -> list[str]:
     """The distinct texts among these that neither this build nor the cache has rendered yet."""
-    missing = {}
-    for text in texts:
-        if text and text.strip() and text not in _rendered and text not in missing:
-            found = _store.get(text) if _store is not None else None
-            if found is None:
-                missing[text] = None
-            else:
-                _rendered[text] = found
-    return list(missing)
+    return [text for text in dict.fromkeys(texts) if text and text.strip() and not _known(text)]
 
 
 def keep(text: str, html: str | None) -> None:
@@ -200,9 +202,7 @@ def render_markdown(text: str) -> str:
     """Markdown to sanitised HTML. Headings are shifted down one level: the page owns <h1>."""
     if not text or not text.strip():
         return ""
-    if text not in _rendered:
-        not_rendered([text])
-    if text not in _rendered:
+    if not _known(text):
         keep(text, render_fresh(text))
     html = _rendered[text]
     if html is None:

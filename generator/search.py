@@ -117,18 +117,17 @@ class Indexing:
         self.done: dict[str, bytes | Path] = {}
         self.waiting: list[tuple[str, str, list[Record]]] = []  # (folder, cache key, records)
         self.running: list[tuple[str, str, subprocess.Popen, Path]] = []
-        keys = []
-        self.folders = [folder for folder, _ in shards(items)]
-        for folder, records in shards(items):
-            key = hashlib.sha256(json.dumps([INDEXER, language, folder, [_fields(i) for i in records]],
-                                            ensure_ascii=False).encode("utf-8")).hexdigest()[:20]
-            keys.append(key)
+        split = shards(items)
+        self.folders = [folder for folder, _ in split]
+        self.keys = [hashlib.sha256(json.dumps([INDEXER, language, folder, [_fields(i) for i in records]],
+                                               ensure_ascii=False).encode("utf-8")).hexdigest()[:20]
+                     for folder, records in split]
+        for (folder, records), key in zip(split, self.keys):
             cached = self._from_cache(key, folder)
             if cached is None:
                 self.waiting.append((folder, key, records))
             else:
                 self.done.update(cached)
-        self.keys = keys
         self.poll()
 
     def _from_cache(self, key: str, folder: str) -> dict | None:
