@@ -218,7 +218,8 @@ def _build(args) -> int:
     progress = Progress() if not args.quiet else None
     try:
         result = build.build(root, out, base_url=args.base_url, drafts=args.drafts, cache_dir=cache,
-                             jobs=args.jobs, inputs=inputs, search_index=not args.no_search, **({"progress": progress} if progress else {}))
+                             jobs=args.jobs, inputs=inputs, search_index=not args.no_search,
+                             **({"progress": progress} if progress else {}))
     finally:
         if progress:
             progress.close()

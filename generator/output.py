@@ -103,11 +103,11 @@ class Staging:
 
     def commit(self) -> dict:
         """Swap the staging folder in for the output folder, in one step where the system allows."""
+        skip = len(str(self.out)) + 1  # os.walk gives paths below self.out as it was given
         for directory, _, files in os.walk(self.out):
-            for name in files:
-                rel = os.path.relpath(os.path.join(directory, name), self.out).replace(os.sep, "/")
-                if rel not in self.written:
-                    self.stats["removed"] += 1
+            folder = directory[skip:].replace(os.sep, "/")
+            self.stats["removed"] += sum(f"{folder}/{name}" not in self.written if folder else name not in self.written
+                                         for name in files)
         if self.out.exists():
             if not _exchange(self.dir, self.out):
                 old = self.out.parent / f".{self.out.name}.old"

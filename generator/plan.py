@@ -41,7 +41,8 @@ class Assets:
     shop_qr_text: dict  # shop slug -> the text its QR code encodes
     strings: dict  # UI strings
     build_date: datetime.date
-    search_folders: tuple | None = ("pagefind/",)  # None: no index in this build; else where each shard of the search index is published; the first holds the UI
+    # Where each shard of the search index is published (the first holds the UI); None: no index.
+    search_folders: tuple | None = ("pagefind/",)
 
 
 def plan_site(directory: Directory, assets: Assets) -> tuple[list[PageSpec], list[Problem]]:

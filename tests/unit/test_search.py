@@ -39,6 +39,7 @@ def test_a_shop_and_its_products_share_a_shard_and_stay_there_when_shops_are_add
     for s in range(30):
         assert {where[f"shops/shop-{s}/products/p{p}/"] for p in range(3)} == {where[f"shops/shop-{s}/"]}
     more = items + [record("shops/new-shop/")]  # the shard count is unchanged: nobody moves
-    moved = {item.path for n, shard in enumerate([r for _, r in shards(more)]) for item in shard if where.get(item.path, n) != n}
+    moved = {item.path for n, (_, shard) in enumerate(shards(more)) for item in shard
+             if where.get(item.path, n) != n}
     assert moved == set()
     assert max(map(len, split)) < 3 * 11, "shops spread over the shards"
