@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import gc
 import multiprocessing
 import os
 import time
@@ -83,7 +82,6 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
     if kept is not None:
         kept.save()
         del kept  # it holds every parsed file, which must be freed with the sources below
-    gc.freeze()  # what is loaded lives to the end: collections skip it, and forked workers share its pages
     clock.lap("load")
 
     jobs = jobs or os.cpu_count() or 1
@@ -94,7 +92,6 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
         del sources, site  # the parsed files: the model holds all that is needed from here on
         theme, found = load_theme(root, settings.theme, settings.language)
         problems += found
-        gc.freeze()
         clock.lap("validate")
 
         qr_texts, found = _shop_qr_texts(root, directory, sites, settings)
