@@ -10,6 +10,7 @@ import dataclasses
 import hashlib
 import html
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -113,7 +114,7 @@ class Indexing:
 
     def __init__(self, items: list[Record], language: str, cache_dir: Path | None, jobs: int):
         self.language, self.cache_dir, self.jobs = language, cache_dir, max(1, jobs)
-        self.work = Path(tempfile.mkdtemp(prefix="shopdir-search-"))
+        self.work = _work_folder()
         self.done: dict[str, bytes | Path] = {}
         self.waiting: list[tuple[str, str, list[Record]]] = []  # (folder, cache key, records)
         self.running: list[tuple[str, str, subprocess.Popen, Path]] = []
@@ -204,6 +205,26 @@ class Indexing:
             process.wait()
         self.running, self.waiting = [], []
         shutil.rmtree(self.work, ignore_errors=True)
+
+
+def _work_folder() -> Path:
+    """A temporary folder for the record pages and the indexes, named by this process; the folders of
+    builds that were killed (their process is gone) are removed first."""
+    for old in Path(tempfile.gettempdir()).glob("shopdir-search-*-*"):
+        pid = old.name.split("-")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"shopdir-search-{os.getpid()}-"))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
 
 
 def _indexer() -> str:

@@ -109,6 +109,8 @@ def test_a_killed_build_leaves_the_previous_site_or_the_new_one(sites):
     kill is followed by a normal build that must succeed and be complete.
     """
     refs = {"old": sites["ref_old"], "new": sites["ref_new"]}
+    temp = sites["tmp"] / "kill" / "temp"  # the builds' temporary folder
+    temp.mkdir(parents=True)
     roots = {"old": sites["old"], "new": sites["new"]}
     out = sites["tmp"] / "kill" / "out"
     staging = out.parent / f".{out.name}.staging"
@@ -128,7 +130,7 @@ def test_a_killed_build_leaves_the_previous_site_or_the_new_one(sites):
         whole = sorted(durations)[len(durations) // 2]
         delay = whole * fraction
         process = subprocess.Popen(build_command(roots[target], out, sites["cache"]), cwd=roots[target],
-                                   env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                   env=environment(TMPDIR=str(temp)), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                    start_new_session=True)
         time.sleep(delay)
         running = process.poll() is None
@@ -143,13 +145,14 @@ def test_a_killed_build_leaves_the_previous_site_or_the_new_one(sites):
         assert state in (current, target), f"kill {number} at {delay:.2f} s: " + describe(found, refs[current], refs[target])
 
         started = time.perf_counter()
-        again = run_build(roots[target], out, sites["cache"])
+        again = run_build(roots[target], out, sites["cache"], TMPDIR=str(temp))
         if state == current:  # a whole build from one site to the other
             durations.append(time.perf_counter() - started)
         assert again.returncode == 0, f"the build after kill {number} failed: {again.stderr}"
         assert snapshot(out) == refs[target], f"the build after kill {number}: " + describe(
             snapshot(out), refs[current], refs[target])
         current = target
+    assert sorted(p.name for p in temp.iterdir()) == []  # what killed builds left there, removed by the next
     print(f"whole builds: {[round(d, 2) for d in durations]} s; kills (build, delay, process, staging folder, output):", outcomes)
     assert sum(1 for outcome in outcomes if outcome[2] == "running") >= len(KILL_AT) // 3, outcomes
 
