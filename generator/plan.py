@@ -7,6 +7,7 @@ markup are decided here and handed over as small dicts; no template sees the mod
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -27,9 +28,20 @@ PAGER_WINDOW = 2  # a list page links the first and last page and this many on e
 
 @dataclass(frozen=True)
 class PageSpec:
+    """One page: where it goes, its template, and how to make its view.
+
+    The view is made when it is asked for, not kept: the plan of a large directory holds
+    every path, but never every page's view at once. Rendering (in forked workers) makes each
+    view just before its page is rendered.
+    """
+
     path: str  # URL path relative to the site root
     template: str
-    view: dict
+    make: Callable[[], dict]
+
+    @property
+    def view(self) -> dict:
+        return self.make()
 
 
 @dataclass(frozen=True)
@@ -46,102 +58,59 @@ class Assets:
 
 
 def plan_site(directory: Directory, assets: Assets) -> tuple[list[PageSpec], list[Problem]]:
+    """Every page of the site, in a fixed order. Here only what decides which pages there are is worked
+    out (lists, groups, pagination); each page's view is made by a _Views method when it is needed."""
     v = _Views(directory, assets)
     specs: list[PageSpec] = []
-    add = lambda path, template, **view: specs.append(PageSpec(path, template, v.page(path, **view)))  # noqa: E731
+
+    def add(path: str, template: str, view: Callable[..., dict], *args) -> None:
+        specs.append(PageSpec(path, template, functools.partial(v.page, path, view, *args)))
+
     d = directory
-    t = assets.strings
-
-    add(routes.home(), "home.html", title=d.settings.title, description=d.settings.description,
-        featured=[v.shop_card(v.shops[s]) for s in d.curation.featured],
-        collections=[v.collection_card(c) for c in d.curation.collections],
-        top_categories=[v.category_link(c) for c in d.categories if c.parent is None],
-        new_arrivals=[v.product_card(p) for p in v.newest[:8]], new_url=v.url(routes.new_arrivals()))
-
-    # Categories: the tree, then each category with the products of its subcategories too.
-    add(routes.categories(), "categories.html", title=t["categories"], tree=v.category_tree(None),
-        breadcrumbs=v.crumbs())
+    add(routes.home(), "home.html", v.home)
+    add(routes.categories(), "categories.html", v.category_index)
+    # Categories, each with the products of its subcategories too.
     for category in d.categories:
-        products = v.products_under(category.slug)
-        shops = [v.shop_card(s) for s in v.shops_in[category.slug]]
-        for number, chunk, pager in v.paginate(products, lambda n: routes.category(category.slug, n)):
-            add(routes.category(category.slug, number), "list.html", title=category.name,
-                description=plain_text(category.description), intro=render_markdown(category.description),
-                breadcrumbs=v.crumbs(*v.ancestors(category)), subcategories=[v.category_link(v.categories[c])
-                                                                             for c in category.children],
-                shops=shops if number == 1 else [], products=[v.product_card(p) for p in chunk], pager=pager)
+        for number, chunk, pager in v.paginate(v.products_under(category.slug),
+                                               lambda n, slug=category.slug: routes.category(slug, n)):
+            add(routes.category(category.slug, number), "list.html", v.category, category, number, chunk, pager)
 
     # Shops A–Z, then each shop with its products, stores and guides.
-    by_name = sorted(d.shops, key=lambda s: s.slug)
-    for number, chunk, pager in v.paginate(by_name, routes.shops):
-        groups = defaultdict(list)
-        for shop in chunk:
-            groups[shop.slug[0].upper()].append(v.shop_card(shop))
-        add(routes.shops(number), "shops.html", title=t["shops_az"], breadcrumbs=v.crumbs(),
-            groups=sorted(groups.items()), pager=pager)
+    for number, chunk, pager in v.paginate(sorted(d.shops, key=lambda s: s.slug), routes.shops):
+        add(routes.shops(number), "shops.html", v.shops_az, chunk, pager)
     for shop in d.shops:
         products = sorted(v.products_of[shop.slug], key=v.newest_first)
-        add(routes.shop(shop.slug), "shop.html", title=shop.name, description=shop.tagline or plain_text(shop.description),
-            image=v.og_image(shop.slug, shop.cover or shop.logo), shop=v.shop_detail(shop),
-            products=[v.product_card(p) for p in products],
-            breadcrumbs=v.crumbs(*v.ancestors(v.categories[shop.primary_category]), (t["shops"], routes.shops())))
+        add(routes.shop(shop.slug), "shop.html", v.shop, shop, products)
         for product in products:
-            add(routes.product(shop.slug, product.slug), "product.html", title=product.name,
-                description=plain_text(product.body),
-                image=v.og_image(shop.slug, (product.images or (shop.cover or shop.logo,))[0]),
-                product=v.product_detail(product), shop=v.shop_card(shop), qr=v.shop_qr(shop),
-                structured=[v.product_data(product, shop)], breadcrumbs=v.crumbs(*v.ancestors(v.categories[product.category]), (shop.name, routes.shop(shop.slug))))
+            add(routes.product(shop.slug, product.slug), "product.html", v.product, shop, product)
         for store in shop.stores:
-            store_path = routes.store(shop.slug, store.slug)
-            crumbs = v.crumbs((t["shops"], routes.shops()), (shop.name, routes.shop(shop.slug)))
-            add(store_path, "store.html", title=f"{store.name} · {shop.name}", store=v.store_view(shop, store),
-                shop=v.shop_card(shop), qr=v.shop_qr(shop), breadcrumbs=crumbs,
-                structured=[v.store_data(shop, store)])
+            add(routes.store(shop.slug, store.slug), "store.html", v.store, shop, store)
             for guide in store.guides:
-                add(routes.guide(shop.slug, store.slug, guide.slug), "guide.html", title=f"{guide.name} · {store.name}",
-                    guide=v.guide_view(shop, guide, store.slug), store={"name": store.name, "url": v.url(store_path),
-                                                            "address": store.address, "hours": store.hours},
-                    shop=v.shop_card(shop), qr=v.qr_view(guide.qr, t["qr_alt_guide"].format(name=guide.name)),
-                    breadcrumbs=v.crumbs((t["shops"], routes.shops()), (shop.name, routes.shop(shop.slug)),
-                                         (store.name, store_path)))
+                add(routes.guide(shop.slug, store.slug, guide.slug), "guide.html", v.guide, shop, store, guide)
 
     # Tags and cities: free text, grouped by a folded key so "Tea" and "tea" are one page.
     for kind, index_path, route, shop_values, product_values in (
             ("tags", routes.tags(), routes.tag, lambda s: s.tags, lambda p: p.tags),
             ("cities", routes.cities(), routes.city, lambda s: [s.city] if s.city else [], lambda p: [])):
         groups = v.group_by_text(shop_values, product_values, route)
-        add(index_path, "terms.html", title=t[kind], breadcrumbs=v.crumbs(),
-            terms=[{"name": name, "url": v.url(route(name)), "count": len(shops) + len(products)}
-                   for name, shops, products in groups])
+        add(index_path, "terms.html", v.terms, kind, route, groups)
         for name, shops, products in groups:
             for number, chunk, pager in v.paginate(products, lambda n, name=name: route(name, n)):
-                add(route(name, number), "list.html", title=name, breadcrumbs=v.crumbs((t[kind], index_path)),
-                    shops=[v.shop_card(s) for s in shops] if number == 1 else [],
-                    products=[v.product_card(p) for p in chunk], pager=pager, subcategories=[], intro="")
+                add(route(name, number), "list.html", v.term, kind, index_path, name, shops, number, chunk, pager)
 
-    add(routes.collections(), "collections.html", title=t["collections"], breadcrumbs=v.crumbs(),
-        collections=[v.collection_card(c) for c in d.curation.collections])
+    add(routes.collections(), "collections.html", v.collection_index)
     for collection in d.curation.collections:
-        add(routes.collection(collection.slug), "collection.html", title=collection.title,
-            description=plain_text(collection.description), intro=render_markdown(collection.description),
-            breadcrumbs=v.crumbs((t["collections"], routes.collections())),
-            shops=[v.shop_card(v.shops[s]) for s, p in collection.items if p is None],
-            products=[v.product_card(v.products[(s, p)]) for s, p in collection.items if p is not None])
-    add(routes.new_arrivals(), "list.html", title=t["new_arrivals"], breadcrumbs=v.crumbs(), shops=[],
-        products=[v.product_card(p) for p in v.newest[:NEW_ARRIVALS]], pager=None, subcategories=[], intro="")
+        add(routes.collection(collection.slug), "collection.html", v.collection, collection)
+    add(routes.new_arrivals(), "list.html", v.new_arrivals)
     for page in d.pages:
-        add(routes.page(page.slug), "page.html", title=page.title, body=render_markdown(page.body),
-            description=plain_text(page.body), breadcrumbs=v.crumbs())
-    add(routes.search(), "search.html", title=t["search"], breadcrumbs=v.crumbs(),
-        indexed=bool(assets.search_folders), search_off=assets.search_folders is None,
-        more_indexes=[{"bundlePath": routes.url(d.settings.base_path, folder)}
-                      for folder in (assets.search_folders or ())[1:]])
-    add("404.html", "404.html", title=t["not_found"], breadcrumbs=[])
-    add("sitemap.xml", "sitemap.xml", urls=[routes.absolute(d.settings.base_url, s.path) for s in specs
-                                            if (s.path.endswith("/") or s.path == "") and s.path != routes.search()])
-    add("feed.xml", "feed.xml", entries=[v.feed_entry(p) for p in v.newest[:FEED_ENTRIES]],
-        updated=(v.newest[0].date if v.newest else assets.build_date).isoformat())
-    add("robots.txt", "robots.txt", sitemap=routes.absolute(d.settings.base_url, "sitemap.xml"))
+        add(routes.page(page.slug), "page.html", v.text_page, page)
+    add(routes.search(), "search.html", v.search)
+    add("404.html", "404.html", v.not_found)
+    add("sitemap.xml", "sitemap.xml", v.sitemap, tuple(s.path for s in specs
+                                                       if (s.path.endswith("/") or s.path == "")
+                                                       and s.path != routes.search()))
+    add("feed.xml", "feed.xml", v.feed)
+    add("robots.txt", "robots.txt", v.robots)
     return specs, _collisions(specs)
 
 
@@ -260,7 +229,9 @@ class _Views:
     def url(self, path: str) -> str:
         return routes.url(self.base, path)
 
-    def page(self, path: str, **view) -> dict:
+    def page(self, path: str, make: Callable[..., dict], *args) -> dict:
+        """A page's whole view: what make(*args) gives, with what every page has."""
+        view = make(*args)
         view.setdefault("description", self.d.settings.description)
         view.setdefault("image", None)
         view.setdefault("breadcrumbs", [])
@@ -269,6 +240,115 @@ class _Views:
         view["canonical"] = routes.absolute(self.d.settings.base_url, path)
         view["jsonld"] = list(view.pop("structured", ())) + self.breadcrumb_list(view["breadcrumbs"])
         return view
+
+    # -- the views of whole pages, one method for each kind of page ------------
+
+    def home(self) -> dict:
+        d = self.d
+        return dict(title=d.settings.title, description=d.settings.description,
+                    featured=[self.shop_card(self.shops[s]) for s in d.curation.featured],
+                    collections=[self.collection_card(c) for c in d.curation.collections],
+                    top_categories=[self.category_link(c) for c in d.categories if c.parent is None],
+                    new_arrivals=[self.product_card(p) for p in self.newest[:8]],
+                    new_url=self.url(routes.new_arrivals()))
+
+    def category_index(self) -> dict:
+        return dict(title=self.t["categories"], tree=self.category_tree(None), breadcrumbs=self.crumbs())
+
+    def category(self, category: Category, number: int, chunk: list, pager: dict | None) -> dict:
+        shops = [self.shop_card(s) for s in self.shops_in[category.slug]] if number == 1 else []
+        return dict(title=category.name, description=plain_text(category.description),
+                    intro=render_markdown(category.description),
+                    breadcrumbs=self.crumbs(*self.ancestors(category)),
+                    subcategories=[self.category_link(self.categories[c]) for c in category.children],
+                    shops=shops, products=[self.product_card(p) for p in chunk], pager=pager)
+
+    def shops_az(self, chunk: list, pager: dict | None) -> dict:
+        groups = defaultdict(list)
+        for shop in chunk:
+            groups[shop.slug[0].upper()].append(self.shop_card(shop))
+        return dict(title=self.t["shops_az"], breadcrumbs=self.crumbs(), groups=sorted(groups.items()), pager=pager)
+
+    def shop(self, shop: Shop, products: list) -> dict:
+        return dict(title=shop.name, description=shop.tagline or plain_text(shop.description),
+                    image=self.og_image(shop.slug, shop.cover or shop.logo), shop=self.shop_detail(shop),
+                    products=[self.product_card(p) for p in products],
+                    breadcrumbs=self.crumbs(*self.ancestors(self.categories[shop.primary_category]),
+                                            (self.t["shops"], routes.shops())))
+
+    def product(self, shop: Shop, product: Product) -> dict:
+        return dict(title=product.name, description=plain_text(product.body),
+                    image=self.og_image(shop.slug, (product.images or (shop.cover or shop.logo,))[0]),
+                    product=self.product_detail(product), shop=self.shop_card(shop), qr=self.shop_qr(shop),
+                    structured=[self.product_data(product, shop)],
+                    breadcrumbs=self.crumbs(*self.ancestors(self.categories[product.category]),
+                                            (shop.name, routes.shop(shop.slug))))
+
+    def store(self, shop: Shop, store) -> dict:
+        crumbs = self.crumbs((self.t["shops"], routes.shops()), (shop.name, routes.shop(shop.slug)))
+        return dict(title=f"{store.name} · {shop.name}", store=self.store_view(shop, store),
+                    shop=self.shop_card(shop), qr=self.shop_qr(shop), breadcrumbs=crumbs,
+                    structured=[self.store_data(shop, store)])
+
+    def guide(self, shop: Shop, store, guide) -> dict:
+        store_path = routes.store(shop.slug, store.slug)
+        return dict(title=f"{guide.name} · {store.name}", guide=self.guide_view(shop, guide, store.slug),
+                    store={"name": store.name, "url": self.url(store_path), "address": store.address,
+                           "hours": store.hours},
+                    shop=self.shop_card(shop), qr=self.qr_view(guide.qr, self.t["qr_alt_guide"].format(name=guide.name)),
+                    breadcrumbs=self.crumbs((self.t["shops"], routes.shops()), (shop.name, routes.shop(shop.slug)),
+                                            (store.name, store_path)))
+
+    def terms(self, kind: str, route: Callable, groups: list) -> dict:
+        return dict(title=self.t[kind], breadcrumbs=self.crumbs(),
+                    terms=[{"name": name, "url": self.url(route(name)), "count": len(shops) + len(products)}
+                           for name, shops, products in groups])
+
+    def term(self, kind: str, index_path: str, name: str, shops: list, number: int, chunk: list,
+             pager: dict | None) -> dict:
+        return dict(title=name, breadcrumbs=self.crumbs((self.t[kind], index_path)),
+                    shops=[self.shop_card(s) for s in shops] if number == 1 else [],
+                    products=[self.product_card(p) for p in chunk], pager=pager, subcategories=[], intro="")
+
+    def collection_index(self) -> dict:
+        return dict(title=self.t["collections"], breadcrumbs=self.crumbs(),
+                    collections=[self.collection_card(c) for c in self.d.curation.collections])
+
+    def collection(self, collection) -> dict:
+        return dict(title=collection.title, description=plain_text(collection.description),
+                    intro=render_markdown(collection.description),
+                    breadcrumbs=self.crumbs((self.t["collections"], routes.collections())),
+                    shops=[self.shop_card(self.shops[s]) for s, p in collection.items if p is None],
+                    products=[self.product_card(self.products[(s, p)]) for s, p in collection.items if p is not None])
+
+    def new_arrivals(self) -> dict:
+        return dict(title=self.t["new_arrivals"], breadcrumbs=self.crumbs(), shops=[],
+                    products=[self.product_card(p) for p in self.newest[:NEW_ARRIVALS]], pager=None,
+                    subcategories=[], intro="")
+
+    def text_page(self, page) -> dict:
+        return dict(title=page.title, body=render_markdown(page.body), description=plain_text(page.body),
+                    breadcrumbs=self.crumbs())
+
+    def search(self) -> dict:
+        folders = self.a.search_folders
+        return dict(title=self.t["search"], breadcrumbs=self.crumbs(), indexed=bool(folders),
+                    search_off=folders is None,
+                    more_indexes=[{"bundlePath": routes.url(self.d.settings.base_path, folder)}
+                                  for folder in (folders or ())[1:]])
+
+    def not_found(self) -> dict:
+        return dict(title=self.t["not_found"], breadcrumbs=[])
+
+    def sitemap(self, paths: tuple) -> dict:
+        return dict(urls=[routes.absolute(self.d.settings.base_url, path) for path in paths])
+
+    def feed(self) -> dict:
+        return dict(entries=[self.feed_entry(p) for p in self.newest[:FEED_ENTRIES]],
+                    updated=(self.newest[0].date if self.newest else self.a.build_date).isoformat())
+
+    def robots(self) -> dict:
+        return dict(sitemap=routes.absolute(self.d.settings.base_url, "sitemap.xml"))
 
     # -- structured data (schema.org, as JSON-LD) ----------------------------
 

@@ -50,9 +50,9 @@ def rendering_key(theme: Theme, common: dict) -> str:
     return digest.hexdigest()
 
 
-def view_hash(spec: PageSpec) -> str:
+def view_hash(template: str, view: dict) -> str:
     """A hash of what one page is made from; equal hashes under one rendering key make equal bytes."""
-    return hashlib.blake2b(pickle.dumps((spec.template, spec.view), protocol=5), digest_size=16).hexdigest()
+    return hashlib.blake2b(pickle.dumps((template, view), protocol=5), digest_size=16).hexdigest()
 
 
 def render_pages(specs: list[PageSpec], theme: Theme, common: dict, root: Path,
@@ -65,7 +65,8 @@ def render_pages(specs: list[PageSpec], theme: Theme, common: dict, root: Path,
     templates: dict[str, jinja2.Template | Problem] = {}
     known = known or {}
     for spec in specs:
-        file, hashed = routes.file_for(spec.path), view_hash(spec)
+        view = spec.view  # made here, for this page only
+        file, hashed = routes.file_for(spec.path), view_hash(spec.template, view)
         if known.get(file) == hashed:
             yield file, None, hashed
             continue
@@ -79,6 +80,6 @@ def render_pages(specs: list[PageSpec], theme: Theme, common: dict, root: Path,
             yield file, template, hashed
             continue
         try:
-            yield file, template.render(common, page=spec.view).encode("utf-8"), hashed
+            yield file, template.render(common, page=view).encode("utf-8"), hashed
         except Exception as error:  # any failure inside a template is the theme's problem, at its line
             yield file, template_problem(error, theme, root), hashed
