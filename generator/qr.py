@@ -16,7 +16,7 @@ from qrcode.constants import ERROR_CORRECT_M
 
 MIN_PIXELS = 288  # the drawn code, quiet zone included, is at least this wide
 BORDER = 4  # modules of quiet zone, as the QR standard asks
-SETTINGS_KEY = f"qr-M-{MIN_PIXELS}-{BORDER}-qrcode{getattr(qrcode, '__version__', '')}-v1"
+SETTINGS_KEY = f"qr-M-{MIN_PIXELS}-{BORDER}-qrcode{getattr(qrcode, '__version__', '')}-v2"
 
 
 @dataclass(frozen=True)
@@ -32,12 +32,25 @@ def draw(text: str) -> QRCode:
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=BORDER, box_size=1)
     code.add_data(text.encode("utf-8"))
     code.make(fit=True)
-    modules = code.modules_count + 2 * BORDER
-    code.box_size = max(4, math.ceil(MIN_PIXELS / modules))
-    image = code.make_image(fill_color="black", back_color="white").get_image().convert("1")
+    image = picture(code.modules)
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG")
     return QRCode(text, output_path(text), image.size[0], buffer.getvalue())
+
+
+_DARK_IS_BLACK = bytes.maketrans(b"\x00\x01", b"\xff\x00")  # a module's truth value to a grey level
+
+
+def picture(modules: list[list[bool]]) -> Image.Image:
+    """Black modules on white with the quiet zone, each module a square of whole pixels, at least
+    MIN_PIXELS wide: made a row of bytes at a time, as the module matrix is (qrcode draws each module)."""
+    width = len(modules) + 2 * BORDER
+    side = b"\xff" * BORDER
+    quiet = b"\xff" * (width * BORDER)
+    rows = b"".join(side + bytes(row).translate(_DARK_IS_BLACK) + side for row in modules)
+    scale = max(4, math.ceil(MIN_PIXELS / width))
+    image = Image.frombytes("L", (width, width), quiet + rows + quiet)
+    return image.resize((width * scale, width * scale), Image.NEAREST).convert("1", dither=Image.Dither.NONE)
 
 
 def output_path(text: str) -> str:
