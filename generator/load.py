@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import gc
 import os
 import pickle
 import sys
@@ -84,8 +83,6 @@ class Parsed:
         self.key = (repr(limits), sys.version, fingerprint.code_digest())
         self.old: dict = {}
         self.new: dict = {}
-        collecting = gc.isenabled()
-        gc.disable()  # millions of objects arrive at once: collecting while they do costs seconds
         try:
             with open(self.path, "rb") as handle:
                 key, entries = pickle.load(handle)
@@ -93,9 +90,6 @@ class Parsed:
                 self.old = entries
         except Exception:  # noqa: BLE001 - a missing, old or damaged cache only costs time
             pass
-        finally:
-            if collecting:
-                gc.enable()
 
     def get(self, rel: str, stat: os.stat_result):
         entry = self.old.get(rel)

@@ -27,7 +27,7 @@ ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "h
 _markdown = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
 
 MAX_CHARACTERS = 50_000  # of one Markdown text
-TIME_LIMIT = 1.0  # seconds to render one Markdown text; some inputs make the parser quadratic
+TIME_LIMIT = 1.0  # seconds of CPU to render one Markdown text; some inputs make the parser quadratic
 
 
 class MarkdownTooSlow(Exception):
@@ -36,7 +36,8 @@ class MarkdownTooSlow(Exception):
 
 @contextlib.contextmanager
 def _time_limit(seconds: float):
-    """Interrupt the Python code inside after `seconds` (main thread on POSIX; elsewhere no limit)."""
+    """Interrupt the Python code inside after `seconds` of this process's CPU time (main thread on
+    POSIX; elsewhere no limit). CPU time, not wall time: a busy machine does not make a text too slow."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
         return
@@ -44,13 +45,13 @@ def _time_limit(seconds: float):
     def expire(signum, frame):
         raise MarkdownTooSlow()
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGPROF, expire)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 def markdown_problem(text: str) -> str | None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import time
 from html.parser import HTMLParser
 
 import pytest
 
+from generator import markup
 from generator.markup import plain_text, render_markdown
 
 ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
@@ -210,3 +212,16 @@ def test_plain_text_short_text_is_not_cut():
 def test_the_safety_check_used_above_does_catch_unsanitised_html(html):
     with pytest.raises(AssertionError):
         assert_safe(html)
+
+
+def test_the_render_time_limit_counts_cpu_time_not_a_busy_machine():
+    """A text is too slow when rendering it burns the CPU, not when the process waits: a loaded machine
+    or a pause elsewhere must not turn an ordinary product into a problem."""
+    started = time.process_time()
+    with markup._time_limit(0.2):
+        time.sleep(0.5)  # wall time passes, CPU time does not
+    assert time.process_time() - started < 0.2
+    with pytest.raises(markup.MarkdownTooSlow):
+        with markup._time_limit(0.2):
+            while True:
+                pass
