@@ -143,7 +143,7 @@ def read_yaml(root: Path, rel: str, problems: list[Problem], limits: Limits = Li
               kept: Parsed | None = None) -> Doc | None:
     doc = _read_parsed(root, rel, problems, limits, parse_yaml, kept)
     if doc is not None and doc.data is None:  # an empty file
-        return Doc(rel, None, {(): (1, 1)}, {})
+        return Doc(rel, None)
     return doc
 
 

@@ -8,6 +8,7 @@ key and list item keeps the line and column a person needs to find it.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,12 +34,24 @@ KeyPath = tuple  # of str (mapping keys) and int (list positions)
 
 @dataclass(frozen=True)
 class Doc:
-    """A parsed YAML value with the 1-based (line, column) of every key and list item."""
+    """A parsed YAML value, which can tell the 1-based (line, column) of every key and list item.
+
+    The positions are not kept with the value: a valid file never needs one, and a large
+    directory has millions. The first problem that asks for a position reads the YAML again.
+    """
 
     path: str
     data: Any
-    marks: dict = field(default_factory=dict)  # KeyPath -> (line, column)
-    raw: dict = field(default_factory=dict)  # KeyPath -> source text of a plain scalar
+    raw: dict = field(default_factory=dict)  # KeyPath -> source text of a plain scalar YAML did not read as text
+    source: str = ""  # the YAML text the data was read from
+    line_offset: int = 0  # lines of the file above the source
+
+    @functools.cached_property
+    def marks(self) -> dict:
+        """KeyPath -> (line, column) of every key and list item."""
+        if not self.source:
+            return {}
+        return _compose(yaml.parse(self.source, Loader=_Loader), _positions(self.line_offset), self.path, [])[1]
 
     def where(self, keypath: KeyPath) -> tuple[int, int]:
         keypath = tuple(keypath)
@@ -97,12 +110,9 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
 def parse_yaml(path: str, text: str, line_offset: int = 0) -> tuple[Doc | None, list[Problem]]:
     """Parse one YAML document. Returns (None, problems) when it cannot be read at all."""
     problems: list[Problem] = []
-
-    def at(mark) -> tuple[int, int]:
-        return mark.line + 1 + line_offset, mark.column + 1
-
+    at = _positions(line_offset)
     try:
-        data, marks, raw = _compose(yaml.parse(text, Loader=_Loader), at, path, problems)
+        data, _, raw = _compose(yaml.parse(text, Loader=_Loader), at, path, problems)
     except _Refused as refused:
         line, column = at(refused.mark)
         return None, [Problem(path, line, column, refused.message)]
@@ -130,7 +140,12 @@ def parse_yaml(path: str, text: str, line_offset: int = 0) -> tuple[Doc | None, 
                                                   f"(U+{error.character:04X}); remove it")]
     except yaml.YAMLError as error:
         return None, [Problem(path, 1 + line_offset, 1, f"YAML cannot be read: {str(error).splitlines()[0]}")]
-    return Doc(path, data, marks, raw), problems
+    return Doc(path, data, raw, text, line_offset), problems
+
+
+def _positions(line_offset: int):
+    """A parser mark to the 1-based (line, column) of the file."""
+    return lambda mark: (mark.line + 1 + line_offset, mark.column + 1)
 
 
 def parse_markdown(path: str, text: str) -> tuple[MarkdownSource | None, list[Problem]]:
@@ -150,7 +165,7 @@ def parse_markdown(path: str, text: str) -> tuple[MarkdownSource | None, list[Pr
     if doc is None:
         return None, problems
     if doc.data is None:
-        doc = Doc(path, {}, {(): (1, 1)}, {})
+        doc = Doc(path, {})
     body = "\n".join(lines[index + 1:])
     return MarkdownSource(doc, body, index + 2), problems
 
@@ -299,7 +314,7 @@ def _compose(events, at, path: str, problems: list[Problem]):
 
         if kind is yaml.ScalarEvent:
             value = _scalar(event, at, path, problems)
-            if event.implicit[0]:
+            if event.implicit[0] and not isinstance(value, str):  # read as a number, date or the like
                 raw[keypath] = event.value
             place(value, event)
         elif kind in (yaml.MappingStartEvent, yaml.SequenceStartEvent):
