@@ -114,8 +114,8 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
             result.problems = sorted_problems(problems)
             return result
 
-        items = search.records(directory, theme.strings, pictures) if search_index else []
-        indexing = search.Indexing(items, settings.language, cache_dir, jobs)  # runs beside what follows
+        shards = search.shards(directory, theme.strings, pictures) if search_index else ()
+        indexing = search.Indexing(shards, settings.language, cache_dir, jobs)  # runs beside what follows
         clock.lap("search")
         try:
             assets = Assets(pictures, qr_codes, qr_texts, theme.strings, _build_date(),

@@ -211,11 +211,15 @@ def render_markdown(text: str) -> str:
     return html
 
 
-def plain_text(text: str, limit: int = 160) -> str:
-    """A short plain-text summary of Markdown, for meta descriptions and cards."""
+def plain_text(text: str, limit: int = 160, keep: bool = True) -> str:
+    """A short plain-text summary of Markdown, for meta descriptions and cards.
+
+    With keep=False the words are not kept for the next call (one use of a large directory's texts).
+    """
     words = _words.get(text)
     if words is None:
         words = nh3.clean(render_markdown(text), tags=set()).replace("\n", " ")
         words = NOT_XML.sub("", html_lib.unescape(" ".join(words.split())))
-        _words[text] = words
+        if keep:
+            _words[text] = words
     return words if len(words) <= limit else words[: limit - 1].rstrip() + "…"

@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from generator import routes
 from generator.markup import plain_text
@@ -34,69 +35,88 @@ class Record:
     filters: tuple[tuple[str, tuple[str, ...]], ...]  # narrow results: category, city
 
 
-def records(directory: Directory, strings: dict, pictures: dict) -> list[Record]:
-    """What the search knows of each shop and product, in a fixed order."""
-    base = directory.settings.base_path
+class _Records:
+    """What the search knows of each shop and product."""
 
-    def image(shop: str, path: str | None) -> str:
-        picture = pictures.get((shop, path)) if path else None
-        return routes.url(base, picture.fitting(320).path) if picture else ""
+    def __init__(self, directory: Directory, strings: dict, pictures: dict):
+        self.base = directory.settings.base_path
+        self.strings, self.pictures = strings, pictures
+        self.categories = {c.slug: c for c in directory.categories}
+        self.shops = {s.slug: s for s in directory.shops}
 
-    categories = {c.slug: c for c in directory.categories}
-    shops = {s.slug: s for s in directory.shops}
+    def image(self, shop: str, path: str | None) -> str:
+        picture = self.pictures.get((shop, path)) if path else None
+        return routes.url(self.base, picture.fitting(320).path) if picture else ""
 
-    def lineage(slug: str) -> tuple[str, ...]:
+    def lineage(self, slug: str) -> tuple[str, ...]:
         names = []
         while slug:
-            names.append(categories[slug].name)
-            slug = categories[slug].parent
+            names.append(self.categories[slug].name)
+            slug = self.categories[slug].parent
         return tuple(names)
 
-    def filters(category_slugs, city) -> tuple:
-        names = sorted({name for slug in category_slugs for name in lineage(slug)})
-        found = [(strings["category"], tuple(names))]
+    def filters(self, category_slugs, city) -> tuple:
+        names = sorted({name for slug in category_slugs for name in self.lineage(slug)})
+        found = [(self.strings["category"], tuple(names))]
         if city:
-            found.append((strings["city"], (city,)))
+            found.append((self.strings["city"], (city,)))
         return tuple(found)
 
-    out = []
-    for shop in directory.shops:
+    def shop(self, shop) -> Record:
+        # Plain text is not kept for later (keep=False): this build needs it here only once.
         text = " ".join(filter(None, [shop.name, shop.tagline, shop.city, " ".join(shop.tags),
-                                      " ".join(categories[c].name for c in shop.categories),
-                                      plain_text(shop.description, 2000)]))
-        out.append(Record(routes.shop(shop.slug), shop.name, text,
-                          (("title", shop.name), ("kind", strings["shops"]), ("shop", shop.tagline or ""),
-                           ("image", image(shop.slug, shop.logo)), ("image_alt", "")),
-                          filters(shop.categories, shop.city)))
-    for product in directory.products:
-        shop = shops[product.shop]
+                                      " ".join(self.categories[c].name for c in shop.categories),
+                                      plain_text(shop.description, 2000, keep=False)]))
+        return Record(routes.shop(shop.slug), shop.name, text,
+                      (("title", shop.name), ("kind", self.strings["shops"]), ("shop", shop.tagline or ""),
+                       ("image", self.image(shop.slug, shop.logo)), ("image_alt", "")),
+                      self.filters(shop.categories, shop.city))
+
+    def product(self, product) -> Record:
+        shop = self.shops[product.shop]
         text = " ".join(filter(None, [product.name, shop.name, " ".join(product.tags),
-                                      categories[product.category].name, plain_text(product.body, 2000)]))
-        out.append(Record(routes.product(product.shop, product.slug), product.name, text,
-                          (("title", product.name), ("kind", strings["products"]), ("shop", shop.name),
-                           ("image", image(product.shop, (product.images or (None,))[0])), ("image_alt", "")),
-                          filters([product.category], shop.city)))
-    return out
+                                      self.categories[product.category].name,
+                                      plain_text(product.body, 2000, keep=False)]))
+        return Record(routes.product(product.shop, product.slug), product.name, text,
+                      (("title", product.name), ("kind", self.strings["products"]), ("shop", shop.name),
+                       ("image", self.image(product.shop, (product.images or (None,))[0])), ("image_alt", "")),
+                      self.filters([product.category], shop.city))
 
 
 SHARD_RECORDS = 3000  # records per index: more are split into shards, indexed in parallel and apart
 
 
-def shards(items: list[Record]) -> list[tuple[str, list[Record]]]:
-    """The records split into index shards, each with the folder it is published in.
+def split(shops: list[str], records: int) -> list[tuple[str, list[str]]]:
+    """Which shops' records go in which index shard, with the folder each shard is published in.
 
     A directory is split only when one index would be slow and large to build (more than
     SHARD_RECORDS records): the search page loads Pagefind's code once for all shards, but each
     shard adds a small metadata file on opening and one more request per query. A shop and its
     products always share a shard, and stay in it when shops are added. The first shard is
-    published in INDEX_FOLDER, with the search UI.
+    published in INDEX_FOLDER, with the search UI; a shard with no shop is left out.
     """
-    split: list[list[Record]] = [[] for _ in range(max(1, -(-len(items) // SHARD_RECORDS)))]
-    for item in items:
-        shop = item.path.split("/")[1] if item.path.startswith("shops/") else item.path
-        split[int(hashlib.sha256(shop.encode("utf-8")).hexdigest()[:8], 16) % len(split)].append(item)
-    split = [records for records in split if records]  # none at all: nothing to index, no index
-    return [(f"{INDEX_FOLDER}/" + (f"{n}/" if n else ""), records) for n, records in enumerate(split)]
+    groups: list[list[str]] = [[] for _ in range(max(1, -(-records // SHARD_RECORDS)))]
+    for shop in shops:
+        groups[int(hashlib.sha256(shop.encode("utf-8")).hexdigest()[:8], 16) % len(groups)].append(shop)
+    groups = [group for group in groups if group]  # no shop at all: nothing to index, no index
+    return [(f"{INDEX_FOLDER}/" + (f"{n}/" if n else ""), group) for n, group in enumerate(groups)]
+
+
+def shards(directory: Directory, strings: dict, pictures: dict) -> Iterator[tuple[str, list[Record]]]:
+    """Each shard's folder and records (its shops, then their products, each in the directory's order),
+    made one shard at a time: a large directory's records are never all held at once."""
+    folders = split([shop.slug for shop in directory.shops], len(directory.shops) + len(directory.products))
+    shard_of = {slug: n for n, (_, slugs) in enumerate(folders) for slug in slugs}
+    shops: list[list] = [[] for _ in folders]
+    products: list[list] = [[] for _ in folders]
+    for shop in directory.shops:
+        shops[shard_of[shop.slug]].append(shop)
+    for product in directory.products:
+        products[shard_of[product.shop]].append(product)
+    make = _Records(directory, strings, pictures)
+    for n, (folder, _) in enumerate(folders):
+        yield folder, [make.shop(shop) for shop in shops[n]] + [make.product(p) for p in products[n]]
+        shops[n] = products[n] = []
 
 
 def _fields(item: Record) -> tuple:
@@ -112,24 +132,32 @@ class Indexing:
     once; poll() starts the next one when one is done, and files() waits for all of them.
     """
 
-    def __init__(self, items: list[Record], language: str, cache_dir: Path | None, jobs: int):
+    def __init__(self, shards: Iterable[tuple[str, list[Record]]], language: str, cache_dir: Path | None,
+                 jobs: int):
         self.language, self.cache_dir, self.jobs = language, cache_dir, max(1, jobs)
         self.work = _work_folder()
         self.done: dict[str, bytes | Path] = {}
-        self.waiting: list[tuple[str, str, list[Record]]] = []  # (folder, cache key, records)
+        self.waiting: list[tuple[str, str]] = []  # (folder, cache key) of shards whose pages are written
         self.running: list[tuple[str, str, subprocess.Popen, Path]] = []
-        split = shards(items)
-        self.folders = [folder for folder, _ in split]
-        self.keys = [hashlib.sha256(json.dumps([INDEXER, language, folder, [_fields(i) for i in records]],
-                                               ensure_ascii=False).encode("utf-8")).hexdigest()[:20]
-                     for folder, records in split]
-        for (folder, records), key in zip(split, self.keys):
+        self.folders: list[str] = []
+        self.keys: list[str] = []
+        for folder, records in shards:  # each shard's records are dropped once its pages are written
+            key = hashlib.sha256(json.dumps([INDEXER, language, folder, [_fields(i) for i in records]],
+                                            ensure_ascii=False).encode("utf-8")).hexdigest()[:20]
+            self.folders.append(folder)
+            self.keys.append(key)
             cached = self._from_cache(key, folder)
-            if cached is None:
-                self.waiting.append((folder, key, records))
-            else:
+            if cached is not None:
                 self.done.update(cached)
-        self.poll()
+                continue
+            site = self.work / key / "site"
+            site.mkdir(parents=True)
+            for item in records:
+                target = site / (item.path + "index.html")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(record_page(item, language), "utf-8")
+            self.waiting.append((folder, key))
+            self.poll()  # the first shards are indexed while the later ones are written
 
     def _from_cache(self, key: str, folder: str) -> dict | None:
         if self.cache_dir is None:
@@ -148,13 +176,8 @@ class Indexing:
                 self.running.remove(entry)
                 self._collect(*entry)
         while self.waiting and len(self.running) < self.jobs:
-            folder, key, records = self.waiting.pop(0)
+            folder, key = self.waiting.pop(0)
             site, out = self.work / key / "site", self.work / key / "index"
-            for item in records:
-                target = site / (item.path + "index.html")
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(record_page(item, self.language), "utf-8")
-            site.mkdir(parents=True, exist_ok=True)
             process = subprocess.Popen([_indexer(), "--site", str(site), "--output-path", str(out), "--silent"],
                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
             self.running.append((folder, key, process, out))

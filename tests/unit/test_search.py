@@ -1,17 +1,14 @@
-"""How search records are split into index shards."""
+"""How the shops' search records are split into index shards."""
 
 from __future__ import annotations
 
 from generator import search
-from generator.search import Record, shards
+from generator.search import split
 
 
-def record(path: str) -> Record:
-    return Record(path, "t", "text", (), ())
-
-
-def folders(count: int) -> list[str]:
-    return [folder for folder, _ in shards([record(f"shops/shop-{n}/") for n in range(count)])]
+def folders(shops: int) -> list[str]:
+    """A directory of this many shops with no products."""
+    return [folder for folder, _ in split([f"shop-{n}" for n in range(shops)], shops)]
 
 
 def test_one_index_until_a_shard_would_be_full(monkeypatch):
@@ -24,22 +21,15 @@ def test_one_index_until_a_shard_would_be_full(monkeypatch):
 
 def test_empty_shards_are_left_out(monkeypatch):
     monkeypatch.setattr(search, "SHARD_RECORDS", 1)
-    found = shards([record("shops/a/"), record("shops/a/products/x/"), record("shops/a/products/y/")])
-    assert [(folder, len(records)) for folder, records in found] == [("pagefind/", 3)]
+    assert split(["a"], 3) == [("pagefind/", ["a"])]  # one shop and its two products
 
 
-def test_a_shop_and_its_products_share_a_shard_and_stay_there_when_shops_are_added(monkeypatch):
+def test_a_shop_and_its_products_stay_in_their_shard_when_shops_are_added(monkeypatch):
     monkeypatch.setattr(search, "SHARD_RECORDS", 11)
-    items = []
-    for s in range(30):
-        items += [record(f"shops/shop-{s}/")] + [record(f"shops/shop-{s}/products/p{p}/") for p in range(3)]
-    split = [r for _, r in shards(items)]
-    assert len(split) == 11 and sum(map(len, split)) == len(items)
-    where = {item.path: n for n, shard in enumerate(split) for item in shard}
-    for s in range(30):
-        assert {where[f"shops/shop-{s}/products/p{p}/"] for p in range(3)} == {where[f"shops/shop-{s}/"]}
-    more = items + [record("shops/new-shop/")]  # the shard count is unchanged: nobody moves
-    moved = {item.path for n, (_, shard) in enumerate(shards(more)) for item in shard
-             if where.get(item.path, n) != n}
-    assert moved == set()
-    assert max(map(len, split)) < 3 * 11, "shops spread over the shards"
+    shops = [f"shop-{s}" for s in range(30)]
+    found = split(shops, 30 * 4)  # each shop with 3 products
+    assert len(found) == 11 and sorted(s for _, group in found for s in group) == sorted(shops)
+    where = {shop: folder for folder, group in found for shop in group}
+    again = split(shops + ["new-shop"], 30 * 4 + 1)  # the shard count is unchanged: nobody moves
+    assert {shop for folder, group in again for shop in group if where.get(shop, folder) != folder} == set()
+    assert max(len(group) for _, group in found) * 4 < 3 * 11, "shops spread over the shards"
