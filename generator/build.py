@@ -115,7 +115,8 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
             return result
 
         shards = search.shards(directory, theme.strings, pictures) if search_index else ()
-        indexing = search.Indexing(shards, settings.language, cache_dir, jobs)  # runs beside what follows
+        folders = [folder for folder, _ in search.split_of(directory)] if search_index else []
+        indexing = search.Indexing(shards, folders, settings.language, cache_dir, jobs)  # runs beside what follows
         clock.lap("search")
         try:
             assets = Assets(pictures, qr_codes, qr_texts, theme.strings, _build_date(),
@@ -147,7 +148,6 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
         for done, (path, page, hashed) in enumerate(_render(specs, theme, common, root, jobs, known), 1):
             if done % 500 == 0:
                 clock.progress("render", done, len(specs))
-                indexing.poll()
             hashes[path] = hashed
             if problems and not isinstance(page, Problem):
                 continue

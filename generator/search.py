@@ -12,7 +12,9 @@ import html
 import json
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,10 +104,14 @@ def split(shops: list[str], records: int) -> list[tuple[str, list[str]]]:
     return [(f"{INDEX_FOLDER}/" + (f"{n}/" if n else ""), group) for n, group in enumerate(groups)]
 
 
+def split_of(directory: Directory) -> list[tuple[str, list[str]]]:
+    return split([shop.slug for shop in directory.shops], len(directory.shops) + len(directory.products))
+
+
 def shards(directory: Directory, strings: dict, pictures: dict) -> Iterator[tuple[str, list[Record]]]:
     """Each shard's folder and records (its shops, then their products, each in the directory's order),
     made one shard at a time: a large directory's records are never all held at once."""
-    folders = split([shop.slug for shop in directory.shops], len(directory.shops) + len(directory.products))
+    folders = split_of(directory)
     shard_of = {slug: n for n, (_, slugs) in enumerate(folders) for slug in slugs}
     shops: list[list] = [[] for _ in folders]
     products: list[list] = [[] for _ in folders]
@@ -124,27 +130,98 @@ def _fields(item: Record) -> tuple:
 
 
 class Indexing:
-    """The search index being made beside the rest of the build: one Pagefind process per shard.
+    """The search index, made beside the rest of the build by a forked process of its own.
+
+    That process makes each shard's records (see shards), writes them for Pagefind and runs at
+    most `jobs` Pagefind processes at once; this one goes on planning and rendering, and files()
+    waits for the index. Where processes cannot be forked, files() does the same work itself.
+    """
+
+    def __init__(self, shards: Iterable[tuple[str, list[Record]]], folders: list[str], language: str,
+                 cache_dir: Path | None, jobs: int):
+        self.folders = folders
+        self.work = _work_folder()
+        self.shards = _Shards(shards, language, cache_dir, jobs, self.work)
+        self.child: int | None = None
+        self.pipe: int | None = None
+        if folders and hasattr(os, "fork"):
+            self.pipe, writer = os.pipe()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            self.child = os.fork()
+            if self.child == 0:
+                os.close(self.pipe)
+                _index_and_report(self.shards, writer)
+            os.close(writer)
+
+    def files(self) -> dict[str, bytes | Path]:
+        """Every index file of every shard, by output path (waits for the index to be made)."""
+        try:
+            if self.child is None:
+                found = self.shards.files()
+            else:
+                with os.fdopen(self.pipe, "rb") as reader:
+                    self.pipe = None
+                    said = json.loads(reader.read() or b'{"error": "the indexing process stopped"}')
+                os.waitpid(self.child, 0)
+                self.child = None
+                if "error" in said:
+                    raise RuntimeError(said["error"])
+                found = {name: Path(path) for name, path in said["files"].items()}
+            return {name: (path.read_bytes() if self.shards.cache_dir is None else path)
+                    for name, path in sorted(found.items())}
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop what still runs (a build that failed or was interrupted) and remove the work folder."""
+        if self.child is not None:
+            os.kill(self.child, signal.SIGTERM)  # it stops its Pagefind processes and leaves
+            os.waitpid(self.child, 0)
+            self.child = None
+        if self.pipe is not None:
+            os.close(self.pipe)
+            self.pipe = None
+        self.shards.close()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+def _index_and_report(shards: "_Shards", writer: int) -> None:
+    """In the forked process: make the index, send back where its files are (or why not), and leave."""
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(1))
+    try:
+        said = {"files": {name: str(path) for name, path in shards.files().items()}}
+    except BaseException as error:  # noqa: BLE001 - whatever it is, the build reports it
+        said = {"error": str(error) or type(error).__name__}
+    finally:
+        shards.close()
+    try:
+        with os.fdopen(writer, "wb") as handle:
+            handle.write(json.dumps(said).encode("utf-8"))
+    finally:
+        os._exit(0)
+
+
+class _Shards:
+    """Each shard indexed by one Pagefind process, at most `jobs` at once.
 
     Each shard comes from the cache when the same records were indexed before (the key is a hash
     of every record, the language, the shard's folder and the indexer's version, so any change to
-    what is searched makes a new index). The others are indexed by at most `jobs` processes at
-    once; poll() starts the next one when one is done, and files() waits for all of them.
+    what is searched makes a new index).
     """
 
     def __init__(self, shards: Iterable[tuple[str, list[Record]]], language: str, cache_dir: Path | None,
-                 jobs: int):
-        self.language, self.cache_dir, self.jobs = language, cache_dir, max(1, jobs)
-        self.work = _work_folder()
-        self.done: dict[str, bytes | Path] = {}
+                 jobs: int, work: Path):
+        self.shards, self.language, self.cache_dir, self.jobs, self.work = shards, language, cache_dir, max(1, jobs), work
+        self.done: dict[str, Path] = {}
         self.waiting: list[tuple[str, str]] = []  # (folder, cache key) of shards whose pages are written
         self.running: list[tuple[str, str, subprocess.Popen, Path]] = []
-        self.folders: list[str] = []
         self.keys: list[str] = []
-        for folder, records in shards:  # each shard's records are dropped once its pages are written
-            key = hashlib.sha256(json.dumps([INDEXER, language, folder, [_fields(i) for i in records]],
+
+    def _write(self) -> None:
+        for folder, records in self.shards:  # each shard's records are dropped once its pages are written
+            key = hashlib.sha256(json.dumps([INDEXER, self.language, folder, [_fields(i) for i in records]],
                                             ensure_ascii=False).encode("utf-8")).hexdigest()[:20]
-            self.folders.append(folder)
             self.keys.append(key)
             cached = self._from_cache(key, folder)
             if cached is not None:
@@ -155,9 +232,9 @@ class Indexing:
             for item in records:
                 target = site / (item.path + "index.html")
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(record_page(item, language), "utf-8")
+                target.write_text(record_page(item, self.language), "utf-8")
             self.waiting.append((folder, key))
-            self.poll()  # the first shards are indexed while the later ones are written
+            self._poll()  # the first shards are indexed while the later ones are written
 
     def _from_cache(self, key: str, folder: str) -> dict | None:
         if self.cache_dir is None:
@@ -169,7 +246,7 @@ class Indexing:
         except (OSError, ValueError):
             return None
 
-    def poll(self) -> None:
+    def _poll(self) -> None:
         """Collect finished shards and start waiting ones while fewer than `jobs` run."""
         for entry in list(self.running):
             if entry[2].poll() is not None:
@@ -205,29 +282,25 @@ class Indexing:
             return None
         return {name: folder / "files" / name for name in files}
 
-    def files(self) -> dict[str, bytes | Path]:
-        """Every index file of every shard, by output path (waits for the indexers still running)."""
-        try:
-            while self.waiting or self.running:
-                if self.running:
-                    self.running[0][2].wait()
-                self.poll()
-            if self.cache_dir is not None and (self.cache_dir / "search").is_dir():
-                for old in (self.cache_dir / "search").iterdir():  # only this index's shards are kept
-                    if old.name not in self.keys:
-                        shutil.rmtree(old, ignore_errors=True)
-            return {name: (path.read_bytes() if self.cache_dir is None else path)
-                    for name, path in sorted(self.done.items())}
-        finally:
-            self.close()
+    def files(self) -> dict[str, Path]:
+        """Every index file of every shard, by output path: all shards written, indexed and collected."""
+        self._write()
+        while self.waiting or self.running:
+            if self.running:
+                self.running[0][2].wait()
+            self._poll()
+        if self.cache_dir is not None and (self.cache_dir / "search").is_dir():
+            for old in (self.cache_dir / "search").iterdir():  # only this index's shards are kept
+                if old.name not in self.keys:
+                    shutil.rmtree(old, ignore_errors=True)
+        return self.done
 
     def close(self) -> None:
-        """Stop what still runs (a build that failed or was interrupted) and remove the work folder."""
+        """Stop the Pagefind processes that still run."""
         for _, _, process, _ in self.running:
             process.kill()
             process.wait()
         self.running, self.waiting = [], []
-        shutil.rmtree(self.work, ignore_errors=True)
 
 
 def _work_folder() -> Path:

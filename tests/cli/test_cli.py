@@ -195,3 +195,26 @@ def test_no_search_builds_the_site_without_an_index_and_says_so_on_the_search_pa
     assert (out / "shops/alpha-tea/index.html").is_file()
     status, _, err = run_cli("build", "--root", str(root), "--out", str(out))
     assert status == 0 and (out / "pagefind/pagefind-entry.json").is_file()
+
+
+def test_a_failing_search_indexer_is_reported_in_one_line_and_the_previous_site_stays(make_site, run_cli, tmp_path,
+                                                                                         monkeypatch):
+    """The index is made in a process of its own: what goes wrong there still reaches the person."""
+    from generator import search
+
+    root, out = make_site(), tmp_path / "out"
+    status, _, err = run_cli("build", "--root", str(root), "--out", str(out))
+    assert status == 0, err
+    before = snapshot(out)
+    broken = tmp_path / "broken-indexer"
+    broken.write_text("#!/bin/sh\necho 'index store is full' >&2\nexit 3\n")
+    broken.chmod(0o755)
+    monkeypatch.setattr(search, "_indexer", lambda: str(broken))
+    (root / "content/shops/alpha-tea/products/dhp.md").write_text(
+        (root / "content/shops/alpha-tea/products/dhp.md").read_text("utf-8").replace("Roasted", "Toasted"), "utf-8")
+    status, _, err = run_cli("build", "--root", str(root), "--out", str(out), "--quiet")
+    assert status != 0
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "search indexer failed: index store is full" in lines[0], err
+    assert "Traceback" not in err
+    assert snapshot(out) == before
