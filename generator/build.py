@@ -16,7 +16,7 @@ from typing import Callable
 
 from generator import fingerprint, images, markup, qr, search
 from generator.config import settings_from_doc
-from generator.load import Parsed, Sources, load_site, load_sources, read_shop_file, shop_file
+from generator.load import Parsed, ShopSource, Sources, load_site, load_sources, read_shop_file, shop_file
 from generator.model import Directory, Limits, Settings
 from generator.output import Staging
 from generator.plan import Assets, plan_site
@@ -78,20 +78,20 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
     site, problems = load_site(root)
     settings, found = settings_from_doc(site, base_url)
     problems += found
-    with _collector_paused():  # millions of parsed values arrive, none in a cycle: nothing to collect
-        kept = Parsed(cache_dir, settings.limits) if cache_dir is not None and out is not None else None
-        sources, found = load_sources(root, settings.limits, kept)
-        problems += found
-        if kept is not None:
-            kept.save()
-            del kept  # it holds every parsed file, which must be freed with the sources below
-    clock.lap("load")
-
     jobs = jobs or os.cpu_count() or 1
-    # Rendered Markdown is kept from validation to the search records. What lives on from here (the
+    # Rendered Markdown is kept from loading to the search records. What lives on after loading (the
     # parsed files, then the model) is frozen: later collections, here and in the forked workers,
     # need not walk it again, as each full collection would (over a second at 10,000 shops).
     with markup.kept_in(cache_dir), _unfrozen_at_end():
+        # millions of parsed values arrive, none in a cycle: nothing to collect
+        with _collector_paused(), _MarkdownAhead(jobs) as ahead:
+            kept = Parsed(cache_dir, settings.limits) if cache_dir is not None and out is not None else None
+            sources, found = load_sources(root, settings.limits, kept, loaded=ahead.shop)
+            problems += found
+            if kept is not None:
+                kept.save()
+                del kept  # it holds every parsed file, which must be freed with the sources below
+        clock.lap("load")
         gc.freeze()
         _render_markdown(sources, jobs)
         directory, sites, found = build_directory(sources, settings, drafts)
@@ -248,14 +248,60 @@ def _render_pages(specs, theme: Theme, common: dict, root: Path, known: dict) ->
 def _markdown_texts(sources: Sources):
     """The Markdown texts that make up most of the rendering work: shop descriptions, products and pages."""
     for shop in sources.shops:
-        if shop.doc is not None and isinstance(shop.doc.data, dict):
-            description = shop.doc.data.get("description")
-            if isinstance(description, str):
-                yield description
-        for product in shop.products:
-            yield product.source.body
+        yield from _shop_texts(shop)
     for page in sources.pages:
         yield page.source.body
+
+
+def _shop_texts(shop: ShopSource):
+    if shop.doc is not None and isinstance(shop.doc.data, dict):
+        description = shop.doc.data.get("description")
+        if isinstance(description, str):
+            yield description
+    for product in shop.products:
+        yield product.source.body
+
+
+class _MarkdownAhead:
+    """Each shop's Markdown rendered by forked workers while the next shops are being loaded.
+
+    What is not done here (no workers, or texts that came later) _render_markdown does after.
+    """
+
+    BATCH = 200  # texts sent to a worker at once
+
+    def __init__(self, jobs: int):
+        self.pool = None
+        if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+            self.pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+        self.batch: list[str] = []
+        self.sent: list = []  # (texts, future of their HTML)
+
+    def shop(self, shop: ShopSource) -> None:
+        if self.pool is None:
+            return
+        self.batch += markup.not_rendered(_shop_texts(shop))
+        if len(self.batch) >= self.BATCH:
+            self.sent.append((self.batch, self.pool.submit(_render_fresh_all, self.batch)))
+            self.batch = []
+
+    def __enter__(self) -> "_MarkdownAhead":
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        if self.pool is None:
+            return
+        try:
+            if kind is None:
+                for texts, future in self.sent:
+                    for text, html in zip(texts, future.result()):
+                        markup.keep(text, html)
+        finally:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _render_fresh_all(texts: list[str]) -> list[str | None]:
+    return [markup.render_fresh(text) for text in texts]
 
 
 def _render_markdown(sources: Sources, jobs: int) -> None:

@@ -9,6 +9,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from generator import fingerprint
 from generator.model import Limits
@@ -160,10 +161,12 @@ def load_site(root: Path) -> tuple[Doc | None, list[Problem]]:
     return read_yaml(Path(root), "site.yaml", problems), problems
 
 
-def load_sources(root: Path, limits: Limits = Limits(), kept: Parsed | None = None) -> tuple[Sources, list[Problem]]:
+def load_sources(root: Path, limits: Limits = Limits(), kept: Parsed | None = None,
+                 loaded: Callable[[ShopSource], None] | None = None) -> tuple[Sources, list[Problem]]:
     """Read every content file. Every file is read even when another failed.
 
-    With `kept`, files unchanged since the previous build are not parsed again.
+    With `kept`, files unchanged since the previous build are not parsed again. `loaded` is
+    told of each shop as soon as it is read (to start work on it while the rest are read).
     """
     root = Path(root)
     problems: list[Problem] = []
@@ -194,6 +197,8 @@ def load_sources(root: Path, limits: Limits = Limits(), kept: Parsed | None = No
                 problems.append(Problem(f"content/shops/{entry}", 1, 1, "a shop folder may not be a symbolic link"))
             elif (shops_dir / entry).is_dir():
                 shops.append(_load_shop(root, entry, problems, limits, kept))
+                if loaded is not None:
+                    loaded(shops[-1])
     sources = Sources(root, categories, curation, tuple(pages), tuple(shops), frozenset(unreadable))
     return sources, problems
 
