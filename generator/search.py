@@ -266,6 +266,7 @@ class _Shards:
         files = {p.relative_to(out).as_posix(): p for p in sorted(out.rglob("*")) if p.is_file()}
         kept = self._keep(key, files)
         self.done.update({folder + name: path for name, path in (kept or files).items()})
+        shutil.rmtree(self.work / key / "site", ignore_errors=True)  # the record pages, read: here, not at the end
 
     def _keep(self, key: str, files: dict[str, Path]) -> dict[str, Path] | None:
         if self.cache_dir is None:
