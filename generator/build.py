@@ -282,8 +282,11 @@ class _MarkdownAhead:
             return
         self.batch += markup.not_rendered(_shop_texts(shop))
         if len(self.batch) >= self.BATCH:
-            self.sent.append((self.batch, self.pool.submit(_render_fresh_all, self.batch)))
-            self.batch = []
+            self._send()
+
+    def _send(self) -> None:
+        self.sent.append((self.batch, self.pool.submit(_render_fresh_all, self.batch)))
+        self.batch = []
 
     def __enter__(self) -> "_MarkdownAhead":
         return self
@@ -293,6 +296,8 @@ class _MarkdownAhead:
             return
         try:
             if kind is None:
+                if self.batch:
+                    self._send()
                 for texts, future in self.sent:
                     for text, html in zip(texts, future.result()):
                         markup.keep(text, html)

@@ -151,10 +151,20 @@ def test_parallel_and_serial_builds_are_byte_identical(make_site, tmp_path, monk
 
     monkeypatch.setattr(builder, "RENDER_CHUNK", 3)  # small chunks, so this small site is split over processes
     monkeypatch.setattr(builder, "PARALLEL_FROM", 2)  # and its Markdown and QR codes too
+    monkeypatch.setattr(builder._MarkdownAhead, "BATCH", 2)  # Markdown sent to workers while shops load
+    left = []  # shop texts not yet rendered when loading is done
+    render_rest = builder._render_markdown
+
+    def spy(sources, jobs):
+        left.append(len(builder.markup.not_rendered(t for shop in sources.shops for t in builder._shop_texts(shop))))
+        render_rest(sources, jobs)
+
+    monkeypatch.setattr(builder, "_render_markdown", spy)
     root = make_site()
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
     assert builder.build(root, serial, cache_dir=tmp_path / "serial-cache", jobs=1).ok
     assert builder.build(root, parallel, cache_dir=tmp_path / "parallel-cache", jobs=2).ok
+    assert left[0] > 0 and left[1] == 0, left  # with workers, every shop's Markdown was rendered during loading
     strip = lambda snap: {k: v[0] for k, v in snap.items()}  # noqa: E731
     assert strip(snapshot(serial)) == strip(snapshot(parallel))
     assert len(snapshot(parallel)) > 20
