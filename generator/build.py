@@ -9,6 +9,7 @@ import gc
 import multiprocessing
 import os
 import time
+import unicodedata
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -250,16 +251,17 @@ def _markdown_texts(sources: Sources):
     for shop in sources.shops:
         yield from _shop_texts(shop)
     for page in sources.pages:
-        yield page.source.body
+        yield unicodedata.normalize("NFC", page.source.body)
 
 
 def _shop_texts(shop: ShopSource):
+    """As the model will hold them: NFC, as validation makes every text."""
     if shop.doc is not None and isinstance(shop.doc.data, dict):
         description = shop.doc.data.get("description")
         if isinstance(description, str):
-            yield description
+            yield unicodedata.normalize("NFC", description)
     for product in shop.products:
-        yield product.source.body
+        yield unicodedata.normalize("NFC", product.source.body)
 
 
 class _MarkdownAhead:

@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import html as html_lib
 import json
+import os
 import re
 import signal
 import sqlite3
@@ -140,6 +141,17 @@ _store: Store | None = None
 # and its plain words, for summaries.
 _rendered: dict[str, str | None] = {}
 _words: dict[str, str] = {}
+
+
+def _forget_store() -> None:
+    """A forked process never uses the parent's connection to the cache (SQLite forbids it): what it
+    renders that this build has not, it renders without the cache."""
+    global _store
+    _store = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_store)
 
 
 @contextlib.contextmanager

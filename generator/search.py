@@ -149,9 +149,12 @@ class Indexing:
             sys.stdout.flush()
             sys.stderr.flush()
             self.child = os.fork()
-            if self.child == 0:
-                os.close(self.pipe)
-                _index_and_report(self.shards, writer)
+            if self.child == 0:  # never returns into the build's code, whatever happens
+                try:
+                    os.close(self.pipe)
+                    _index_and_report(self.shards, writer)
+                finally:
+                    os._exit(1)
             os.close(writer)
 
     def files(self) -> dict[str, bytes | Path]:
@@ -189,11 +192,14 @@ class Indexing:
 def _index_and_report(shards: "_Shards", writer: int) -> None:
     """In the forked process: make the index, send back where its files are (or why not), and leave."""
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(1))
+    shards.parent = os.getppid()  # the build: when it is gone (killed), so is the reason to index
     try:
         said = {"files": {name: str(path) for name, path in shards.files().items()}}
     except BaseException as error:  # noqa: BLE001 - whatever it is, the build reports it
         said = {"error": str(error) or type(error).__name__}
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         shards.close()
     try:
         with os.fdopen(writer, "wb") as handle:
@@ -217,9 +223,15 @@ class _Shards:
         self.waiting: list[tuple[str, str]] = []  # (folder, cache key) of shards whose pages are written
         self.running: list[tuple[str, str, subprocess.Popen, Path]] = []
         self.keys: list[str] = []
+        self.parent: int | None = None  # set in a forked indexing process: the build it works for
+
+    def _orphaned(self) -> bool:
+        return self.parent is not None and os.getppid() != self.parent
 
     def _write(self) -> None:
         for folder, records in self.shards:  # each shard's records are dropped once its pages are written
+            if self._orphaned():
+                raise RuntimeError("the build stopped")
             key = hashlib.sha256(json.dumps([INDEXER, self.language, folder, [_fields(i) for i in records]],
                                             ensure_ascii=False).encode("utf-8")).hexdigest()[:20]
             self.keys.append(key)
@@ -287,8 +299,13 @@ class _Shards:
         """Every index file of every shard, by output path: all shards written, indexed and collected."""
         self._write()
         while self.waiting or self.running:
+            if self._orphaned():
+                raise RuntimeError("the build stopped")
             if self.running:
-                self.running[0][2].wait()
+                try:
+                    self.running[0][2].wait(timeout=0.5)
+                except subprocess.TimeoutExpired:
+                    pass
             self._poll()
         if self.cache_dir is not None and (self.cache_dir / "search").is_dir():
             for old in (self.cache_dir / "search").iterdir():  # only this index's shards are kept
