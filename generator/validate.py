@@ -210,7 +210,7 @@ def _shop(source: ShopSource, settings: Settings, problems: list[Problem], sites
 
 def _stores(check: Checker, value, source: ShopSource, settings: Settings) -> tuple[Store, ...]:
     stores = []
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple] = {}
     for index, item in enumerate(check.items(("stores",), value, "stores")):
         where = ("stores", index)
         data = check.mapping(where, item, STORE_KEYS, required=("slug", "name"), what="a store")
@@ -251,13 +251,15 @@ def _check_body(path: str, source, check: Checker) -> None:
         check.problems.append(Problem(path, source.body_line, 1, problem))
 
 
-def _unique(check: Checker, where: tuple, value, seen: dict[str, int], what: str) -> str | None:
+def _unique(check: Checker, where: tuple, value, seen: dict[str, tuple], what: str) -> str | None:
+    """The slug, unless an earlier entry has it. `seen` holds key paths: a position is only looked up
+    for a problem (finding one reads the YAML again)."""
     slug = check.slug(where + ("slug",), value, what)
     if slug and slug in seen:
-        check.report(where + ("slug",), f'{what} "{slug}" is already used on line {seen[slug]}')
+        check.report(where + ("slug",), f'{what} "{slug}" is already used on line {check.doc.where(seen[slug])[0]}')
         return None
     if slug:
-        seen[slug] = check.doc.where(where + ("slug",))[0]
+        seen[slug] = where + ("slug",)
     return slug
 
 
@@ -332,7 +334,7 @@ def _curation(doc: Doc | None, known: dict[str, set[str]], problems: list[Proble
         if slug in delisted:
             check.report(("featured", index), f'shop "{slug}" is featured and delisted at once')
     collections = []
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple] = {}
     for index, item in enumerate(check.items(("collections",), data.get("collections"), "collections")):
         where = ("collections", index)
         c = check.mapping(where, item, COLLECTION_KEYS, required=("slug", "title", "items"), what="a collection")
