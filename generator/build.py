@@ -8,6 +8,7 @@ import functools
 import gc
 import multiprocessing
 import os
+import signal
 import time
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -221,12 +222,19 @@ def _forked_map(function: Callable, items: list, jobs: int, chunk: int = 0, mini
     chunk = chunk or max(1, -(-len(items) // (jobs * 8)))
     _WORK = (function, items)
     try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        with _pool(jobs) as pool:
             for results in pool.map(_work_on, [(start, min(start + chunk, len(items)))
                                                for start in range(0, len(items), chunk)]):
                 yield from results
     finally:
         _WORK = ()
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    """Forked workers. Ctrl-C reaches the whole process group: only the build answers it (the workers
+    finish their task and are stopped by it), so the person sees one line, not a traceback per worker."""
+    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=signal.signal,
+                               initargs=(signal.SIGINT, signal.SIG_IGN))
 
 
 def _work_on(bounds: tuple[int, int]) -> list:
@@ -275,7 +283,7 @@ class _MarkdownAhead:
     def __init__(self, jobs: int):
         self.pool = None
         if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
-            self.pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+            self.pool = _pool(jobs)
         self.batch: list[str] = []
         self.sent: list = []  # (texts, future of their HTML)
 

@@ -22,7 +22,8 @@ _RENAME_EXCHANGE = 2
 
 
 class OutputError(Exception):
-    """Something about the output folder that a person has to fix (or wait for)."""
+    """Something outside the content that stops the build and that a person has to fix (or wait
+    for): the output folder, or the search indexer failing (a full disk)."""
 
 
 class Staging:
@@ -115,6 +116,7 @@ class Staging:
                 os.rename(self.dir, self.out)
                 shutil.rmtree(old, ignore_errors=True)
             else:
+                self.close()  # the next build need not wait for the previous site to be removed
                 _remove_later(self.dir, self.out.parent / f".{self.out.name}.removing-{os.getpid()}")
         else:
             os.rename(self.dir, self.out)
@@ -132,10 +134,11 @@ class Staging:
 
 
 def _remove_later(folder: Path, grave: Path) -> None:
-    """Remove the previous site (thousands of files) in a child process, so the build can end now.
+    """Remove the previous site (thousands of files) in a detached process, so the build can end now.
 
-    It is first renamed out of the way; a folder left by a child that was killed is removed by
-    the next build (see _recover).
+    It is first renamed out of the way; a folder left by a process that was killed is removed by
+    the next build (see _recover). The process is a grandchild, left to the system to reap: a
+    `shopdir serve` that builds again and again collects no finished children.
     """
     try:
         os.rename(folder, grave)
@@ -147,12 +150,15 @@ def _remove_later(folder: Path, grave: Path) -> None:
         return
     sys.stdout.flush()
     sys.stderr.flush()
-    if os.fork() == 0:  # the child: remove, and leave without running any of the parent's clean-up
+    child = os.fork()
+    if child == 0:  # the child: fork the remover, and leave without running any of the parent's clean-up
         try:
             os.setsid()
-            shutil.rmtree(grave, ignore_errors=True)
+            if os.fork() == 0:
+                shutil.rmtree(grave, ignore_errors=True)
         finally:
             os._exit(0)
+    os.waitpid(child, 0)
 
 
 def _lock(out: Path) -> int:

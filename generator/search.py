@@ -23,9 +23,14 @@ from typing import Iterable, Iterator
 from generator import routes
 from generator.markup import plain_text
 from generator.model import Directory
+from generator.output import OutputError
 
 INDEX_FOLDER = "pagefind"
 INDEXER = "pagefind-extended-1.4.0-v2"  # part of the cache key: another indexer makes another index
+
+
+class IndexerFailed(OutputError):
+    """Pagefind stopped with an error (a full disk, a missing library): not a problem in the content."""
 
 
 @dataclass(frozen=True)
@@ -169,9 +174,11 @@ class Indexing:
                 os.waitpid(self.child, 0)
                 self.child = None
                 if "error" in said:
-                    raise RuntimeError(said["error"])
+                    raise (IndexerFailed if said.get("indexer") else RuntimeError)(said["error"])
                 found = {name: Path(path) for name, path in said["files"].items()}
-            return {name: (path.read_bytes() if self.shards.cache_dir is None else path)
+            # what is not in the cache (none, or one that could not take it) is read before the work folder goes
+            return {name: (path if self.shards.cache_dir is not None and path.is_relative_to(self.shards.cache_dir)
+                           else path.read_bytes())
                     for name, path in sorted(found.items())}
         finally:
             self.close()
@@ -196,7 +203,7 @@ def _index_and_report(shards: "_Shards", writer: int) -> None:
     try:
         said = {"files": {name: str(path) for name, path in shards.files().items()}}
     except BaseException as error:  # noqa: BLE001 - whatever it is, the build reports it
-        said = {"error": str(error) or type(error).__name__}
+        said = {"error": str(error) or type(error).__name__, "indexer": isinstance(error, IndexerFailed)}
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -274,7 +281,7 @@ class _Shards:
     def _collect(self, folder: str, key: str, process: subprocess.Popen, out: Path) -> None:
         said = process.stdout.read().decode("utf-8", "replace") if process.stdout else ""
         if process.wait() != 0:
-            raise RuntimeError(f"the search indexer failed: {said.strip()[:500]}")
+            raise IndexerFailed(f"the search indexer failed, so nothing was published: {said.strip()[:500]}")
         files = {p.relative_to(out).as_posix(): p for p in sorted(out.rglob("*")) if p.is_file()}
         kept = self._keep(key, files)
         self.done.update({folder + name: path for name, path in (kept or files).items()})
@@ -287,9 +294,9 @@ class _Shards:
         try:
             shutil.rmtree(folder, ignore_errors=True)
             (folder / "files").mkdir(parents=True)
-            for name, path in files.items():
+            for name, path in files.items():  # linked: if the cache cannot take them, they stay where they are
                 (folder / "files" / name).parent.mkdir(parents=True, exist_ok=True)
-                shutil.move(path, folder / "files" / name)
+                _link_or_copy(path, folder / "files" / name)
             (folder / "files.json").write_text(json.dumps(sorted(files)), "utf-8")  # last: marks it complete
         except OSError:
             return None
@@ -319,6 +326,13 @@ class _Shards:
             process.kill()
             process.wait()
         self.running, self.waiting = [], []
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def _work_folder() -> Path:

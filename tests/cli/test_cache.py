@@ -90,3 +90,15 @@ def test_a_sharded_search_index_reindexes_only_the_shard_of_the_edited_shop(make
     assert len(before - after) == 1 and len(after - before) == 1, "one shard indexed again, the others kept"
     assert build(root, tmp_path / "none", cache_dir=None).ok
     assert tree(tmp_path / "warm") == tree(tmp_path / "none")
+
+
+def test_a_cache_that_cannot_take_the_search_index_still_gives_the_whole_site(make_site, tmp_path):
+    """The index is published from where Pagefind wrote it when the cache cannot keep it (here its folder
+    is a file; a full disk does the same)."""
+    root, cache = make_site(), tmp_path / "cache"
+    cache.mkdir()
+    (cache / "search").write_text("not a folder", "utf-8")
+    assert build(root, tmp_path / "out", cache_dir=cache).ok
+    assert build(root, tmp_path / "none", cache_dir=None).ok
+    assert (tmp_path / "out/pagefind/pagefind-entry.json").is_file()
+    assert tree(tmp_path / "out") == tree(tmp_path / "none")

@@ -223,8 +223,7 @@ def test_a_failing_search_indexer_is_reported_in_one_line_and_the_previous_site_
     (root / "content/shops/alpha-tea/products/dhp.md").write_text(
         (root / "content/shops/alpha-tea/products/dhp.md").read_text("utf-8").replace("Roasted", "Toasted"), "utf-8")
     status, _, err = run_cli("build", "--root", str(root), "--out", str(out), "--quiet")
-    assert status != 0
+    assert status == 1, "not a bug in shopdir: something on this machine to fix"
     lines = err.strip().splitlines()
-    assert len(lines) == 1 and "search indexer failed: index store is full" in lines[0], err
-    assert "Traceback" not in err
+    assert lines == ["shopdir: the search indexer failed, so nothing was published: index store is full"], err
     assert snapshot(out) == before

@@ -5,6 +5,7 @@
 (b) Two builds started at once into one output folder: both succeed, the result is complete.
 (c) The same input gives the same bytes: another PYTHONHASHSEED, the content copied in another order.
 (d) An internal error is one line that says where and asks for a bug report; --debug shows the traceback.
+(e) Ctrl-C reaches the whole process group: the build's worker processes leave it to the build.
 
 The sites are copies of the example directory that ships in the repository root.
 """
@@ -213,3 +214,17 @@ def test_d_an_internal_error_is_one_line_asking_for_a_bug_report(run_cli, make_s
     assert "Traceback (most recent call last)" in stderr
     assert "RuntimeError: planted failure" in stderr
     assert not out.exists()
+
+
+def _interrupted_while_working(number: int) -> int:
+    os.kill(os.getpid(), signal.SIGINT)  # as Ctrl-C reaches every process of the group
+    time.sleep(0.05)
+    return number
+
+
+def test_e_a_worker_finishes_its_task_through_ctrl_c_and_leaves_the_answer_to_the_build():
+    """Else each worker prints a KeyboardInterrupt traceback of its own beside the build's one line."""
+    from generator import build
+
+    with build._pool(2) as pool:
+        assert list(pool.map(_interrupted_while_working, range(6))) == list(range(6))

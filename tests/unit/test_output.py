@@ -56,6 +56,44 @@ def test_no_staging_or_old_folder_is_left_beside_the_output(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == ["output"]
 
 
+def _children_finished_but_not_reaped() -> list[int]:
+    me = os.getpid()
+    found = []
+    for pid in open(f"/proc/{me}/task/{me}/children").read().split():
+        try:
+            state = open(f"/proc/{pid}/stat").read().rsplit(") ", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state == "Z":
+            found.append(int(pid))
+    return found
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="reads /proc")
+def test_publishing_again_and_again_leaves_no_finished_process_behind(tmp_path):
+    """shopdir serve publishes in one long-lived process: the removal of each previous site must not pile
+    up finished children."""
+    out = tmp_path / "output"
+    for number in range(4):
+        publish(out, {"index.html": str(number).encode(), **{f"p/{i}/index.html": b"x" for i in range(50)}})
+    time.sleep(0.5)  # time for the removals to end
+    assert _children_finished_but_not_reaped() == []
+
+
+def test_the_next_build_does_not_wait_for_the_previous_site_to_be_removed(tmp_path):
+    import fcntl
+
+    out = tmp_path / "output"
+    publish(out, {"index.html": b"1"})
+    publish(out, {"index.html": b"2", **{f"p/{i}/index.html": b"x" for i in range(2000)}})
+    publish(out, {"index.html": b"3"})  # the 2,000 files are being removed now
+    handle = os.open(tmp_path / ".output.lock", os.O_RDWR)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free at once: no remover holds it
+    finally:
+        os.close(handle)
+
+
 def test_a_previous_site_whose_removal_was_cut_short_is_removed_by_the_next_build(tmp_path):
     out = tmp_path / "output"
     grave = tmp_path / ".output.removing-1"
