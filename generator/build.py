@@ -295,7 +295,9 @@ class _MarkdownAhead:
             self._send()
 
     def _send(self) -> None:
-        self.sent.append((self.batch, self.pool.submit(_render_fresh_all, self.batch)))
+        # sent as bytes: pickling the strings themselves would leave a UTF-8 copy inside each (see load._Pickler)
+        encoded = [text.encode("utf-8", "surrogatepass") for text in self.batch]
+        self.sent.append((self.batch, self.pool.submit(_render_fresh_all, encoded)))
         self.batch = []
 
     def __enter__(self) -> "_MarkdownAhead":
@@ -315,8 +317,8 @@ class _MarkdownAhead:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _render_fresh_all(texts: list[str]) -> list[str | None]:
-    return [markup.render_fresh(text) for text in texts]
+def _render_fresh_all(texts: list[bytes]) -> list[str | None]:
+    return [markup.render_fresh(text.decode("utf-8", "surrogatepass")) for text in texts]
 
 
 def _render_markdown(sources: Sources, jobs: int) -> None:

@@ -125,14 +125,17 @@ class Store:
 
     def get(self, text: str) -> str | None:
         row = self.db.execute("SELECT html FROM html WHERE key = ?", (self.key(text),)).fetchone()
-        return row[0] if row else None
+        return None if not row else row[0].decode("utf-8", "surrogatepass") if isinstance(row[0], bytes) else row[0]
 
     def put(self, text: str, html: str) -> None:
         self.new[self.key(text)] = html
 
     def close(self) -> None:
+        # given as UTF-8 bytes, one at a time: handing SQLite the strings would leave a UTF-8 copy inside
+        # each for as long as it lives (CPython caches the encoding in the string)
         with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO html VALUES (?, ?)", self.new.items())
+            self.db.executemany("INSERT OR REPLACE INTO html VALUES (?, ?)",
+                                ((key, html.encode("utf-8", "surrogatepass")) for key, html in self.new.items()))
         self.db.close()
 
 
@@ -141,6 +144,7 @@ _store: Store | None = None
 # and its plain words, for summaries.
 _rendered: dict[str, str | None] = {}
 _words: dict[str, str] = {}
+WORDS_KEPT = 2048  # plain texts kept at once: a page asks for its own text's words twice, a list its items' once
 
 
 def _forget_store() -> None:
@@ -233,5 +237,7 @@ def plain_text(text: str, limit: int = 160, keep: bool = True) -> str:
         words = nh3.clean(render_markdown(text), tags=set()).replace("\n", " ")
         words = NOT_XML.sub("", html_lib.unescape(" ".join(words.split())))
         if keep:
+            if len(_words) >= WORDS_KEPT:  # a large directory's texts are not all held: begin again
+                _words.clear()
             _words[text] = words
     return words if len(words) <= limit else words[: limit - 1].rstrip() + "…"

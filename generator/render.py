@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import marshal
 import pickle
 from pathlib import Path
 from typing import Iterator
@@ -51,8 +52,17 @@ def rendering_key(theme: Theme, common: dict) -> str:
 
 
 def view_hash(template: str, view: dict) -> str:
-    """A hash of what one page is made from; equal hashes under one rendering key make equal bytes."""
-    return hashlib.blake2b(pickle.dumps((template, view), protocol=5), digest_size=16).hexdigest()
+    """A hash of what one page is made from; equal hashes under one rendering key make equal bytes.
+
+    Views are plain data, written by marshal's version 2: it records structure and values only (not
+    which objects are shared, nor which strings are interned), and unlike pickle it leaves no UTF-8
+    copy inside each string it writes (a worker would keep one of every product text it hashed).
+    """
+    try:
+        data = marshal.dumps((template, view), 2)
+    except ValueError:  # a value marshal does not write (a subclass of str, say): pickled instead
+        data = pickle.dumps((template, view), protocol=5)
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def render_pages(specs: list[PageSpec], theme: Theme, common: dict, root: Path,

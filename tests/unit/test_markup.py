@@ -225,3 +225,11 @@ def test_the_render_time_limit_counts_cpu_time_not_a_busy_machine():
         with markup._time_limit(0.2):
             while True:
                 pass
+
+
+def test_plain_words_are_kept_for_a_bounded_number_of_texts():
+    """A render worker asks for the words of every product it renders: they are not all held at once."""
+    with markup.kept_in(None):
+        for n in range(markup.WORDS_KEPT + 10):
+            assert markup.plain_text(f"Text number **{n}**.") == f"Text number {n}."
+        assert 0 < len(markup._words) <= markup.WORDS_KEPT
