@@ -62,7 +62,7 @@ class Staging:
                     raise OutputError(f"{folder} would be written outside the output folder") from None
             self.folders.add(folder)
 
-    def link(self, rel: str, source: Path) -> None:
+    def link(self, rel: str, source: Path | str) -> None:
         """Publish a file kept elsewhere (a cached picture) without reading it: hard-linked where possible."""
         rel, target = self._target(rel)
         old = self.out / rel

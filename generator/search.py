@@ -162,11 +162,13 @@ class Indexing:
                     os._exit(1)
             os.close(writer)
 
-    def files(self) -> dict[str, bytes | Path]:
-        """Every index file of every shard, by output path (waits for the index to be made)."""
+    def files(self) -> dict[str, bytes | str]:
+        """Every index file of every shard, by output path (waits for the index to be made): the file's
+        path in the cache, or its bytes when it is not in the cache. Paths are plain strings: a large
+        directory's index is over 100,000 files."""
         try:
             if self.child is None:
-                found = self.shards.files()
+                found = {name: str(path) for name, path in self.shards.files().items()}
             else:
                 with os.fdopen(self.pipe, "rb") as reader:
                     self.pipe = None
@@ -175,10 +177,10 @@ class Indexing:
                 self.child = None
                 if "error" in said:
                     raise (IndexerFailed if said.get("indexer") else RuntimeError)(said["error"])
-                found = {name: Path(path) for name, path in said["files"].items()}
+                found = said["files"]
             # what is not in the cache (none, or one that could not take it) is read before the work folder goes
-            return {name: (path if self.shards.cache_dir is not None and path.is_relative_to(self.shards.cache_dir)
-                           else path.read_bytes())
+            cache = None if self.shards.cache_dir is None else os.path.join(self.shards.cache_dir, "")
+            return {name: (path if cache and path.startswith(cache) else Path(path).read_bytes())
                     for name, path in sorted(found.items())}
         finally:
             self.close()
