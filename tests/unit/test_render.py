@@ -33,3 +33,16 @@ def test_hashing_a_view_leaves_its_texts_as_they_were():
     size = sys.getsizeof(body)
     view_hash("product.html", {"product": {"body": body}})
     assert sys.getsizeof(body) == size
+
+
+def test_templates_read_a_views_keys_and_a_dicts_own_methods_as_jinja_does():
+    import jinja2
+
+    from generator.theme import _Environment
+
+    source = "{{ page.title }}|{{ page.get('x', 'none') }}|{{ page['items'] }}|{{ page.missing is undefined }}|" \
+             "{{ page.items()|list }}|{{ page.shop.name }}"
+    view = {"title": "T", "items": 3, "shop": {"name": "Alpha"}}
+    expected = "T|none|3|True|[('title', 'T'), ('items', 3), ('shop', {'name': 'Alpha'})]|Alpha"
+    assert _Environment().from_string(source).render(page=view) == expected
+    assert jinja2.Environment().from_string(source).render(page=view) == expected
