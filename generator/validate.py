@@ -16,7 +16,7 @@ from generator.model import (Category, Collection, Contact, Curation, Directory,
                              Settings, Shop, Store)
 from generator.problems import Problem, did_you_mean
 from generator.schema import Checker, is_slug, SLUG_RULE
-from generator.sources import Doc
+from generator.sources import Doc, KeyPath
 
 SHOP_KEYS = ("name", "tagline", "categories", "city", "tags", "logo", "cover", "since", "contact",
              "description", "stores")
@@ -35,15 +35,34 @@ RESERVED_PAGE_SLUGS = frozenset({"404", "assets", "categories", "cities", "colle
 MAX_IMAGES = 12
 
 
-# (shop slug, path inside the shop folder) -> (file, line, column) where it is first referenced
-Sites = dict
+class Sites:
+    """Where each file a shop names is first named: sites[(shop slug, path in the shop folder)] is
+    (file, line, column), worked out when a problem asks for it, as every position is (see Doc).
+
+    Only the YAML text of each naming file is kept for that, not its parsed data, which is freed
+    once the model is built.
+    """
+
+    def __init__(self) -> None:
+        self._named: dict[tuple[str, str], tuple[Doc, KeyPath]] = {}
+
+    def add(self, shop_slug: str, doc: Doc, paths: list[tuple[str, KeyPath]]) -> None:
+        text_only = None
+        for value, keypath in paths:
+            if (shop_slug, value) not in self._named:
+                text_only = text_only or Doc(doc.path, None, source=doc.source, line_offset=doc.line_offset)
+                self._named[(shop_slug, value)] = (text_only, keypath)
+
+    def __getitem__(self, key: tuple[str, str]) -> tuple[str, int, int]:
+        doc, keypath = self._named[key]
+        return (doc.path, *doc.where(keypath))
 
 
 def build_directory(sources: Sources, settings: Settings,
                     drafts: bool = False) -> tuple[Directory, Sites, list[Problem]]:
     """The published directory, where each of its files is referenced, and every problem found."""
     problems: list[Problem] = []
-    sites: Sites = {}
+    sites = Sites()
     categories, known_categories = _categories(sources.categories, problems)
     category_slugs = {c.slug for c in categories}
     if sources.categories is None and "content/categories.yaml" in sources.unreadable:
@@ -91,12 +110,6 @@ def build_directory(sources: Sources, settings: Settings,
     curation = replace(curation, featured=tuple(s for s in curation.featured if s in listed), collections=collections)
     directory = Directory(settings, categories, tuple(s for s in shops if s.slug in listed), published, curation, pages)
     return directory, sites, problems
-
-
-def _record_sites(check: Checker, shop_slug: str, sites: Sites) -> None:
-    for value, keypath in check.paths:
-        found = check.doc.problem(keypath, "")
-        sites.setdefault((shop_slug, value), (found.path, found.line, found.column))
 
 
 def _categories(doc: Doc | None, problems: list[Problem]) -> tuple[tuple[Category, ...], set[str] | None]:
@@ -204,7 +217,7 @@ def _shop(source: ShopSource, settings: Settings, problems: list[Problem], sites
     problems.extend(check.problems)
     if check.problems:
         return None
-    _record_sites(check, source.slug, sites)
+    sites.add(source.slug, check.doc, check.paths)
     return shop
 
 
@@ -307,7 +320,7 @@ def _product(source, shop_source: ShopSource, shop: Shop | None, settings: Setti
     problems.extend(check.problems)
     if check.problems:
         return None
-    _record_sites(check, shop_source.slug, sites)
+    sites.add(shop_source.slug, check.doc, check.paths)
     return product
 
 

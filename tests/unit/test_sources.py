@@ -343,3 +343,22 @@ def test_front_matter_with_windows_line_ends_after_decode():
     assert problems == []
     assert source.meta.marks[("price",)] == (3, 1)
     assert source.body == "body\n" and source.body_line == 5
+
+
+def test_a_valid_site_with_pictures_reads_no_position_until_a_picture_s_place_is_asked_for(make_site):
+    """Positions are worked out only for problems: naming a picture does not ask for one."""
+    from generator.config import settings_from_doc
+    from generator.load import load_site, load_sources
+    from generator.validate import build_directory
+
+    root = make_site()
+    settings, _ = settings_from_doc(load_site(root)[0], None)
+    sources, _ = load_sources(root, settings.limits, None)
+    directory, sites, problems = build_directory(sources, settings)
+    assert problems == []
+    docs = [shop.doc for shop in sources.shops] + [p.source.meta for shop in sources.shops for p in shop.products]
+    assert any(p.images for p in directory.products)
+    assert [doc.path for doc in docs if "marks" in doc.__dict__] == []
+    product = next(p for p in directory.products if p.images)
+    path, line, column = sites[(product.shop, product.images[0])]
+    assert path.endswith(f"products/{product.slug}.md") and line > 1 and column > 1
