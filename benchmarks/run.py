@@ -207,6 +207,16 @@ def clear(*paths: Path) -> None:
             path.unlink()
 
 
+def settle(out: Path, limit: float = 300.0) -> None:
+    """Let the disk settle before a timed run: wait until the previous shopdir build's removal of the
+    site it replaced (done in the background, after that build ended) is over, then write out what
+    the preparation left in the file cache (deleted folders, edited files), so neither is timed."""
+    until = time.monotonic() + limit
+    while any(out.parent.glob(f".{out.name}.removing-*")) and time.monotonic() < until:
+        time.sleep(0.2)
+    os.sync()
+
+
 def count_files(folder: Path, suffix: str | None = None) -> int:
     return sum(1 for p in folder.rglob("*") if p.is_file() and (suffix is None or p.name.endswith(suffix)))
 
@@ -310,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
         for r in range(args.repeat):
             if prepare:
                 prepare(r)
+            settle(out)
             run = timed(command or build, env=env, interval=args.sample)
             runs.append(parse_shopdir(run) if kind == "shopdir" else parse_hugo(run))
             print(f"  {name} run {r + 1}/{args.repeat}: {run['wall']:.2f}s", file=sys.stderr)

@@ -65,7 +65,7 @@ def load_theme(root: Path, name: str, language: str) -> tuple[Theme | None, list
         jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(default / "templates"))} if default else {}),
     ])
     env = _Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["jsonld"] = jsonld
     strings = _strings(folders, language, root, problems)
     assets = _assets(folders)
@@ -86,7 +86,7 @@ class _Environment(jinja2.Environment):
         if type(obj) is dict and attribute not in self._DICT_NAMES:
             try:
                 return obj[attribute]
-            except (KeyError, TypeError):
+            except KeyError:
                 pass
         return super().getattr(obj, attribute)
 
