@@ -231,10 +231,15 @@ def _forked_map(function: Callable, items: list, jobs: int, chunk: int = 0, mini
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
-    """Forked workers. Ctrl-C reaches the whole process group: only the build answers it (the workers
-    finish their task and are stopped by it), so the person sees one line, not a traceback per worker."""
-    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=signal.signal,
-                               initargs=(signal.SIGINT, signal.SIG_IGN))
+    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_as_worker)
+
+
+def _as_worker() -> None:
+    """In each forked worker. Ctrl-C reaches the whole process group: only the build answers it (the
+    workers finish their task and are stopped by it), so the person sees one line, not a traceback per
+    worker. SIGTERM stops a worker at once: the build's own answer to it (see cli) is not theirs."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _work_on(bounds: tuple[int, int]) -> list:

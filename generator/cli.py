@@ -6,7 +6,9 @@ Exit status: 0 success, 1 content problems, 2 usage errors (and internal errors)
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -142,8 +144,12 @@ def main(argv: list[str] | None = None) -> int:
         problem = base_url_problem(args.base_url)
         if problem:
             parser.error(f"--base-url: {problem}")
+    previous = _stopped_by_sigterm()
     try:
         return _run(args)
+    except _Terminated:
+        print("shopdir: stopped (SIGTERM); the previous output is kept", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("shopdir: interrupted", file=sys.stderr)
         return 130
@@ -159,6 +165,25 @@ def main(argv: list[str] | None = None) -> int:
             print(f"shopdir: internal error ({type(error).__name__}: {error}) at {where}. This is a bug in "
                   f"shopdir, not in your files: please report it with the output of --debug.", file=sys.stderr)
         return 2
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (a cancelled CI job, `kill PID`): the build stops as Ctrl-C stops it, taking down its
+    worker processes and its search indexer, instead of dying at once and leaving them running."""
+
+
+def _terminated(signum, frame):
+    raise _Terminated()
+
+
+def _stopped_by_sigterm():
+    """Answer SIGTERM with _Terminated while the command runs; the handler it replaces (None off the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _terminated)
 
 
 def _run(args) -> int:

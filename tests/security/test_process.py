@@ -6,6 +6,7 @@
 (c) The same input gives the same bytes: another PYTHONHASHSEED, the content copied in another order.
 (d) An internal error is one line that says where and asks for a bug report; --debug shows the traceback.
 (e) Ctrl-C reaches the whole process group: the build's worker processes leave it to the build.
+(f) SIGTERM to the build's process alone stops its workers and indexer too, and keeps the previous site.
 
 The sites are copies of the example directory that ships in the repository root.
 """
@@ -228,3 +229,49 @@ def test_e_a_worker_finishes_its_task_through_ctrl_c_and_leaves_the_answer_to_th
 
     with build._pool(2) as pool:
         assert list(pool.map(_interrupted_while_working, range(6))) == list(range(6))
+
+
+def _in_session(session: int) -> list[int]:
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if int(open(f"/proc/{pid}/stat").read().rsplit(") ", 1)[1].split()[3]) == session:
+                found.append(int(pid))
+        except (OSError, IndexError, ValueError):
+            pass
+    return found
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc")
+def test_f_sigterm_to_the_build_alone_stops_everything_it_started_and_keeps_the_previous_site(sites):
+    """`kill PID` (or a job runner that signals only the process it started) used to end the build at once
+    and leave its forked workers blocked for ever, holding its output pipes open."""
+    out = sites["tmp"] / "term" / "out"
+    assert run_build(sites["old"], out, sites["cache"]).returncode == 0
+    started = time.perf_counter()
+    assert run_build(sites["new"], sites["tmp"] / "term" / "timing", sites["cache"]).returncode == 0
+    whole = time.perf_counter() - started
+    stopped = 0
+    for fraction in (0.25, 0.5, 0.75):
+        process = subprocess.Popen(build_command(sites["new"], out, sites["cache"]), cwd=sites["new"], env=environment(),
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        time.sleep(whole * fraction)
+        process.send_signal(signal.SIGTERM)
+        try:
+            _, err = process.communicate(timeout=60)  # its workers hold the pipe open while they live
+        finally:
+            for pid in _in_session(process.pid):
+                os.kill(pid, signal.SIGKILL)
+        assert "Traceback" not in err
+        if process.returncode != 0:
+            stopped += 1
+            assert process.returncode == 143 and err.strip().splitlines() == [
+                "shopdir: stopped (SIGTERM); the previous output is kept"], err
+        deadline = time.monotonic() + 10
+        while _in_session(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _in_session(process.pid) == []
+        assert snapshot(out) in (sites["ref_old"], sites["ref_new"])
+        if snapshot(out) == sites["ref_new"]:  # it finished: start from the old site again
+            assert run_build(sites["old"], out, sites["cache"]).returncode == 0
+    assert stopped >= 2
