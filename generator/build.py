@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime
 import functools
@@ -182,6 +183,8 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
 
 
 RENDER_CHUNK = 250  # pages per task
+AHEAD = 4  # runs submitted per worker ahead of the one being used: when writing is slower than
+# rendering (a slow disk), finished pages would otherwise pile up in memory
 PARALLEL_FROM = 64  # fewer items than this are not worth starting processes for
 
 # What forked workers read: set just before they are forked, so nothing is sent to them but indexes.
@@ -221,11 +224,20 @@ def _forked_map(function: Callable, items: list, jobs: int, chunk: int = 0, mini
         return
     chunk = chunk or max(1, -(-len(items) // (jobs * 8)))
     _WORK = (function, items)
+    waiting: collections.deque = collections.deque()  # submitted runs, in order
     try:
         with _pool(jobs) as pool:
-            for results in pool.map(_work_on, [(start, min(start + chunk, len(items)))
-                                               for start in range(0, len(items), chunk)]):
-                yield from results
+            try:
+                for start in range(0, len(items), chunk):
+                    waiting.append(pool.submit(_work_on, (start, min(start + chunk, len(items)))))
+                    if len(waiting) >= jobs * AHEAD:  # results wait here until used (pages: until written)
+                        yield from waiting.popleft().result()
+                while waiting:
+                    yield from waiting.popleft().result()
+            except BaseException:  # stopped (a problem, Ctrl-C): what has not started never will
+                for future in waiting:
+                    future.cancel()
+                raise
     finally:
         _WORK = ()
 
