@@ -167,7 +167,8 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
             return result
         files.update(indexing.files())
         clock.lap("search wait")
-        for path, data in sorted(files.items()):
+        for path in sorted(files):
+            data = files[path]
             staging.write(path, data) if isinstance(data, bytes) else staging.link(path, data)
         result.stats = staging.commit()
     except BaseException:
