@@ -1,6 +1,7 @@
 """The shopdir command. The only module that prints and sets the exit status.
 
-Exit status: 0 success, 1 content problems, 2 usage errors (and internal errors).
+Exit status: 0 success, 1 content problems (and an output folder or search indexer that fails),
+2 usage errors (and internal errors), 130 stopped by Ctrl-C, 143 stopped by SIGTERM.
 """
 
 from __future__ import annotations
