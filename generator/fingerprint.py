@@ -139,7 +139,8 @@ def _record(cache_dir: Path | None, name: str, out: Path, key: str, value) -> No
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         temporary = cache_dir / f"{name}.tmp"
-        temporary.write_text(json.dumps({"key": key, "output": output_identity(out), "value": value}), "utf-8")
+        with open(temporary, "w", encoding="utf-8") as handle:  # written as made: the view hashes of a large
+            json.dump({"key": key, "output": output_identity(out), "value": value}, handle)  # site are 130,000
         os.replace(temporary, cache_dir / name)
     except OSError:
         pass
