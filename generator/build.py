@@ -117,8 +117,9 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
             result.problems = sorted_problems(problems)
             return result
 
-        shards = search.shards(directory, theme.strings, pictures) if search_index else ()
-        folders = [folder for folder, _ in search.split_of(directory)] if search_index else []
+        split = search.split_of(directory) if search_index else []
+        shards = search.shards(directory, theme.strings, pictures, split) if search_index else ()
+        folders = [folder for folder, _ in split]
         indexing = search.Indexing(shards, folders, settings.language, cache_dir, jobs)  # runs beside what follows
         clock.lap("search")
         try:

@@ -113,10 +113,11 @@ def split_of(directory: Directory) -> list[tuple[str, list[str]]]:
     return split([shop.slug for shop in directory.shops], len(directory.shops) + len(directory.products))
 
 
-def shards(directory: Directory, strings: dict, pictures: dict) -> Iterator[tuple[str, list[Record]]]:
+def shards(directory: Directory, strings: dict, pictures: dict,
+           folders: list[tuple[str, list[str]]]) -> Iterator[tuple[str, list[Record]]]:
     """Each shard's folder and records (its shops, then their products, each in the directory's order),
-    made one shard at a time: a large directory's records are never all held at once."""
-    folders = split_of(directory)
+    made one shard at a time: a large directory's records are never all held at once. `folders` is the
+    directory's split_of, which the search page also needs."""
     shard_of = {slug: n for n, (_, slugs) in enumerate(folders) for slug in slugs}
     shops: list[list] = [[] for _ in folders]
     products: list[list] = [[] for _ in folders]
