@@ -7,6 +7,7 @@ Exit status: 0 success, 1 content problems (and an output folder or search index
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -148,9 +149,6 @@ def main(argv: list[str] | None = None) -> int:
     previous = _stopped_by_sigterm()
     try:
         return _run(args)
-    except _Terminated:
-        print("shopdir: stopped (SIGTERM); the previous output is kept", file=sys.stderr)
-        return 143
     except KeyboardInterrupt:
         print("shopdir: interrupted", file=sys.stderr)
         return 130
@@ -171,17 +169,24 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(signal.SIGTERM, previous)
 
 
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM (a cancelled CI job, `kill PID`): the build stops as Ctrl-C stops it, taking down its
-    worker processes and its search indexer, instead of dying at once and leaving them running."""
-
-
 def _terminated(signum, frame):
-    raise _Terminated()
+    """SIGTERM (a cancelled CI job, `kill PID`): stop now, and take the worker processes along, which
+    would otherwise wait for ever for work (the search indexer sees its build gone and stops itself).
+
+    Nothing is raised: an exception from a signal handler can land where Python only prints it and
+    goes on. What a stopped build leaves (its staging folder, its search work folder) is what a
+    killed one leaves, and the next build removes it; the previous output is untouched.
+    """
+    import multiprocessing
+
+    for child in multiprocessing.active_children():
+        child.kill()
+    os.write(2, b"shopdir: stopped (SIGTERM); the previous output is kept\n")
+    os._exit(143)
 
 
 def _stopped_by_sigterm():
-    """Answer SIGTERM with _Terminated while the command runs; the handler it replaces (None off the main thread)."""
+    """Answer SIGTERM with _terminated while the command runs; the handler it replaces (None off the main thread)."""
     if threading.current_thread() is not threading.main_thread():
         return None
     return signal.signal(signal.SIGTERM, _terminated)
