@@ -102,10 +102,19 @@ def file_for(path: str) -> str:
     return path + "index.html" if path == "" or path.endswith("/") else path
 
 
+# What quote() leaves as it is: a path of only these characters (every slug-made path) needs no
+# encoding, and is recognised in one step (a large directory's pages hold millions of links).
+_UNQUOTED = re.compile(r"[A-Za-z0-9_.~/-]*")
+
+
+def _quoted(path: str) -> str:
+    return path if _UNQUOTED.fullmatch(path) else quote(path)
+
+
 def url(base_path: str, path: str) -> str:
     """A link from any page of the site: the base path, then the page's percent-encoded path."""
-    return base_path + quote(path)
+    return base_path + _quoted(path)
 
 
 def absolute(base_url: str, path: str) -> str:
-    return base_url + quote(path)
+    return base_url + _quoted(path)

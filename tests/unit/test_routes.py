@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator import routes
 
@@ -113,3 +116,10 @@ def test_absolute_url():
         "https://example.org/d/shops/a-b/products/c-d/"
     assert routes.absolute("https://example.org/", routes.city("福州")) == \
         "https://example.org/cities/%E7%A6%8F%E5%B7%9E/"
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
+       | st.text(alphabet="abcXYZ019_.~/-%?# 福", max_size=40))
+def test_url_encodes_every_path_as_quote_does(path):
+    assert routes.url("/d/", path) == "/d/" + quote(path)
+    assert routes.absolute("https://e.org/", path) == "https://e.org/" + quote(path)
