@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import time
 
 import pytest
@@ -44,16 +45,14 @@ def test_nothing_is_visible_before_commit(tmp_path):
         staging.abort()
 
 
-def test_no_staging_or_old_folder_is_left_beside_the_output(tmp_path):
+def test_no_staging_or_old_folder_is_left_beside_the_output_only_the_spare_site(tmp_path):
     out = tmp_path / "output"
     publish(out, {"index.html": b"1"})
     publish(out, {"index.html": b"2"})
-    assert files_under(out) == {"index.html": b"2"}
-    for _ in range(100):  # the previous site is removed by a child process, just after the swap
-        if sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == ["output"]:
-            break
-        time.sleep(0.05)
-    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == ["output"]
+    publish(out, {"index.html": b"3"})
+    assert files_under(out) == {"index.html": b"3"}
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == [".output.spare", "output"]
+    assert files_under(tmp_path / ".output.spare") == {"index.html": b"2"}  # the site just replaced
 
 
 def _children_finished_but_not_reaped() -> list[int]:
@@ -211,3 +210,95 @@ def test_an_old_site_left_by_a_killed_swap_is_restored(tmp_path):
     staging = Staging(out)
     staging.abort()
     assert files_under(out) == {"index.html": b"previous"}
+
+
+# -- the spare site, made into the next one --------------------------------
+
+def folders_under(folder) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir()}
+
+
+def test_each_site_is_published_exactly_when_the_spare_is_made_into_it(tmp_path):
+    out = tmp_path / "output"
+    sites = [
+        {"index.html": b"1", "shops/a/index.html": b"a", "shops/b/index.html": b"b", "x": b"file"},
+        {"index.html": b"2", "shops/a/index.html": b"a", "shops/c/index.html": b"c", "x/index.html": b"folder"},
+        {"index.html": b"2", "shops/b/index.html": b"b2", "x": b"file again"},
+        {"index.html": b"3", "shops/a/index.html": b"a", "shops/b/index.html": b"b2", "x/y/index.html": b"deep"},
+        {"index.html": b"3"},
+        {"index.html": b"3", "shops/a/index.html": b"a"},
+    ]
+    for site in sites + sites[::-1]:
+        publish(out, site)
+        assert files_under(out) == site
+        # no folder is left that no file needs (a removed shop's folder goes with it)
+        assert folders_under(out) == {folder for rel in site for folder in _parents(rel)}
+
+
+def _parents(rel: str):
+    parts = rel.split("/")[:-1]
+    return ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
+
+
+def test_a_published_file_is_never_changed_by_a_later_build(tmp_path):
+    """The next site is made from the spare, whose unchanged files are the published site's own
+    (one file, two names): a changed file must be made anew, never written into."""
+    out, witness = tmp_path / "output", tmp_path / "witness"
+    publish(out, {"index.html": b"one", "a/index.html": b"a1"})
+    publish(out, {"index.html": b"two", "a/index.html": b"a1"})
+    for number in range(3, 7):
+        witness.mkdir()
+        before = files_under(out)
+        for rel in before:  # another name for each published file
+            (witness / rel.replace("/", "_")).hardlink_to(out / rel)
+        publish(out, {"index.html": f"n{number}".encode(), "a/index.html": f"a{number % 2}".encode()})
+        assert {rel: (witness / rel.replace("/", "_")).read_bytes() for rel in before} == before
+        shutil.rmtree(witness)
+
+
+def test_counts_are_right_when_the_spare_is_made_into_the_next_site(tmp_path):
+    out = tmp_path / "output"
+    publish(out, {"index.html": b"1", "a/index.html": b"a", "b/index.html": b"b"})
+    publish(out, {"index.html": b"2", "a/index.html": b"a", "b/index.html": b"b"})
+    stats = publish(out, {"index.html": b"3", "a/index.html": b"a", "c/index.html": b"c"})
+    assert stats == {"written": 2, "unchanged": 1, "removed": 1}
+
+
+def test_a_file_added_to_the_output_by_hand_is_not_carried_into_later_sites(tmp_path):
+    out = tmp_path / "output"
+    site = {"index.html": b"1", "a/index.html": b"a"}
+    publish(out, site)
+    publish(out, site)
+    (out / "a" / "by-hand.txt").write_bytes(b"x")
+    (out / "CNAME").write_bytes(b"example.org")
+    for _ in range(3):
+        stats = publish(out, site)
+        assert files_under(out) == site
+    assert stats["removed"] == 0
+
+
+def test_a_build_killed_while_making_the_spare_into_the_next_site_leaves_no_trace_in_later_ones(tmp_path):
+    out = tmp_path / "output"
+    publish(out, {"index.html": b"1", "a/index.html": b"a"})
+    publish(out, {"index.html": b"2", "a/index.html": b"a"})
+    staging = Staging(out)  # takes the spare, as a build does, and is killed half-way
+    staging.write("index.html", b"half")
+    staging.write("b/index.html", b"half")
+    staging.close()  # the lock goes with the process; nothing else happens
+    assert files_under(out) == {"index.html": b"2", "a/index.html": b"a"}
+    assert publish(out, {"index.html": b"3", "a/index.html": b"a"})["removed"] == 0
+    assert files_under(out) == {"index.html": b"3", "a/index.html": b"a"}
+    publish(out, {"index.html": b"4", "a/index.html": b"a"})
+    assert files_under(out) == {"index.html": b"4", "a/index.html": b"a"}
+
+
+def test_a_spare_that_does_not_belong_to_the_output_folder_is_not_used(tmp_path):
+    out = tmp_path / "output"
+    publish(out, {"index.html": b"1", "a/index.html": b"a"})
+    publish(out, {"index.html": b"2", "a/index.html": b"a"})
+    shutil.rmtree(out)  # the output folder replaced by hand: the spare's record no longer matches it
+    (out / "a").mkdir(parents=True)
+    (out / "index.html").write_bytes(b"by hand")
+    (out / "a" / "index.html").write_bytes(b"by hand")
+    publish(out, {"index.html": b"3", "a/index.html": b"a"})
+    assert files_under(out) == {"index.html": b"3", "a/index.html": b"a"}
