@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import io
 import os
 import pickle
+import sqlite3
 import sys
 import time
 from dataclasses import dataclass
@@ -89,21 +92,27 @@ class Parsed:
 
     A file is parsed again when its status (fingerprint.status) differs; a file that has not
     settled (fingerprint.settled) is not kept. The key holds the limits, the Python version and
-    shopdir's code: any change parses everything.
+    shopdir's code: any change parses everything. The cache is an SQLite table of one row per
+    file, so a build that parsed one file again writes one row (at 10,000 shops the whole cache
+    is 270 MB).
     """
 
     def __init__(self, cache_dir: Path, limits: Limits):
-        self.path = cache_dir / "sources.pickle"
+        self.path = cache_dir / "sources.sqlite"
         self.started = time.time_ns()
-        self.key = (repr(limits), sys.version, fingerprint.code_digest())
+        self.key = repr((repr(limits), sys.version, fingerprint.code_digest()))
         self.old: dict = {}
         self.new: dict = {}
+        self.valid = False  # whether the cache was written under this key
         try:
-            with open(self.path, "rb") as handle:
-                if _Unpickler(handle).load() == self.key:  # then each entry, apart (see save)
-                    self.old = dict(_Unpickler(handle).load() for _ in range(_Unpickler(handle).load()))
+            with contextlib.closing(sqlite3.connect(self.path)) as db:
+                if db.execute("SELECT value FROM about WHERE name = 'key'").fetchone() == (self.key,):
+                    self.valid = True
+                    self.old = {rel: _Unpickler(io.BytesIO(entry)).load()
+                                for rel, entry in db.execute("SELECT rel, entry FROM parsed")}
         except Exception:  # noqa: BLE001 - a missing, old or damaged cache only costs time
-            pass
+            self.old, self.valid = {}, False
+        (cache_dir / "sources.pickle").unlink(missing_ok=True)  # the earlier form of this cache
 
     def get(self, rel: str, stat: os.stat_result):
         entry = self.old.get(rel)
@@ -117,18 +126,31 @@ class Parsed:
             self.new[rel] = (fingerprint.status(stat), outcome)
 
     def save(self) -> None:
-        """Write what this build parsed, unless it is exactly what was read."""
-        if self.new.keys() == self.old.keys() and all(self.new[rel] is self.old[rel] for rel in self.new):
+        """Write the files this build parsed and forget those it did not see; nothing when it parsed none."""
+        changed = [rel for rel, entry in self.new.items() if self.old.get(rel) is not entry]
+        gone = [rel for rel in self.old if rel not in self.new]
+        if self.valid and not changed and not gone:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)  # a first build: no cache folder yet
-            temporary = self.path.with_suffix(".tmp")
-            with open(temporary, "wb") as handle:
-                for part in (self.key, len(self.new), *self.new.items()):  # apart: no memo ever holds them all
-                    _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(part)
-            os.replace(temporary, self.path)
-        except OSError:
+            with contextlib.closing(sqlite3.connect(self.path, timeout=30)) as db, db:
+                if not self.valid:
+                    db.execute("DROP TABLE IF EXISTS parsed")
+                    db.execute("DROP TABLE IF EXISTS about")
+                    db.execute("CREATE TABLE about (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                    db.execute("CREATE TABLE parsed (rel TEXT PRIMARY KEY, entry BLOB NOT NULL)")
+                    db.execute("INSERT INTO about VALUES ('key', ?)", (self.key,))
+                db.executemany("DELETE FROM parsed WHERE rel = ?", ((rel,) for rel in gone))
+                db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?)",
+                               ((rel, _pickled(self.new[rel])) for rel in changed))  # one at a time: no memo holds them all
+        except (OSError, sqlite3.Error):
             pass
+
+
+def _pickled(entry) -> bytes:
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(entry)
+    return buffer.getvalue()
 
 
 def _read_parsed(root: Path, rel: str, problems: list[Problem], limits: Limits, parse, kept: Parsed | None):

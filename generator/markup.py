@@ -119,13 +119,25 @@ class Store:
         self.db.execute("CREATE TABLE IF NOT EXISTS html (key TEXT PRIMARY KEY, html TEXT NOT NULL)")
         self.new: dict[str, str] = {}
 
-    @staticmethod
-    def key(text: str) -> str:
-        return hashlib.sha256(f"{SETTINGS_KEY}\0{text}".encode("utf-8")).hexdigest()
+    _SETTINGS = hashlib.sha256(f"{SETTINGS_KEY}\0".encode("utf-8"))  # hashed once, copied for each text
+
+    @classmethod
+    def key(cls, text: str) -> str:
+        digest = cls._SETTINGS.copy()
+        digest.update(text.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
 
     def get(self, text: str) -> str | None:
-        row = self.db.execute("SELECT html FROM html WHERE key = ?", (self.key(text),)).fetchone()
-        return None if not row else row[0].decode("utf-8", "surrogatepass") if isinstance(row[0], bytes) else row[0]
+        return self.get_many([text]).get(text)
+
+    def get_many(self, texts: list[str]) -> dict[str, str]:
+        """The HTML of each of these texts that the cache has, in one query."""
+        keys = {self.key(text): text for text in texts}
+        found = {}
+        for key, html in self.db.execute(f"SELECT key, html FROM html WHERE key IN ({','.join('?' * len(keys))})",
+                                         tuple(keys)):
+            found[keys[key]] = html.decode("utf-8", "surrogatepass") if isinstance(html, bytes) else html
+        return found
 
     def put(self, text: str, html: str) -> None:
         self.new[self.key(text)] = html
@@ -205,7 +217,11 @@ def _known(text: str) -> bool:
 
 def not_rendered(texts) -> list[str]:
     """The distinct texts among these that neither this build nor the cache has rendered yet."""
-    return [text for text in dict.fromkeys(texts) if text and text.strip() and not _known(text)]
+    asked = [text for text in dict.fromkeys(texts) if text and text.strip() and text not in _rendered]
+    if asked and _store is not None:
+        for start in range(0, len(asked), 500):  # fetched together: one query for a shop's texts
+            _rendered.update(_store.get_many(asked[start:start + 500]))
+    return [text for text in asked if text not in _rendered]
 
 
 def keep(text: str, html: str | None) -> None:

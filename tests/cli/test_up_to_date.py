@@ -158,26 +158,38 @@ def test_the_parse_cache_is_not_written_again_when_nothing_was_parsed(make_site,
     kept = Parsed(tmp_path, Limits())
     load_sources(root, Limits(), kept)
     kept.save()
-    written = (tmp_path / "sources.pickle").stat().st_ino  # a new write is a new file (renamed into place)
+    cache = tmp_path / "sources.sqlite"
+    written = cache.stat().st_mtime_ns
+    settle()
     again = Parsed(tmp_path, Limits())
     load_sources(root, Limits(), again)
     again.save()
-    assert (tmp_path / "sources.pickle").stat().st_ino == written
+    assert cache.stat().st_mtime_ns == written
     product = root / "content/shops/alpha-tea/products/dhp.md"
     product.write_text(product.read_text("utf-8") + "More.\n", "utf-8")
+    (root / "content/shops/alpha-tea/products/gone.md").write_text("---\nname: Gone\n---\nSoon gone.\n", "utf-8")
     settle()
     third = Parsed(tmp_path, Limits())
     sources, _ = load_sources(root, Limits(), third)
     third.save()
-    assert (tmp_path / "sources.pickle").stat().st_ino != written
+    assert cache.stat().st_mtime_ns != written
     assert "More." in next(p for s in sources.shops for p in s.products if p.slug == "dhp").source.body
+    # the row of the changed file is replaced, the new file's added, a removed file's forgotten
+    (root / "content/shops/alpha-tea/products/gone.md").unlink()
+    fourth = Parsed(tmp_path, Limits())
+    assert "content/shops/alpha-tea/products/gone.md" in fourth.old
+    assert load_sources(root, Limits(), fourth)[0] == load_sources(root, Limits())[0]
+    fourth.save()
+    fifth = Parsed(tmp_path, Limits())
+    assert set(fifth.old) == set(fourth.new) and "content/shops/alpha-tea/products/gone.md" not in fifth.old
+    assert "More." in fifth.old["content/shops/alpha-tea/products/dhp.md"][1][0].body
 
 
 def test_the_first_build_into_an_empty_cache_keeps_what_it_parsed(make_site, tmp_path):
     root = make_site()
     settle()
     assert build(root, tmp_path / "out", cache_dir=tmp_path / "new-cache").ok
-    assert (tmp_path / "new-cache/sources.pickle").stat().st_size > 0
+    assert (tmp_path / "new-cache/sources.sqlite").stat().st_size > 0
 
 
 def test_a_picture_replaced_by_one_of_the_same_size_and_time_is_processed_again(make_site, run_cli, tmp_path):
