@@ -304,7 +304,7 @@ class _MarkdownAhead:
         if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
             self.pool = _pool(jobs)
         self.batch: list[str] = []
-        self.sent: list = []  # (texts, future of their HTML)
+        self.sent: list = []  # (texts, future of their HTML and words), in order, until taken
 
     def shop(self, shop: ShopSource) -> None:
         if self.pool is None:
@@ -318,6 +318,13 @@ class _MarkdownAhead:
         encoded = [text.encode("utf-8", "surrogatepass") for text in self.batch]
         self.sent.append((self.batch, self.pool.submit(_render_fresh_all, encoded)))
         self.batch = []
+        while self.sent and self.sent[0][1].done():  # taken as they come: their words go on to the cache
+            self._take()
+
+    def _take(self) -> None:
+        texts, future = self.sent.pop(0)
+        for text, (html, words) in zip(texts, future.result()):
+            markup.keep(text, html, words)
 
     def __enter__(self) -> "_MarkdownAhead":
         return self
@@ -329,22 +336,23 @@ class _MarkdownAhead:
             if kind is None:
                 if self.batch:
                     self._send()
-                for texts, future in self.sent:
-                    for text, html in zip(texts, future.result()):
-                        markup.keep(text, html)
+                while self.sent:
+                    self._take()
         finally:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _render_fresh_all(texts: list[bytes]) -> list[str | None]:
-    return [markup.render_fresh(text.decode("utf-8", "surrogatepass")) for text in texts]
+def _render_fresh_all(texts: list[bytes]) -> list[tuple[str | None, str | None]]:
+    return [markup.render_fresh_with_words(text.decode("utf-8", "surrogatepass")) for text in texts]
 
 
 def _render_markdown(sources: Sources, jobs: int) -> None:
-    """Render every Markdown text the cache does not hold, in parallel, for validation and the pages."""
+    """Render every Markdown text the cache does not hold, in parallel, for validation and the pages;
+    then write them all to the cache, where the forked processes that make pages read their words."""
     texts = markup.not_rendered(_markdown_texts(sources))
-    for text, html in zip(texts, _forked_map(markup.render_fresh, texts, jobs)):
-        markup.keep(text, html)
+    for text, (html, words) in zip(texts, _forked_map(markup.render_fresh_with_words, texts, jobs)):
+        markup.keep(text, html, words)
+    markup.flush()
 
 
 def _qr_codes(texts: list[str], cache_dir: Path | None, jobs: int) -> dict:

@@ -111,13 +111,23 @@ SETTINGS_KEY = json.dumps(["v3", markdown.__version__, getattr(nh3, "__version__
 
 
 class Store:
-    """Rendered Markdown kept between builds, by a hash of the text and SETTINGS_KEY (safe to delete)."""
+    """Rendered Markdown kept between builds, by a hash of the text and SETTINGS_KEY (safe to delete):
+    its HTML, and the start of its plain words (WORDS_STORED characters), for summaries.
+
+    New renderings are written as they come, a few hundred at a time, and all of them by flush():
+    forked processes read the plain words through connections of their own (_stored_words).
+    """
+
+    FLUSH_EVERY = 500
 
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path)
-        self.db.execute("CREATE TABLE IF NOT EXISTS html (key TEXT PRIMARY KEY, html TEXT NOT NULL)")
-        self.new: dict[str, str] = {}
+        self.path = path
+        self.db = sqlite3.connect(path, timeout=30)
+        self.db.execute("DROP TABLE IF EXISTS html")  # the earlier form, without the words
+        self.db.execute("CREATE TABLE IF NOT EXISTS texts (key TEXT PRIMARY KEY, html BLOB NOT NULL, words BLOB NOT NULL)")
+        self.db.commit()
+        self.new: list[tuple[str, str, str]] = []
 
     _SETTINGS = hashlib.sha256(f"{SETTINGS_KEY}\0".encode("utf-8"))  # hashed once, copied for each text
 
@@ -133,22 +143,50 @@ class Store:
     def get_many(self, texts: list[str]) -> dict[str, str]:
         """The HTML of each of these texts that the cache has, in one query."""
         keys = {self.key(text): text for text in texts}
-        found = {}
-        for key, html in self.db.execute(f"SELECT key, html FROM html WHERE key IN ({','.join('?' * len(keys))})",
-                                         tuple(keys)):
-            found[keys[key]] = html.decode("utf-8", "surrogatepass") if isinstance(html, bytes) else html
-        return found
+        query = f"SELECT key, html FROM texts WHERE key IN ({','.join('?' * len(keys))})"
+        return {keys[key]: _text(html) for key, html in self.db.execute(query, tuple(keys))}
 
-    def put(self, text: str, html: str) -> None:
-        self.new[self.key(text)] = html
+    def put(self, text: str, html: str, words: str) -> None:
+        self.new.append((self.key(text), html, words[:WORDS_STORED]))
+        if len(self.new) >= self.FLUSH_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        # given as UTF-8 bytes: handing SQLite the strings would leave a UTF-8 copy inside each for as
+        # long as it lives (CPython caches the encoding in the string)
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?)",
+                                ((key, html.encode("utf-8", "surrogatepass"), words.encode("utf-8", "surrogatepass"))
+                                 for key, html, words in self.new))
+        self.new = []
 
     def close(self) -> None:
-        # given as UTF-8 bytes, one at a time: handing SQLite the strings would leave a UTF-8 copy inside
-        # each for as long as it lives (CPython caches the encoding in the string)
-        with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO html VALUES (?, ?)",
-                                ((key, html.encode("utf-8", "surrogatepass")) for key, html in self.new.items()))
+        self.flush()
         self.db.close()
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8", "surrogatepass") if isinstance(value, bytes) else value
+
+
+WORDS_STORED = 2001  # plain words kept with each text: enough for any summary (plain_text's limit is below)
+_reader: tuple[int, sqlite3.Connection] | None = None  # this process's own connection, to read plain words
+_store_path: Path | None = None
+
+
+def _stored_words(text: str) -> str | None:
+    """The start of a text's plain words, from the cache (read-only, by a connection of this process's own:
+    forked processes never use the parent's)."""
+    global _reader
+    if _store_path is None:
+        return None
+    try:
+        if _reader is None or _reader[0] != os.getpid():
+            _reader = (os.getpid(), sqlite3.connect(f"file:{_store_path}?mode=ro", uri=True, timeout=30))
+        row = _reader[1].execute("SELECT words FROM texts WHERE key = ?", (Store.key(text),)).fetchone()
+    except sqlite3.Error:
+        return None
+    return _text(row[0]) if row else None
 
 
 _store: Store | None = None
@@ -173,12 +211,13 @@ if hasattr(os, "register_at_fork"):
 @contextlib.contextmanager
 def kept_in(cache_dir: Path | None):
     """While inside, each text is rendered once; with a cache_dir, also read from and added to its cache."""
-    global _store
+    global _store, _store_path, _reader
     _rendered.clear()
     _words.clear()
     if cache_dir is not None:
         try:
             _store = Store(cache_dir / "markdown.sqlite")
+            _store_path = _store.path
         except sqlite3.Error:
             _store = None  # a cache that cannot be opened only costs time
     try:
@@ -186,12 +225,25 @@ def kept_in(cache_dir: Path | None):
     finally:
         _rendered.clear()
         _words.clear()
-        store, _store = _store, None
+        store, _store, _store_path = _store, None, None
+        if _reader is not None:
+            if _reader[0] == os.getpid():
+                _reader[1].close()
+            _reader = None
         if store is not None:
             try:
                 store.close()
             except sqlite3.Error:
                 pass
+
+
+def flush() -> None:
+    """Write every rendering made so far to the cache, where forked processes can read its plain words."""
+    if _store is not None:
+        try:
+            _store.flush()
+        except sqlite3.Error:
+            pass
 
 
 def render_fresh(text: str) -> str | None:
@@ -203,6 +255,12 @@ def render_fresh(text: str) -> str | None:
     except MarkdownTooSlow:
         return None
     return sanitise(_headings_below_the_page_title(html))
+
+
+def render_fresh_with_words(text: str) -> tuple[str | None, str | None]:
+    """render_fresh, and the start of the plain words of the HTML (both made where the work is spread)."""
+    html = render_fresh(text)
+    return html, None if html is None else _plain_words(html)[:WORDS_STORED]
 
 
 def _known(text: str) -> bool:
@@ -224,11 +282,12 @@ def not_rendered(texts) -> list[str]:
     return [text for text in asked if text not in _rendered]
 
 
-def keep(text: str, html: str | None) -> None:
-    """Record a text's rendering made elsewhere (by render_fresh in another process)."""
+def keep(text: str, html: str | None, words: str | None = None) -> None:
+    """Record a text's rendering made elsewhere (by render_fresh in another process), and its plain
+    words (the start of them will do) when they were made there too."""
     _rendered[text] = html
     if html is not None and _store is not None:
-        _store.put(text, html)
+        _store.put(text, html, _plain_words(html) if words is None else words)
 
 
 def render_markdown(text: str) -> str:
@@ -243,15 +302,23 @@ def render_markdown(text: str) -> str:
     return html
 
 
+def _plain_words(html: str) -> str:
+    words = nh3.clean(html, tags=set()).replace("\n", " ")
+    return NOT_XML.sub("", html_lib.unescape(" ".join(words.split())))
+
+
 def plain_text(text: str, limit: int = 160, keep: bool = True) -> str:
     """A short plain-text summary of Markdown, for meta descriptions and cards.
 
     With keep=False the words are not kept for the next call (one use of a large directory's texts).
+    The limit is below WORDS_STORED: the cache keeps that many characters of each text's words.
     """
+    assert limit < WORDS_STORED
     words = _words.get(text)
     if words is None:
-        words = nh3.clean(render_markdown(text), tags=set()).replace("\n", " ")
-        words = NOT_XML.sub("", html_lib.unescape(" ".join(words.split())))
+        words = _stored_words(text) if text else None
+        if words is None:
+            words = _plain_words(render_markdown(text))
         if keep:
             if len(_words) >= WORDS_KEPT:  # a large directory's texts are not all held: begin again
                 _words.clear()

@@ -108,7 +108,10 @@ _UNQUOTED = re.compile(r"[A-Za-z0-9_.~/-]*")
 
 
 def _quoted(path: str) -> str:
-    return path if _UNQUOTED.fullmatch(path) else quote(path)
+    return path if _UNQUOTED.fullmatch(path) else _quote(path)
+
+
+_quote = functools.lru_cache(maxsize=1 << 16)(quote)  # the rest: tags and cities, the same few again and again
 
 
 def url(base_path: str, path: str) -> str:
