@@ -59,9 +59,7 @@ def markdown_problem(text: str) -> str | None:
     """Why a Markdown text cannot be published, or None. Renders it once; the result is kept."""
     if len(text) > MAX_CHARACTERS:
         return f"the Markdown text is {len(text):,} characters long; at most {MAX_CHARACTERS:,} are allowed"
-    try:
-        render_markdown(text)
-    except MarkdownTooSlow:
+    if text.strip() and _rendering(text) is None:
         return (f"the Markdown text takes more than {TIME_LIMIT:g} s to render; look for long runs of "
                 "unclosed brackets such as [ or [text]( and remove them")
     return None
@@ -114,8 +112,9 @@ class Store:
     """Rendered Markdown kept between builds, by a hash of the text and SETTINGS_KEY (safe to delete):
     its HTML, and the start of its plain words (WORDS_STORED characters), for summaries.
 
-    New renderings are written as they come, a few hundred at a time, and all of them by flush():
-    forked processes read the plain words through connections of their own (_stored_words).
+    New renderings are written as they come, a few hundred at a time, and all of them by flush().
+    From then on a build holds no text's HTML or words in memory (at 10,000 shops they were a third
+    of it): each process that makes pages reads them through a connection of its own (_stored).
     """
 
     FLUSH_EVERY = 500
@@ -127,7 +126,7 @@ class Store:
         self.db.execute("DROP TABLE IF EXISTS html")  # the earlier form, without the words
         self.db.execute("CREATE TABLE IF NOT EXISTS texts (key TEXT PRIMARY KEY, html BLOB NOT NULL, words BLOB NOT NULL)")
         self.db.commit()
-        self.new: list[tuple[str, str, str]] = []
+        self.new: list[tuple[str, str, str]] = []  # (text, HTML, words) not yet written
 
     _SETTINGS = hashlib.sha256(f"{SETTINGS_KEY}\0".encode("utf-8"))  # hashed once, copied for each text
 
@@ -137,17 +136,14 @@ class Store:
         digest.update(text.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
-    def get(self, text: str) -> str | None:
-        return self.get_many([text]).get(text)
-
-    def get_many(self, texts: list[str]) -> dict[str, str]:
-        """The HTML of each of these texts that the cache has, in one query."""
+    def held(self, texts: list[str]) -> list[str]:
+        """Those of these texts that the cache holds, in one query."""
         keys = {self.key(text): text for text in texts}
-        query = f"SELECT key, html FROM texts WHERE key IN ({','.join('?' * len(keys))})"
-        return {keys[key]: _text(html) for key, html in self.db.execute(query, tuple(keys))}
+        query = f"SELECT key FROM texts WHERE key IN ({','.join('?' * len(keys))})"
+        return [keys[key] for key, in self.db.execute(query, tuple(keys))]
 
     def put(self, text: str, html: str, words: str) -> None:
-        self.new.append((self.key(text), html, words[:WORDS_STORED]))
+        self.new.append((text, html, words[:WORDS_STORED]))
         if len(self.new) >= self.FLUSH_EVERY:
             self.flush()
 
@@ -156,8 +152,11 @@ class Store:
         # long as it lives (CPython caches the encoding in the string)
         with self.db:
             self.db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?)",
-                                ((key, html.encode("utf-8", "surrogatepass"), words.encode("utf-8", "surrogatepass"))
-                                 for key, html, words in self.new))
+                                ((self.key(text), html.encode("utf-8", "surrogatepass"),
+                                  words.encode("utf-8", "surrogatepass")) for text, html, words in self.new))
+        for text, html, _ in self.new:
+            if _rendered.get(text) is html:
+                _rendered[text] = IN_CACHE  # written: read from there when asked, not held
         self.new = []
 
     def close(self) -> None:
@@ -174,25 +173,26 @@ _reader: tuple[int, sqlite3.Connection] | None = None  # this process's own conn
 _store_path: Path | None = None
 
 
-def _stored_words(text: str) -> str | None:
-    """The start of a text's plain words, from the cache (read-only, by a connection of this process's own:
-    forked processes never use the parent's)."""
+def _stored(column: str, text: str) -> str | None:
+    """A text's HTML or the start of its plain words, from the cache (read-only, by a connection of this
+    process's own: forked processes never use the parent's)."""
     global _reader
     if _store_path is None:
         return None
     try:
         if _reader is None or _reader[0] != os.getpid():
             _reader = (os.getpid(), sqlite3.connect(f"file:{_store_path}?mode=ro", uri=True, timeout=30))
-        row = _reader[1].execute("SELECT words FROM texts WHERE key = ?", (Store.key(text),)).fetchone()
+        row = _reader[1].execute(f"SELECT {column} FROM texts WHERE key = ?", (Store.key(text),)).fetchone()
     except sqlite3.Error:
         return None
     return _text(row[0]) if row else None
 
 
 _store: Store | None = None
-# Every text rendered during this build: its HTML, or None when it takes too long to render;
-# and its plain words, for summaries.
-_rendered: dict[str, str | None] = {}
+IN_CACHE = True  # in _rendered: the text's HTML is in the cache, which is where it is read from
+# Every text rendered during this build: its HTML (IN_CACHE once written to the cache), or None when
+# it takes too long to render; and its plain words, for summaries.
+_rendered: dict[str, str | bool | None] = {}
 _words: dict[str, str] = {}
 WORDS_KEPT = 2048  # plain texts kept at once: a page asks for its own text's words twice, a list its items' once
 
@@ -263,22 +263,19 @@ def render_fresh_with_words(text: str) -> tuple[str | None, str | None]:
     return html, None if html is None else _plain_words(html)[:WORDS_STORED]
 
 
-def _known(text: str) -> bool:
-    """Whether this build has the text's rendering, fetching it from the cache when the cache has it."""
-    if text in _rendered:
-        return True
-    found = _store.get(text) if _store is not None else None
-    if found is not None:
-        _rendered[text] = found
-    return found is not None
+def _rendering(text: str) -> str | bool | None:
+    """What this build has of a text: its HTML, IN_CACHE, or None (too slow); rendered now if need be."""
+    if not_rendered([text]):  # neither this build nor the cache has it
+        keep(text, render_fresh(text))
+    return _rendered[text]
 
 
 def not_rendered(texts) -> list[str]:
     """The distinct texts among these that neither this build nor the cache has rendered yet."""
     asked = [text for text in dict.fromkeys(texts) if text and text.strip() and text not in _rendered]
     if asked and _store is not None:
-        for start in range(0, len(asked), 500):  # fetched together: one query for a shop's texts
-            _rendered.update(_store.get_many(asked[start:start + 500]))
+        for start in range(0, len(asked), 500):  # asked together: one query for a shop's texts
+            _rendered.update(dict.fromkeys(_store.held(asked[start:start + 500]), IN_CACHE))
     return [text for text in asked if text not in _rendered]
 
 
@@ -294,9 +291,11 @@ def render_markdown(text: str) -> str:
     """Markdown to sanitised HTML. Headings are shifted down one level: the page owns <h1>."""
     if not text or not text.strip():
         return ""
-    if not _known(text):
-        keep(text, render_fresh(text))
-    html = _rendered[text]
+    html = _rendering(text)
+    if html is IN_CACHE:
+        html = _stored("html", text)
+        if html is None:  # the cache is gone (deleted while building): made again
+            html = render_fresh(text)
     if html is None:
         raise MarkdownTooSlow()
     return html
@@ -316,7 +315,7 @@ def plain_text(text: str, limit: int = 160, keep: bool = True) -> str:
     assert limit < WORDS_STORED
     words = _words.get(text)
     if words is None:
-        words = _stored_words(text) if text else None
+        words = _stored("words", text) if text else None
         if words is None:
             words = _plain_words(render_markdown(text))
         if keep:

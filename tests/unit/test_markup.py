@@ -238,14 +238,15 @@ def test_plain_words_are_kept_for_a_bounded_number_of_texts():
 
 
 def _summaries_in_a_forked_process(texts: list[str], limits: tuple[int, ...]) -> list[str]:
-    """plain_text in a forked process that cannot make words itself: they must come from the cache."""
+    """The HTML and plain_text in a forked process that can make neither: they must come from the cache."""
     reader, writer = os.pipe()
     child = os.fork()
     if child == 0:
         try:
             os.close(reader)
-            markup._plain_words = None  # any call fails: the words come from the cache or not at all
-            found = [markup.plain_text(text, limit) for text in texts for limit in limits]
+            markup._plain_words = markup.render_fresh = None  # any call fails: from the cache or not at all
+            found = [markup.render_markdown(text) for text in texts]
+            found += [markup.plain_text(text, limit) for text in texts for limit in limits]
             os.write(writer, json.dumps(found).encode("utf-8"))
         finally:
             os._exit(0)
@@ -256,20 +257,22 @@ def _summaries_in_a_forked_process(texts: list[str], limits: tuple[int, ...]) ->
     return json.loads(said) if said else ["the forked process failed"]
 
 
-def test_summaries_from_the_cache_are_the_summaries_made_from_the_html(tmp_path):
+def test_html_and_summaries_from_the_cache_are_those_made_from_the_text(tmp_path):
     texts = ["**岩茶**：大红袍，" + "岩韵明显，七泡有余香。" * 400,  # words far longer than the cache keeps
              "Short *tea* note with a [link](https://example.org) and `code`.",
              "# Title\n\n" + "word " * 399 + "end"]  # about 2,000 characters of words
     limits = (160, 300, 1999, 2000)
     with markup.kept_in(None):
-        expected = [markup.plain_text(text, limit) for text in texts for limit in limits]
+        expected = [markup.render_markdown(text) for text in texts]
+        expected += [markup.plain_text(text, limit) for text in texts for limit in limits]
     assert len(markup.plain_text(texts[0], 2000)) == 2000
     with markup.kept_in(tmp_path):  # a first build renders the texts and writes them to the cache
         for text in texts:
             markup.render_markdown(text)
         markup.flush()
+        assert all(found is markup.IN_CACHE for found in markup._rendered.values())  # no HTML held in memory
         assert _summaries_in_a_forked_process(texts, limits) == expected
     with markup.kept_in(tmp_path):  # a later build finds them there
         assert markup.not_rendered(texts) == []
         assert _summaries_in_a_forked_process(texts, limits) == expected
-        assert [markup.plain_text(text, limit) for text in texts for limit in limits] == expected
+        assert [markup.plain_text(text, limit) for text in texts for limit in limits] == expected[len(texts):]
