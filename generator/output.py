@@ -27,7 +27,6 @@ import os
 import posixpath
 import shutil
 import sys
-import threading
 from pathlib import Path
 
 _RENAME_EXCHANGE = 2
@@ -61,11 +60,9 @@ class Staging:
         self.changed: set[str] = set()
         self.recycled = self._start()
         self.gone: set[str] = set()  # files of the spare removed by this build (a folder is needed there)
-        self._strays: list[str] = []
-        self._looking = None
-        if self.recycled:  # files added by hand to a site are not carried into the next one: looked for meanwhile
-            self._looking = threading.Thread(target=self._look_for_strays, daemon=True)
-            self._looking.start()
+        self._looking: tuple[int, int] | None = None
+        if self.recycled:
+            self._looking = self._look()
 
     def _start(self) -> bool:
         """Make the spare site the staging folder when its record says how it differs from the
@@ -106,16 +103,54 @@ class Staging:
     def _grave(self) -> Path:
         return self.out.parent / f".{self.out.name}.removing-{os.getpid()}-{next(_graves)}"
 
-    def _look_for_strays(self) -> None:
-        """Files in the staging folder that no build wrote (put there by hand, or into the site it was)."""
-        skip = len(self._dir) + 1
+    def _look(self) -> tuple[int, int] | None:
+        """Check the spare against its record while the build goes on, in a forked process (started before
+        any other, and no thread is ever running when this process forks): files that no build wrote
+        (added to a published site by hand) and files the record has that are missing (removed by hand)."""
+        if not hasattr(os, "fork"):
+            return None
+        reader, writer = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        child = os.fork()
+        if child == 0:  # never returns into the build's code
+            try:
+                os.close(reader)
+                os.close(self._lock)  # the lock is the build's: a killed build's next one need not wait for this
+                with os.fdopen(writer, "wb") as handle:
+                    handle.write(json.dumps(self._compare()).encode("utf-8", "surrogateescape"))
+            finally:
+                os._exit(0)
+        os.close(writer)
+        return child, reader
+
+    def _compare(self) -> dict:
+        skip, found, strays = len(self._dir) + 1, set(), []
+        for directory, folders, files in os.walk(self._dir):
+            folder = directory[skip:]
+            for name in files:
+                rel = f"{folder}/{name}" if folder else name
+                found.add(rel)
+                if not self._present(rel):
+                    strays.append(rel)
+            strays += [f"{folder}/{name}" if folder else name for name in folders
+                       if os.path.islink(os.path.join(directory, name))]  # a link to a folder: never ours
+        missing = [rel for rel in self.previous if rel not in found and self._present(rel)]
+        return {"strays": strays, "missing": missing + [rel for rel in self.removed if rel not in found]}
+
+    def _looked(self) -> dict | None:
+        """What _look found; None when it could not tell."""
+        if self._looking is None:
+            return None
+        child, reader = self._looking
+        self._looking = None
+        with os.fdopen(reader, "rb") as handle:
+            said = handle.read()
+        os.waitpid(child, 0)
         try:
-            for directory, _, files in os.walk(self._dir):
-                folder = directory[skip:]
-                self._strays += [rel for rel in (f"{folder}/{name}" if folder else name for name in files)
-                                 if rel not in self.removed and (rel not in self.previous or rel in self.added)]
-        except OSError:
-            pass
+            return json.loads(said.decode("utf-8", "surrogateescape"))
+        except ValueError:
+            return None
 
     def _target(self, rel: str) -> tuple[str, str]:
         plain = posixpath.normpath(rel) if rel else ""
@@ -215,11 +250,10 @@ class Staging:
         """Swap the staging folder in for the output folder, in one step where the system allows."""
         previous = self.previous if self.previous is not None else _files(self._out)
         self.stats["removed"] = len(previous - self.written)
-        if self._looking is not None:
-            self._looking.join()
-        if self.recycled:  # what the spare had and this site has not
+        if self.recycled:
+            self._match_the_record()
             self._remove([rel for rel in previous if rel not in self.written and self._present(rel)]
-                         + [rel for rel in self.removed | set(self._strays) if rel not in self.written])
+                         + [rel for rel in self.removed if rel not in self.written])
         if self.out.exists():
             if not _exchange(self.dir, self.out):
                 old = self.out.parent / f".{self.out.name}.old"
@@ -232,6 +266,26 @@ class Staging:
             os.rename(self.dir, self.out)
         self.close()
         return self.stats
+
+    def _match_the_record(self) -> None:
+        """Remove what no build wrote from the staging folder, and put back what the record promised and
+        is not there, from the published site."""
+        looked = self._looked()
+        if looked is None:  # the spare could not be checked: every file of the site is linked again
+            looked = {"strays": list(_files(self._dir) - self.written), "missing": list(self.written)}
+        for rel in looked["strays"]:
+            if rel not in self.written:
+                path = os.path.join(self._dir, rel)
+                shutil.rmtree(path) if os.path.isdir(path) and not os.path.islink(path) else os.unlink(path)
+        for rel in looked["missing"]:
+            target = os.path.join(self._dir, rel)
+            if rel in self.written and rel not in self.fresh and not os.path.lexists(target):
+                self._make(posixpath.dirname(rel))
+                try:
+                    os.link(os.path.join(self._out, rel), target, follow_symlinks=False)
+                except OSError as error:
+                    raise OutputError(f"{rel} is missing from {self.spare.name} beside the output folder, and from "
+                                      f"the output folder ({error.strerror}); build again") from None
 
     def _remove(self, files: list[str]) -> None:
         """Files of the spare that this site has not, and then the folders they leave empty."""
@@ -265,8 +319,7 @@ class Staging:
                     _remove_later(folder, self._grave(), self._lock)
 
     def abort(self) -> None:
-        if self._looking is not None:
-            self._looking.join()
+        self._looked()
         if self.dir.exists():
             _remove_later(self.dir, self._grave(), self._lock)
         self.close()

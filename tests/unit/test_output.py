@@ -302,3 +302,24 @@ def test_a_spare_that_does_not_belong_to_the_output_folder_is_not_used(tmp_path)
     (out / "a" / "index.html").write_bytes(b"by hand")
     publish(out, {"index.html": b"3", "a/index.html": b"a"})
     assert files_under(out) == {"index.html": b"3", "a/index.html": b"a"}
+
+
+def test_a_file_removed_from_the_spare_by_hand_is_still_published(tmp_path):
+    out = tmp_path / "output"
+    site = {"index.html": b"1", "a/index.html": b"a", "b/c/index.html": b"c"}
+    publish(out, site)
+    publish(out, site)
+    spare = tmp_path / ".output.spare"
+    (spare / "a" / "index.html").unlink()  # the record says the spare has it, as the published site has
+    shutil.rmtree(spare / "b")
+    (spare / "link").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    staging = Staging(out)
+    try:
+        for rel in site:
+            assert staging.keep(rel)  # the same as the published page: nothing to do, as far as the record knows
+        staging.commit()
+    except BaseException:
+        staging.abort()
+        raise
+    assert files_under(out) == site
+    assert not os.path.lexists(out / "link")
