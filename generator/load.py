@@ -157,7 +157,7 @@ def _read_parsed(root: Path, rel: str, problems: list[Problem], limits: Limits, 
     stat = None
     if kept is not None:
         try:
-            stat = os.stat(root / rel)
+            stat = os.stat(os.path.join(root, rel))  # not root / rel: a Path made for each of 110,000 files
         except OSError:
             pass
         outcome = kept.get(rel, stat) if stat is not None else None

@@ -265,7 +265,7 @@ def render_fresh_with_words(text: str) -> tuple[str | None, str | None]:
 
 def _rendering(text: str) -> str | bool | None:
     """What this build has of a text: its HTML, IN_CACHE, or None (too slow); rendered now if need be."""
-    if not_rendered([text]):  # neither this build nor the cache has it
+    if text not in _rendered and not_rendered([text]):  # neither this build nor the cache has it
         keep(text, render_fresh(text))
     return _rendered[text]
 
