@@ -94,7 +94,7 @@ class Parsed:
     settled (fingerprint.settled) is not kept. The key holds the limits, the Python version and
     shopdir's code: any change parses everything. The cache is an SQLite table of one row per
     file, so a build that parsed one file again writes one row (at 10,000 shops the whole cache
-    is 270 MB).
+    is about 400 MB). A file that is not a database is replaced.
     """
 
     def __init__(self, cache_dir: Path, limits: Limits):
@@ -143,6 +143,10 @@ class Parsed:
                 db.executemany("DELETE FROM parsed WHERE rel = ?", ((rel,) for rel in gone))
                 db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?)",
                                ((rel, _pickled(self.new[rel])) for rel in changed))  # one at a time: no memo holds them all
+        except sqlite3.OperationalError:  # locked by another build, a full disk: kept another time
+            pass
+        except sqlite3.DatabaseError:  # not a database (damaged): the next build starts a new one
+            self.path.unlink(missing_ok=True)
         except (OSError, sqlite3.Error):
             pass
 

@@ -169,7 +169,7 @@ def _text(value: bytes | str) -> str:
 
 
 WORDS_STORED = 2001  # plain words kept with each text: enough for any summary (plain_text's limit is below)
-_reader: tuple[int, sqlite3.Connection] | None = None  # this process's own connection, to read plain words
+_reader: tuple[int, sqlite3.Connection] | None = None  # this process's own connection, to read HTML and words
 _store_path: Path | None = None
 
 
@@ -215,11 +215,8 @@ def kept_in(cache_dir: Path | None):
     _rendered.clear()
     _words.clear()
     if cache_dir is not None:
-        try:
-            _store = Store(cache_dir / "markdown.sqlite")
-            _store_path = _store.path
-        except sqlite3.Error:
-            _store = None  # a cache that cannot be opened only costs time
+        _store = _open_store(cache_dir / "markdown.sqlite")
+        _store_path = _store.path if _store is not None else None
     try:
         yield
     finally:
@@ -235,6 +232,23 @@ def kept_in(cache_dir: Path | None):
                 store.close()
             except sqlite3.Error:
                 pass
+
+
+def _open_store(path: Path) -> Store | None:
+    """The cache, or None when it cannot be opened (that only costs time). A file that is not a database
+    (damaged) is replaced by a new one."""
+    try:
+        return Store(path)
+    except sqlite3.OperationalError:  # locked, unreadable, no room
+        return None
+    except sqlite3.DatabaseError:
+        try:
+            path.unlink(missing_ok=True)
+            return Store(path)
+        except (OSError, sqlite3.Error):
+            return None
+    except (OSError, sqlite3.Error):
+        return None
 
 
 def flush() -> None:

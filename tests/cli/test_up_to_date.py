@@ -237,3 +237,24 @@ def test_the_parse_cache_gives_back_every_text_whole_and_leaves_no_copy_inside_t
     again = Parsed(tmp_path, Limits())
     assert len(again.old) == len(kept.new) > 5
     assert load_sources(root, Limits(), again)[0] == sources
+
+
+def test_caches_that_are_not_databases_are_replaced_and_the_site_is_whole(make_site, tmp_path):
+    """A damaged cache (here: files that are not databases at all) costs one build's time, not every build's."""
+    from generator.load import Parsed
+    from generator.model import Limits
+
+    root, cache = make_site(), tmp_path / "cache"
+    settle()
+    cache.mkdir()
+    for name in ("sources.sqlite", "markdown.sqlite"):
+        (cache / name).write_bytes(b"not a database at all " * 100)
+    assert build(root, tmp_path / "out", cache_dir=cache).ok
+    assert build(root, tmp_path / "none", cache_dir=None).ok
+    assert tree(tmp_path / "out") == tree(tmp_path / "none")
+    assert build(root, tmp_path / "out2", cache_dir=cache).ok  # the damaged parse cache went: a new one is made
+    assert tree(tmp_path / "out2") == tree(tmp_path / "none")
+    assert len(Parsed(cache, Limits()).old) > 5
+    import sqlite3
+    with sqlite3.connect(cache / "markdown.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM texts").fetchone()[0] > 5
