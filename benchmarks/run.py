@@ -338,7 +338,9 @@ def main(argv: list[str] | None = None) -> int:
         return entry
 
     def fresh(_r):
-        clear(out, cache, out.parent / f".{out.name}.staging", out.parent / f".{out.name}.old")
+        # everything a previous build left: the output, the cache, and beside the output the site it
+        # replaced (kept to make the next one from) with its record
+        clear(out, cache, *(out.parent / f".{out.name}.{name}" for name in ("staging", "old", "spare", "spare.json")))
 
     product_file = site / "content" / "shops" / made[0]["slug"] / "products" / f"{made[0]['products'][0]}.md"
 
