@@ -271,11 +271,11 @@ class Staging:
         """Remove what no build wrote from the staging folder, and put back what the record promised and
         is not there, from the published site."""
         looked = self._looked()
-        if looked is None:  # the spare could not be checked: every file of the site is linked again
+        if looked is None:  # the spare could not be checked: it is walked now, and every file looked for
             looked = {"strays": list(_files(self._dir) - self.written), "missing": list(self.written)}
         for rel in looked["strays"]:
-            if rel not in self.written:
-                path = os.path.join(self._dir, rel)
+            path = os.path.join(self._dir, rel)
+            if rel not in self.written and os.path.lexists(path):  # (gone with a folder removed since)
                 shutil.rmtree(path) if os.path.isdir(path) and not os.path.islink(path) else os.unlink(path)
         for rel in looked["missing"]:
             target = os.path.join(self._dir, rel)
