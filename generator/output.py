@@ -75,16 +75,18 @@ class Staging:
             record = None
         if self.dir.exists():
             _remove_later(self.dir, self._grave(), self._lock)  # left by a build that was killed
+        published = None  # the published site's files, when the record knows them
         try:
-            if (isinstance(record, dict) and self.spare.is_dir() and not self.spare.is_symlink()
-                    and _identity(self.out) == record.get("out")):
-                self.previous, self.added, self.removed, self.changed = (
-                    set(record[key]) for key in ("files", "added", "removed", "changed"))
-                os.rename(self.spare, self.dir)
-                return True
+            if isinstance(record, dict) and _identity(self.out) == record.get("out"):
+                published = set(record["files"])
+                if record.get("spare", True) and self.spare.is_dir() and not self.spare.is_symlink():
+                    self.previous, self.added, self.removed, self.changed = published, *(
+                        set(record[key]) for key in ("added", "removed", "changed"))
+                    os.rename(self.spare, self.dir)
+                    return True
         except (OSError, KeyError, TypeError):
             pass
-        self.previous, self.added, self.removed, self.changed = None, set(), set(), set()
+        self.previous, self.added, self.removed, self.changed = published, set(), set(), set()
         if self.spare.exists():
             _remove_later(self.spare, self._grave(), self._lock)
         self.dir.mkdir(parents=True)
@@ -260,10 +262,12 @@ class Staging:
                 os.rename(self.out, old)
                 os.rename(self.dir, self.out)
                 shutil.rmtree(old, ignore_errors=True)
+                self._write_record({"spare": False})
             else:
                 self._keep_spare(previous)
-        else:
+        else:  # the first site: nothing replaced, but the next build need not walk this one to know its files
             os.rename(self.dir, self.out)
+            self._write_record({"spare": False})
         self.close()
         return self.stats
 
@@ -306,17 +310,25 @@ class Staging:
         """After the swap the staging folder holds the previous site: kept, with how it differs, for the next build."""
         try:
             os.rename(self.dir, self.spare)
-            record = {"out": _identity(self.out), "files": list(self.written),
-                      "added": list(self.written - previous), "removed": list(previous - self.written),
-                      "changed": list(self.fresh & previous)}
+        except OSError:
+            _remove_later(self.dir, self._grave(), self._lock)
+            return
+        if not self._write_record({"added": list(self.written - previous), "removed": list(previous - self.written),
+                                   "changed": list(self.fresh & previous)}):
+            _remove_later(self.spare, self._grave(), self._lock)
+
+    def _write_record(self, record: dict) -> bool:
+        """The record of the published site's files (and of how the spare differs), written last: a spare
+        is usable only once its record is whole."""
+        try:
             temporary = f"{self.record}.tmp"
             with open(temporary, "w", encoding="utf-8") as handle:
-                json.dump(record, handle, ensure_ascii=False, separators=(",", ":"))
-            os.replace(temporary, self.record)  # last: the spare is usable only once its record is whole
+                json.dump({"out": _identity(self.out), "files": list(self.written), **record}, handle,
+                          ensure_ascii=False, separators=(",", ":"))
+            os.replace(temporary, self.record)
         except OSError:
-            for folder in (self.dir, self.spare):
-                if folder.exists():
-                    _remove_later(folder, self._grave(), self._lock)
+            return False
+        return True
 
     def abort(self) -> None:
         self._looked()

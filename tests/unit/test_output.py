@@ -327,3 +327,20 @@ def test_a_file_removed_from_the_spare_by_hand_is_still_published(tmp_path):
         raise
     assert files_under(out) == site
     assert not os.path.lexists(out / "link")
+
+
+def test_the_first_site_is_recorded_so_that_the_next_build_need_not_walk_it(tmp_path):
+    out = tmp_path / "output"
+    publish(out, {"index.html": b"1", "a/index.html": b"a", "b/index.html": b"b"})
+    staging = Staging(out)  # nothing was replaced, so there is no spare: a new staging folder
+    try:
+        assert not staging.recycled
+        assert staging.previous == {"index.html", "a/index.html", "b/index.html"}  # from the record
+    finally:
+        staging.abort()
+    stats = publish(out, {"index.html": b"2", "a/index.html": b"a"})
+    assert stats == {"written": 1, "unchanged": 1, "removed": 1}
+    assert files_under(out) == {"index.html": b"2", "a/index.html": b"a"}
+    stats = publish(out, {"index.html": b"2", "c/index.html": b"c"})  # from the spare now
+    assert stats == {"written": 1, "unchanged": 1, "removed": 1}
+    assert files_under(out) == {"index.html": b"2", "c/index.html": b"c"}
