@@ -251,10 +251,11 @@ class Staging:
     def commit(self) -> dict:
         """Swap the staging folder in for the output folder, in one step where the system allows."""
         previous = self.previous if self.previous is not None else _files(self._out)
-        self.stats["removed"] = len(previous - self.written)
+        removed = previous - self.written
+        self.stats["removed"] = len(removed)
         if self.recycled:
             self._match_the_record()
-            self._remove([rel for rel in previous if rel not in self.written and self._present(rel)]
+            self._remove([rel for rel in removed if self._present(rel)]
                          + [rel for rel in self.removed if rel not in self.written])
         if self.out.exists():
             if not _exchange(self.dir, self.out):
@@ -264,7 +265,7 @@ class Staging:
                 shutil.rmtree(old, ignore_errors=True)
                 self._write_record({"spare": False})
             else:
-                self._keep_spare(previous)
+                self._keep_spare(previous, removed)
         else:  # the first site: nothing replaced, but the next build need not walk this one to know its files
             os.rename(self.dir, self.out)
             self._write_record({"spare": False})
@@ -306,14 +307,14 @@ class Staging:
             except OSError:  # not empty: it holds what this site has
                 pass
 
-    def _keep_spare(self, previous: set[str]) -> None:
+    def _keep_spare(self, previous: set[str], removed: set[str]) -> None:
         """After the swap the staging folder holds the previous site: kept, with how it differs, for the next build."""
         try:
             os.rename(self.dir, self.spare)
         except OSError:
             _remove_later(self.dir, self._grave(), self._lock)
             return
-        if not self._write_record({"added": list(self.written - previous), "removed": list(previous - self.written),
+        if not self._write_record({"added": list(self.written - previous), "removed": list(removed),
                                    "changed": list(self.fresh & previous)}):
             _remove_later(self.spare, self._grave(), self._lock)
 

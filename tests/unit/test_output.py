@@ -296,7 +296,8 @@ def test_a_build_killed_while_making_the_spare_into_the_next_site_leaves_no_trac
     assert files_under(out) == {"index.html": b"4", "a/index.html": b"a"}
 
 
-def test_a_spare_that_does_not_belong_to_the_output_folder_is_not_used(tmp_path):
+def test_an_output_folder_replaced_by_hand_still_gets_the_whole_new_site(tmp_path):
+    """Its spare's record no longer matches it (another folder): the new site is made and published whole."""
     out = tmp_path / "output"
     publish(out, {"index.html": b"1", "a/index.html": b"a"})
     publish(out, {"index.html": b"2", "a/index.html": b"a"})
