@@ -315,6 +315,56 @@ def render_markdown(text: str) -> str:
     return html
 
 
+# A view names its Markdown by stand-ins, filled in only when its page is rendered: a page whose view
+# is unchanged is never rendered, so its HTML and words need not be read from the cache at all. A
+# stand-in holds the text (and how long a summary), so the view's hash covers what the HTML is made
+# from; SETTINGS_KEY, part of the rendering key, covers how.
+_LATER = "\0shopdir: Markdown rendered when the page is"
+
+
+def html_later(text: str) -> tuple | str:
+    """render_markdown(text), once the view is filled()."""
+    return (_LATER, text) if text and text.strip() else ""
+
+
+def summary_later(text: str, limit: int = 160, *, or_none: bool = False) -> tuple | str:
+    """plain_text(text, limit), once the view is filled(). With or_none, a summary that comes out empty
+    takes its key out of the dict that holds it (for data that has no empty fields)."""
+    assert limit < WORDS_STORED
+    return (_LATER, text, limit, or_none) if text and text.strip() else ""
+
+
+def filled(value):
+    """A view with its stand-ins replaced by the HTML and summaries they stand for. Containers are copied
+    where something in them changes, never changed: views share cards that later views use again."""
+    kind = type(value)
+    if kind is dict:
+        new = None
+        for key, item in value.items():
+            done = filled(item)
+            if done is not item:
+                new = dict(value) if new is None else new
+                if done is _NOTHING:
+                    del new[key]
+                else:
+                    new[key] = done
+        return value if new is None else new
+    if kind is list or kind is tuple:
+        if kind is tuple and value and value[0] == _LATER:
+            if len(value) == 2:
+                return render_markdown(value[1])
+            summary = plain_text(value[1], value[2])
+            return _NOTHING if value[3] and not summary else summary
+        done = [filled(item) for item in value]
+        if all(a is b for a, b in zip(done, value)):
+            return value
+        return done if kind is list else tuple(done)
+    return value
+
+
+_NOTHING = object()  # what an empty summary made with or_none fills in: its key is left out
+
+
 def _plain_words(html: str) -> str:
     words = nh3.clean(html, tags=set()).replace("\n", " ")
     return NOT_XML.sub("", html_lib.unescape(" ".join(words.split())))

@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 
 from generator import routes
 from generator.images import Picture
-from generator.markup import plain_text, render_markdown
+from generator.markup import filled, html_later, summary_later
 from generator.model import Category, Directory, Product, Shop
 from generator.problems import Problem
 from generator.qr import QRCode
@@ -41,7 +41,8 @@ class PageSpec:
 
     @property
     def view(self) -> dict:
-        return self.make()
+        """The view as its template gets it."""
+        return filled(self.make())
 
 
 @dataclass(frozen=True)
@@ -257,8 +258,8 @@ class _Views:
 
     def category(self, category: Category, number: int, chunk: list, pager: dict | None) -> dict:
         shops = [self.shop_card(s) for s in self.shops_in[category.slug]] if number == 1 else []
-        return dict(title=category.name, description=plain_text(category.description),
-                    intro=render_markdown(category.description),
+        return dict(title=category.name, description=summary_later(category.description),
+                    intro=html_later(category.description),
                     breadcrumbs=self.crumbs(*self.ancestors(category)),
                     subcategories=[self.category_link(self.categories[c]) for c in category.children],
                     shops=shops, products=[self.product_card(p) for p in chunk], pager=pager)
@@ -270,14 +271,14 @@ class _Views:
         return dict(title=self.t["shops_az"], breadcrumbs=self.crumbs(), groups=sorted(groups.items()), pager=pager)
 
     def shop(self, shop: Shop, products: list) -> dict:
-        return dict(title=shop.name, description=shop.tagline or plain_text(shop.description),
+        return dict(title=shop.name, description=shop.tagline or summary_later(shop.description),
                     image=self.og_image(shop.slug, shop.cover or shop.logo), shop=self.shop_detail(shop),
                     products=[self.product_card(p) for p in products],
                     breadcrumbs=self.crumbs(*self.ancestors(self.categories[shop.primary_category]),
                                             (self.t["shops"], routes.shops())))
 
     def product(self, shop: Shop, product: Product) -> dict:
-        return dict(title=product.name, description=plain_text(product.body),
+        return dict(title=product.name, description=summary_later(product.body),
                     image=self.og_image(shop.slug, (product.images or (shop.cover or shop.logo,))[0]),
                     product=self.product_detail(product), shop=self.shop_card(shop), qr=self.shop_qr(shop),
                     structured=[self.product_data(product, shop)],
@@ -315,8 +316,8 @@ class _Views:
                     collections=[self.collection_card(c) for c in self.d.curation.collections])
 
     def collection(self, collection) -> dict:
-        return dict(title=collection.title, description=plain_text(collection.description),
-                    intro=render_markdown(collection.description),
+        return dict(title=collection.title, description=summary_later(collection.description),
+                    intro=html_later(collection.description),
                     breadcrumbs=self.crumbs((self.t["collections"], routes.collections())),
                     shops=[self.shop_card(self.shops[s]) for s, p in collection.items if p is None],
                     products=[self.product_card(self.products[(s, p)]) for s, p in collection.items if p is not None])
@@ -327,7 +328,7 @@ class _Views:
                     subcategories=[], intro="")
 
     def text_page(self, page) -> dict:
-        return dict(title=page.title, body=render_markdown(page.body), description=plain_text(page.body),
+        return dict(title=page.title, body=html_later(page.body), description=summary_later(page.body),
                     breadcrumbs=self.crumbs())
 
     def search(self) -> dict:
@@ -370,7 +371,7 @@ class _Views:
                   for p in product.images or [shop.cover or shop.logo] if (product.shop, p) in self.a.pictures]
         if images:
             data["image"] = images
-        summary = plain_text(product.body, 300)
+        summary = summary_later(product.body, 300, or_none=True)
         if summary:
             data["description"] = summary
         if isinstance(product.price, (int, float)):
@@ -453,7 +454,7 @@ class _Views:
         return dict(self.shop_card(shop), since=shop.since,
                     logo=self.picture(shop.slug, shop.logo, "96px", self.t["logo_alt"].format(name=shop.name), lazy=False),
                     cover=self.picture(shop.slug, shop.cover, "(min-width: 60rem) 60rem, 100vw", "", lazy=False),
-                    description=render_markdown(shop.description), qr=self.shop_qr(shop),
+                    description=html_later(shop.description), qr=self.shop_qr(shop),
                     wechat_id=c.wechat_id, website=c.url, phone=c.phone, email=c.email,
                     city_url=self.url(routes.city(shop.city)) if shop.city else None,
                     categories=[self.category_link(self.categories[s]) for s in shop.categories],
@@ -472,7 +473,7 @@ class _Views:
         return self._product_cards[key]
 
     def product_detail(self, product: Product) -> dict:
-        return dict(self.product_card(product), body=render_markdown(product.body),
+        return dict(self.product_card(product), body=html_later(product.body),
                     date=product.date.isoformat() if product.date else None,
                     images=[self.picture(product.shop, path, "(min-width: 40rem) 40rem, 100vw",
                                          self.t["photo_alt"].format(name=product.name, n=i + 1), lazy=i > 0)
@@ -492,10 +493,10 @@ class _Views:
 
     def collection_card(self, collection) -> dict:
         return {"title": collection.title, "url": self.url(routes.collection(collection.slug)),
-                "summary": plain_text(collection.description), "count": len(collection.items)}
+                "summary": summary_later(collection.description), "count": len(collection.items)}
 
     def feed_entry(self, product: Product) -> dict:
         shop = self.shops[product.shop]
         url = routes.absolute(self.d.settings.base_url, routes.product(product.shop, product.slug))
         return {"title": product.name, "shop": shop.name, "updated": product.date.isoformat(), "url": url, "id": url,
-                "summary": plain_text(product.body, 300), "price": self.price(product)}
+                "summary": summary_later(product.body, 300), "price": self.price(product)}

@@ -10,7 +10,7 @@ from typing import Iterator
 
 import jinja2
 
-from generator import fingerprint, routes
+from generator import fingerprint, markup, routes
 from generator.model import Directory
 from generator.plan import PageSpec
 from generator.problems import Problem
@@ -42,12 +42,13 @@ def common_view(directory: Directory, theme: Theme, dev: bool = False) -> dict:
 
 def rendering_key(theme: Theme, common: dict) -> str:
     """Everything a page's bytes depend on besides its own view: the common view, every template's
-    source, shopdir's code and Jinja's version. Pages are only ever reused under the same key."""
+    source, shopdir's code, Jinja's version and how Markdown is rendered (views name their Markdown
+    by its text). Pages are only ever reused under the same key."""
     digest = hashlib.sha256(pickle.dumps(common, protocol=5))
     for name in sorted(theme.env.list_templates()):
         source = theme.env.loader.get_source(theme.env, name)[0]
         digest.update(f"\0{name}\0{source}".encode("utf-8", "surrogateescape"))
-    digest.update(f"{fingerprint.code_digest()} jinja2 {jinja2.__version__}".encode())
+    digest.update(f"{fingerprint.code_digest()} jinja2 {jinja2.__version__}\0{markup.SETTINGS_KEY}".encode())
     return digest.hexdigest()
 
 
@@ -75,7 +76,7 @@ def render_pages(specs: list[PageSpec], theme: Theme, common: dict, root: Path,
     templates: dict[str, jinja2.Template | Problem] = {}
     known = known or {}
     for spec in specs:
-        view = spec.view  # made here, for this page only
+        view = spec.make()  # made here, for this page only; its Markdown is filled in only if it is rendered
         file, hashed = routes.file_for(spec.path), view_hash(spec.template, view)
         if known.get(file) == hashed:
             yield file, None, hashed
@@ -90,6 +91,6 @@ def render_pages(specs: list[PageSpec], theme: Theme, common: dict, root: Path,
             yield file, template, hashed
             continue
         try:
-            yield file, template.render(common, page=view).encode("utf-8"), hashed
+            yield file, template.render(common, page=markup.filled(view)).encode("utf-8"), hashed
         except Exception as error:  # any failure inside a template is the theme's problem, at its line
             yield file, template_problem(error, theme, root), hashed

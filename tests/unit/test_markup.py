@@ -276,3 +276,20 @@ def test_html_and_summaries_from_the_cache_are_those_made_from_the_text(tmp_path
         assert markup.not_rendered(texts) == []
         assert _summaries_in_a_forked_process(texts, limits) == expected
         assert [markup.plain_text(text, limit) for text in texts for limit in limits] == expected[len(texts):]
+
+
+def test_a_views_stand_ins_are_filled_with_the_html_and_summaries_they_stand_for():
+    card = {"summary": markup.summary_later("**粗体**和*斜体*的一段话", 5)}
+    view = {"body": markup.html_later("# 标题\n\n正文"), "cards": [card, card], "pair": (1, markup.html_later("x")),
+            "data": {"name": "n", "description": markup.summary_later("![](a.png)", 300, or_none=True),
+                     "kept": markup.summary_later("有字", 300, or_none=True)},
+            "empty": markup.html_later("  "), "none": markup.summary_later(""), "number": 3}
+    with markup.kept_in(None):
+        done = markup.filled(view)
+        summary = plain_text("**粗体**和*斜体*的一段话", 5)
+        assert done == {"body": render_markdown("# 标题\n\n正文"), "cards": [{"summary": summary}] * 2,
+                        "pair": (1, render_markdown("x")), "data": {"name": "n", "kept": "有字"},
+                        "empty": "", "none": "", "number": 3}
+        assert summary == "粗体和斜…" and "<h2>标题</h2>" in done["body"]
+        assert markup.filled(done) is done  # nothing left to fill: nothing copied
+    assert card["summary"] != summary and view["body"] != done["body"]  # cards shared by later views stay as made

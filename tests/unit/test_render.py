@@ -46,3 +46,18 @@ def test_templates_read_a_views_keys_and_a_dicts_own_methods_as_jinja_does():
     expected = "T|none|3|True|[('title', 'T'), ('items', 3), ('shop', {'name': 'Alpha'})]|Alpha"
     assert _Environment().from_string(source).render(page=view) == expected
     assert jinja2.Environment().from_string(source).render(page=view) == expected
+
+
+def test_the_rendering_key_changes_with_how_markdown_is_rendered(tmp_path, monkeypatch):
+    """A view names its Markdown by its text, so a page is reused only while the text would give the same HTML."""
+    from generator import markup
+    from generator.render import rendering_key
+    from generator.theme import load_theme
+
+    theme, problems = load_theme(tmp_path, "default", "zh-CN")
+    assert not problems
+    common = {"site": {"title": "T"}}
+    key = rendering_key(theme, common)
+    assert rendering_key(theme, dict(common)) == key
+    monkeypatch.setattr(markup, "SETTINGS_KEY", markup.SETTINGS_KEY.replace("v3", "v4"))
+    assert rendering_key(theme, common) != key
