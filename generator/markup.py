@@ -338,30 +338,38 @@ def filled(value):
     """A view with its stand-ins replaced by the HTML and summaries they stand for. Containers are copied
     where something in them changes, never changed: views share cards that later views use again."""
     kind = type(value)
+    if kind is tuple and value and value[0] == _LATER:
+        if len(value) == 2:
+            return render_markdown(value[1])
+        summary = plain_text(value[1], value[2])
+        return _NOTHING if value[3] and not summary else summary
     if kind is dict:
         new = None
         for key, item in value.items():
-            done = filled(item)
-            if done is not item:
-                new = dict(value) if new is None else new
-                if done is _NOTHING:
-                    del new[key]
-                else:
-                    new[key] = done
+            if type(item) in _NESTED:  # leaves (most of a view) are passed over without a call
+                done = filled(item)
+                if done is not item:
+                    new = dict(value) if new is None else new
+                    if done is _NOTHING:
+                        del new[key]
+                    else:
+                        new[key] = done
         return value if new is None else new
     if kind is list or kind is tuple:
-        if kind is tuple and value and value[0] == _LATER:
-            if len(value) == 2:
-                return render_markdown(value[1])
-            summary = plain_text(value[1], value[2])
-            return _NOTHING if value[3] and not summary else summary
-        done = [filled(item) for item in value]
-        if all(a is b for a, b in zip(done, value)):
+        changed = None
+        for index, item in enumerate(value):
+            if type(item) in _NESTED:
+                done = filled(item)
+                if done is not item:
+                    changed = list(value) if changed is None else changed
+                    changed[index] = "" if done is _NOTHING else done
+        if changed is None:
             return value
-        return done if kind is list else tuple(done)
+        return changed if kind is list else tuple(changed)
     return value
 
 
+_NESTED = {dict, list, tuple}
 _NOTHING = object()  # what an empty summary made with or_none fills in: its key is left out
 
 
