@@ -327,11 +327,12 @@ def html_later(text: str) -> tuple | str:
     return (_LATER, text) if text and text.strip() else ""
 
 
-def summary_later(text: str, limit: int = 160, *, or_none: bool = False) -> tuple | str:
-    """plain_text(text, limit), once the view is filled(). With or_none, a summary that comes out empty
-    takes its key out of the dict that holds it (for data that has no empty fields)."""
+def summary_later(text: str, limit: int = 160, *, absent_if_empty: bool = False) -> tuple | str:
+    """plain_text(text, limit), once the view is filled(). With absent_if_empty, a summary that comes out
+    empty takes its key out of the dict that holds it (for data that has no empty fields; in a list it
+    is left as "")."""
     assert limit < WORDS_STORED
-    return (_LATER, text, limit, or_none) if text and text.strip() else ""
+    return (_LATER, text, limit, absent_if_empty) if text and text.strip() else ""
 
 
 def filled(value):
@@ -370,7 +371,7 @@ def filled(value):
 
 
 _NESTED = {dict, list, tuple}
-_NOTHING = object()  # what an empty summary made with or_none fills in: its key is left out
+_NOTHING = object()  # what an empty summary made with absent_if_empty fills in: its key is left out
 
 
 def _plain_words(html: str) -> str:

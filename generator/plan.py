@@ -129,7 +129,8 @@ def _collisions(specs: list[PageSpec]) -> list[Problem]:
 
 
 class _Views:
-    """Small view dicts for templates, computed from the model and the assets."""
+    """Small view dicts for templates, computed from the model and the assets; their Markdown as stand-ins
+    (markup.html_later, summary_later), filled in when a page is rendered."""
 
     def __init__(self, directory: Directory, assets: Assets):
         self.d = directory
@@ -371,7 +372,7 @@ class _Views:
                   for p in product.images or [shop.cover or shop.logo] if (product.shop, p) in self.a.pictures]
         if images:
             data["image"] = images
-        summary = summary_later(product.body, 300, or_none=True)
+        summary = summary_later(product.body, 300, absent_if_empty=True)
         if summary:
             data["description"] = summary
         if isinstance(product.price, (int, float)):

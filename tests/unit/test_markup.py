@@ -281,8 +281,8 @@ def test_html_and_summaries_from_the_cache_are_those_made_from_the_text(tmp_path
 def test_a_views_stand_ins_are_filled_with_the_html_and_summaries_they_stand_for():
     card = {"summary": markup.summary_later("**粗体**和*斜体*的一段话", 5)}
     view = {"body": markup.html_later("# 标题\n\n正文"), "cards": [card, card], "pair": (1, markup.html_later("x")),
-            "data": {"name": "n", "description": markup.summary_later("![](a.png)", 300, or_none=True),
-                     "kept": markup.summary_later("有字", 300, or_none=True)},
+            "data": {"name": "n", "description": markup.summary_later("![](a.png)", 300, absent_if_empty=True),
+                     "kept": markup.summary_later("有字", 300, absent_if_empty=True)},
             "empty": markup.html_later("  "), "none": markup.summary_later(""), "number": 3}
     with markup.kept_in(None):
         done = markup.filled(view)
