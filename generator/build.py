@@ -96,7 +96,7 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
                 del kept  # it holds every parsed file, which must be freed with the sources below
         clock.lap("load")
         gc.freeze()
-        _render_markdown(sources, jobs)
+        _render_markdown(sources, jobs, shops=not ahead.did_shops)
         directory, sites, found = build_directory(sources, settings, drafts)
         problems += found
         del sources, site  # the parsed files: the model holds all that is needed from here on
@@ -273,9 +273,10 @@ def _render_pages(specs, theme: Theme, common: dict, root: Path, known: dict) ->
     return list(render_pages(specs, theme, common, root, known))
 
 
-def _markdown_texts(sources: Sources):
-    """The Markdown texts that make up most of the rendering work: shop descriptions, products and pages."""
-    for shop in sources.shops:
+def _markdown_texts(sources: Sources, shops: bool = True):
+    """The Markdown texts that make up most of the rendering work: shop descriptions, products and pages
+    (with shops=False, the pages only)."""
+    for shop in sources.shops if shops else ():
         yield from _shop_texts(shop)
     for page in sources.pages:
         yield unicodedata.normalize("NFC", page.source.body)
@@ -294,7 +295,8 @@ def _shop_texts(shop: ShopSource):
 class _MarkdownAhead:
     """Each shop's Markdown rendered by forked workers while the next shops are being loaded.
 
-    What is not done here (no workers, or texts that came later) _render_markdown does after.
+    What is not done here (no workers, or texts that came later) _render_markdown does after; with
+    workers, every loaded shop's texts are done here (`did_shops`).
     """
 
     BATCH = 200  # texts sent to a worker at once
@@ -303,6 +305,7 @@ class _MarkdownAhead:
         self.pool = None
         if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
             self.pool = _pool(jobs)
+        self.did_shops = self.pool is not None
         self.batch: list[str] = []
         self.sent: list = []  # (texts, future of their HTML and words), in order, until taken
 
@@ -346,10 +349,11 @@ def _render_fresh_all(texts: list[bytes]) -> list[tuple[str | None, str | None]]
     return [markup.render_fresh_with_words(text.decode("utf-8", "surrogatepass")) for text in texts]
 
 
-def _render_markdown(sources: Sources, jobs: int) -> None:
-    """Render every Markdown text the cache does not hold, in parallel, for validation and the pages;
-    then write them all to the cache, where the forked processes that make pages read their words."""
-    texts = markup.not_rendered(_markdown_texts(sources))
+def _render_markdown(sources: Sources, jobs: int, shops: bool = True) -> None:
+    """Render every Markdown text the cache does not hold, in parallel, for validation and the pages
+    (with shops=False, the shops' texts are done already); then write them all to the cache, where the
+    forked processes that make pages read their words."""
+    texts = markup.not_rendered(_markdown_texts(sources, shops))
     for text, (html, words) in zip(texts, _forked_map(markup.render_fresh_with_words, texts, jobs)):
         markup.keep(text, html, words)
     markup.flush()

