@@ -173,7 +173,8 @@ def previous_pages(cache_dir: Path | None, out: Path, key: str) -> dict[str, str
     """The view hash of each page in the output folder, as the build that wrote it recorded them.
 
     Trusted only for that very folder and under the same rendering key (templates, common view,
-    shopdir's code, how Markdown is rendered): then a page whose view hash is unchanged is the page that would be rendered.
+    shopdir's code, how Markdown is rendered): then a page whose view hash is unchanged is the page
+    that would be rendered.
     """
     pages = _recall(cache_dir, PAGES, out, key)
     return pages if isinstance(pages, dict) else {}
