@@ -130,10 +130,13 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
             if found:
                 result.problems = sorted_problems(found)
                 return result
-            return _publish(out, root, specs, theme, directory, dev, jobs, files={
+            done = _publish(out, root, specs, theme, directory, dev, jobs, files={
                 **picture_files, **{code.path: code.png for code in qr_codes.values()},
                 **dict(theme.assets.values())}, indexing=indexing, cache_dir=cache_dir, inputs=inputs,
                 result=result, clock=clock)
+            if done.ok and cache_dir is not None:
+                _tidy_caches(cache_dir, directory, qr_codes, pictures)
+            return done
         finally:
             indexing.close()
 
@@ -182,6 +185,31 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
         fingerprint.remember_pages(cache_dir, out, key, hashes)
         fingerprint.remember(cache_dir, out, inputs, {"pages": result.pages, "files": result.files})
     return result
+
+
+TIDY_FACTOR, TIDY_SLACK = 2, 1000  # a cache is tidied once it holds more than 2 × what a build used, + 1,000
+
+
+def _tidy_caches(cache_dir: Path, directory: Directory, qr_codes: dict, pictures: dict) -> None:
+    """Remove from the Markdown, QR code and picture caches what this build did not use, once that is
+    more than it used: a directory edited for years keeps caches about its own size, not its whole
+    history. Not every build: one with --drafts and one without do not undo each other's work."""
+    def limit(used: int) -> int:
+        return TIDY_FACTOR * used + TIDY_SLACK
+
+    texts = {text for text in _model_texts(directory) if text and text.strip()}
+    markup.tidy(texts, limit(len(texts)))
+    qr.tidy(cache_dir, qr_codes, limit(len(qr_codes)))
+    images.tidy(cache_dir, pictures.values(), limit(len(pictures)))
+
+
+def _model_texts(directory: Directory):
+    """Every Markdown text the model holds."""
+    yield from (shop.description for shop in directory.shops)
+    yield from (product.body for product in directory.products)
+    yield from (page.body for page in directory.pages)
+    yield from (category.description for category in directory.categories)
+    yield from (collection.description for collection in directory.curation.collections)
 
 
 RENDER_CHUNK = 250  # pages per task

@@ -183,3 +183,18 @@ def previous_pages(cache_dir: Path | None, out: Path, key: str) -> dict[str, str
 def remember_pages(cache_dir: Path | None, out: Path, key: str, pages: dict[str, str]) -> None:
     """Called after a build has swapped in the output folder holding these pages."""
     _record(cache_dir, PAGES, out, key, pages)
+
+
+def cache_entries(folder: Path) -> list[str]:
+    """The entries of a cache folder that fans its entries out by the first two characters of their
+    keys (QR codes, pictures): the paths of folder/xx/*."""
+    found: list[str] = []
+    try:
+        with os.scandir(folder) as fans:
+            for fan in fans:
+                if fan.is_dir(follow_symlinks=False):
+                    with os.scandir(fan.path) as entries:
+                        found += [entry.path for entry in entries]
+    except OSError:
+        pass
+    return found

@@ -264,6 +264,23 @@ def flush() -> None:
             pass
 
 
+def tidy(texts: set[str], limit: int) -> int:
+    """Remove the renderings of texts not among these (the build's), when the cache holds more than
+    `limit` texts; the number removed. The file does not shrink, but its free pages are used again."""
+    store = _store
+    if store is None or store.keys is None or len(store.keys) <= limit:
+        return 0
+    used = {Store.key(text) for text in texts}
+    stale = [key for key in store.keys if key not in used]
+    try:
+        with store.db:
+            store.db.executemany("DELETE FROM texts WHERE key = ?", ((key,) for key in stale))
+    except sqlite3.Error:
+        return 0
+    store.keys.difference_update(stale)
+    return len(stale)
+
+
 def render_fresh(text: str) -> str | None:
     """The HTML of a text, computed now (no cache); None when it takes more than TIME_LIMIT."""
     _markdown.reset()

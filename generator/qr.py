@@ -14,6 +14,8 @@ import zxingcpp
 from PIL import Image
 from qrcode.constants import ERROR_CORRECT_M
 
+from generator import fingerprint
+
 MIN_PIXELS = 288  # the drawn code, quiet zone included, is at least this wide
 BORDER = 4  # modules of quiet zone, as the QR standard asks
 SETTINGS_KEY = f"qr-M-{MIN_PIXELS}-{BORDER}-qrcode{getattr(qrcode, '__version__', '')}-v2"
@@ -86,6 +88,24 @@ def keep(code: QRCode, cache_dir: Path | None) -> None:
         os.replace(tmp, path)
     except OSError:
         pass
+
+
+def tidy(cache_dir: Path, texts, limit: int) -> int:
+    """Remove the cached codes of texts not among these (the build's), when the cache holds more than
+    `limit` files; the number removed."""
+    found = fingerprint.cache_entries(cache_dir / "qr")
+    if len(found) <= limit:
+        return 0
+    used = {str(_cache_path(text, cache_dir)) for text in texts}
+    removed = 0
+    for path in found:
+        if path not in used:
+            try:
+                os.unlink(path)
+                removed += 1
+            except OSError:
+                pass
+    return removed
 
 
 def read(data: bytes) -> list[str]:

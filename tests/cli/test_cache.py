@@ -102,3 +102,45 @@ def test_a_cache_that_cannot_take_the_search_index_still_gives_the_whole_site(ma
     assert build(root, tmp_path / "none", cache_dir=None).ok
     assert (tmp_path / "out/pagefind/pagefind-entry.json").is_file()
     assert tree(tmp_path / "out") == tree(tmp_path / "none")
+
+
+def _cache_counts(cache) -> dict:
+    import sqlite3
+
+    with sqlite3.connect(cache / "markdown.sqlite") as db:
+        texts = db.execute("SELECT count(*) FROM texts").fetchone()[0]
+    return {"markdown": texts, "qr": len(list((cache / "qr").glob("*/*"))),
+            "pictures": len([p for p in (cache / "images").glob("*/*") if p.is_dir()])}
+
+
+def test_caches_are_tidied_once_they_hold_more_than_the_site_uses(make_site, tmp_path, monkeypatch):
+    """A directory edited for years keeps caches about its own size: what no build uses any more is
+    removed once it is more than the build used (here as soon as anything is: factor 1, no slack)."""
+    from generator import build as builder
+
+    monkeypatch.setattr(builder, "TIDY_FACTOR", 1)
+    monkeypatch.setattr(builder, "TIDY_SLACK", 0)
+    root = make_site()
+    cache = tmp_path / "cache"
+    assert build(root, tmp_path / "out", cache_dir=cache).ok
+    live = _cache_counts(cache)
+    assert min(live.values()) > 0, live
+    apply_edit(root, "edit one product")  # a new text for a product
+    apply_edit(root, "replace one image")  # a new picture for it
+    shop = root / "content/shops/alpha-tea/shop.yaml"
+    shop.write_text(shop.read_text("utf-8").replace("u.wechat.com/alpha\n", "u.wechat.com/alpha-new\n"), "utf-8")
+    assert build(root, tmp_path / "out", cache_dir=cache).ok
+    assert _cache_counts(cache) == live  # one entry each replaced: the old one is gone
+    assert build(root, tmp_path / "again", cache_dir=cache).ok  # and what is kept still builds the same site
+    assert build(root, tmp_path / "none", cache_dir=None).ok
+    assert tree(tmp_path / "again") == tree(tmp_path / "none")
+
+
+def test_caches_are_not_tidied_while_they_hold_less_than_twice_what_the_site_uses(make_site, tmp_path):
+    root = make_site()
+    cache = tmp_path / "cache"
+    assert build(root, tmp_path / "out", cache_dir=cache).ok
+    live = _cache_counts(cache)
+    apply_edit(root, "edit one product")
+    assert build(root, tmp_path / "out", cache_dir=cache).ok
+    assert _cache_counts(cache)["markdown"] == live["markdown"] + 1  # the old rendering is kept for now
