@@ -179,9 +179,7 @@ class Staging:
 
     def _clear(self, folder: str) -> None:
         below = os.path.join(self._dir, folder)
-        for directory, _, files in os.walk(below):
-            self.gone.update(os.path.relpath(os.path.join(directory, name), self._dir).replace(os.sep, "/")
-                             for name in files)
+        self.gone.update(f"{folder}/{rel}" for rel in _tree(below)[0])
         shutil.rmtree(below)
 
     @staticmethod
@@ -271,11 +269,16 @@ class Staging:
         looked = self._looked()
         if looked is None:  # the spare could not be checked: it is walked now, and every file looked for
             looked = {"strays": list(_files(self._dir) - self.written), "missing": list(self.written)}
+        missing = set(looked["missing"])
         for rel in looked["strays"]:
             path = os.path.join(self._dir, rel)
-            if rel not in self.written and os.path.lexists(path):  # (gone with a folder removed since)
+            # What this build wrote there replaced the stray, unless it kept the spare's entry as it was: a
+            # link (to a folder) where the record has a page is never the build's own. (A stray may be gone
+            # with a folder removed since.)
+            if (rel not in self.written or os.path.islink(path)) and os.path.lexists(path):
                 shutil.rmtree(path) if os.path.isdir(path) and not os.path.islink(path) else os.unlink(path)
-        for rel in looked["missing"]:
+                missing.add(rel)
+        for rel in missing:
             target = os.path.join(self._dir, rel)
             if rel in self.written and rel not in self.fresh and not os.path.lexists(target):
                 self._make(posixpath.dirname(rel))

@@ -317,7 +317,10 @@ def test_a_file_removed_from_the_spare_by_hand_is_still_published(tmp_path):
     spare = tmp_path / ".output.spare"
     (spare / "a" / "index.html").unlink()  # the record says the spare has it, as the published site has
     shutil.rmtree(spare / "b")
+    (tmp_path / "elsewhere").mkdir()
     (spare / "link").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (spare / "index.html").unlink()  # a link to a folder where the record has a file: never kept as it
+    (spare / "index.html").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
     staging = Staging(out)
     try:
         for rel in site:
@@ -327,7 +330,7 @@ def test_a_file_removed_from_the_spare_by_hand_is_still_published(tmp_path):
         staging.abort()
         raise
     assert files_under(out) == site
-    assert not os.path.lexists(out / "link")
+    assert not os.path.lexists(out / "link") and not (out / "index.html").is_symlink()
 
 
 def test_the_first_site_is_recorded_so_that_the_next_build_need_not_walk_it(tmp_path):
