@@ -16,6 +16,7 @@ import functools
 import hashlib
 import json
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -185,9 +186,10 @@ def remember_pages(cache_dir: Path | None, out: Path, key: str, pages: dict[str,
     _record(cache_dir, PAGES, out, key, pages)
 
 
-def cache_entries(folder: Path) -> list[str]:
-    """The entries of a cache folder that fans its entries out by the first two characters of their
-    keys (QR codes, pictures): the paths of folder/xx/*."""
+def tidy_cache(folder: Path, used, limit: int) -> int:
+    """Remove the entries of a cache folder that fans them out by the first two characters of their keys
+    (QR codes, pictures: folder/xx/*), files or folders, that are not among used() (their paths), when
+    it holds more than `limit`; the number removed."""
     found: list[str] = []
     try:
         with os.scandir(folder) as fans:
@@ -196,5 +198,14 @@ def cache_entries(folder: Path) -> list[str]:
                     with os.scandir(fan.path) as entries:
                         found += [entry.path for entry in entries]
     except OSError:
-        pass
-    return found
+        return 0
+    if len(found) <= limit:
+        return 0
+    kept = used()
+    stale = [path for path in found if path not in kept]
+    for path in stale:
+        try:
+            shutil.rmtree(path) if os.path.isdir(path) and not os.path.islink(path) else os.unlink(path)
+        except OSError:
+            pass
+    return len(stale)

@@ -10,7 +10,6 @@ import hashlib
 import io
 import json
 import os
-import shutil
 import time
 import warnings
 from dataclasses import dataclass
@@ -112,17 +111,9 @@ def process(data: bytes, cache_dir: Path | None, max_pixels: int = MAX_PIXELS) -
 def tidy(cache_dir: Path, pictures, limit: int) -> int:
     """Remove the cached variants of pictures not among these (the build's), when the cache holds more
     than `limit` pictures; the number removed."""
-    found = fingerprint.cache_entries(cache_dir / "images")  # a folder for each picture
-    if len(found) <= limit:
-        return 0
-    used = {str(_cache_folder(cache_dir, _key_of(picture))) for picture in pictures}
-    stale = [path for path in found if path not in used]
-    for path in stale:
-        try:
-            shutil.rmtree(path) if os.path.isdir(path) and not os.path.islink(path) else os.unlink(path)
-        except OSError:
-            pass
-    return len(stale)
+    return fingerprint.tidy_cache(cache_dir / "images",  # a folder for each picture
+                                  lambda: {str(_cache_folder(cache_dir, _key_of(picture))) for picture in pictures},
+                                  limit)
 
 
 def _key_of(picture: Picture) -> str:

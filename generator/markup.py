@@ -309,8 +309,7 @@ def not_rendered(texts) -> list[str]:
     """The distinct texts among these that neither this build nor the cache has rendered yet."""
     asked = [text for text in dict.fromkeys(texts) if text and text.strip() and text not in _rendered]
     if asked and _store is not None:
-        for start in range(0, len(asked), 500):  # asked together: one query for a shop's texts
-            _rendered.update(dict.fromkeys(_store.held(asked[start:start + 500]), IN_CACHE))
+        _rendered.update(dict.fromkeys(_store.held(asked), IN_CACHE))
     return [text for text in asked if text not in _rendered]
 
 

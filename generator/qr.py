@@ -93,19 +93,8 @@ def keep(code: QRCode, cache_dir: Path | None) -> None:
 def tidy(cache_dir: Path, texts, limit: int) -> int:
     """Remove the cached codes of texts not among these (the build's), when the cache holds more than
     `limit` files; the number removed."""
-    found = fingerprint.cache_entries(cache_dir / "qr")
-    if len(found) <= limit:
-        return 0
-    used = {str(_cache_path(text, cache_dir)) for text in texts}
-    removed = 0
-    for path in found:
-        if path not in used:
-            try:
-                os.unlink(path)
-                removed += 1
-            except OSError:
-                pass
-    return removed
+    return fingerprint.tidy_cache(cache_dir / "qr", lambda: {str(_cache_path(text, cache_dir)) for text in texts},
+                                  limit)
 
 
 def read(data: bytes) -> list[str]:
