@@ -21,7 +21,7 @@ from generator import fingerprint, images, markup, qr, search
 from generator.config import settings_from_doc
 from generator.load import Parsed, ShopSource, Sources, load_site, load_sources, read_shop_file, shop_file
 from generator.model import Directory, Limits, Settings
-from generator.output import Staging
+from generator.output import Staging, look_ahead
 from generator.plan import Assets, plan_site
 from generator.problems import Problem, sorted_problems
 from generator.schema import url_problem
@@ -73,6 +73,8 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
     root = Path(root)
     result = Result()
     clock = _Clock(result, progress)
+    if out is not None:
+        look_ahead(out)  # the spare site's folders read beside loading, before they are checked
     if out is not None and cache_dir is not None:
         inputs = inputs or fingerprint.Scan(root, out, fingerprint.options(base_url=base_url, drafts=drafts, dev=dev,
                                                                          search_index=search_index))

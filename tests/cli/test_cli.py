@@ -227,3 +227,22 @@ def test_a_failing_search_indexer_is_reported_in_one_line_and_the_previous_site_
     lines = err.strip().splitlines()
     assert lines == ["shopdir: the search indexer failed, so nothing was published: index store is full"], err
     assert snapshot(out) == before
+
+
+def test_plain_progress_lines_are_few_and_every_stage_end_is_told():
+    import io
+
+    from generator.cli import Progress
+
+    now = [0.0]
+    stream = io.StringIO()
+    progress = Progress(stream, clock=lambda: now[0])
+    for done in range(500, 131_781, 500):  # the render stage of a 10,000-shop build, 40 s long
+        now[0] += 40 / 263
+        progress("render", done, 131_780)
+    progress("render", 1, 1)
+    progress("write", 1, 1)
+    lines = stream.getvalue().splitlines()
+    assert 6 <= len(lines) <= 11, lines  # one every five seconds and the stage ends, not 263
+    assert lines[-2:] == ["shopdir: render done at 40.00s", "shopdir: write done at 40.00s"]
+    assert all(line.startswith("shopdir: render ") for line in lines[:-1])

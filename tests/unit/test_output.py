@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from generator.output import OutputError, Staging
+from generator.output import OutputError, Staging, look_ahead
 
 OLD = 1_000_000_000  # 2001: an mtime no fresh write can have
 
@@ -77,6 +77,24 @@ def test_publishing_again_and_again_leaves_no_finished_process_behind(tmp_path):
         publish(out, {"index.html": str(number).encode(), **{f"p/{i}/index.html": b"x" for i in range(50)}})
     time.sleep(0.5)  # time for the removals to end
     assert _children_finished_but_not_reaped() == []
+
+
+def test_reading_the_spare_ahead_changes_nothing_and_leaves_no_process_behind(tmp_path):
+    """Builds read the spare site's folders as they start (look_ahead), beside the check that uses it."""
+    out = tmp_path / "output"
+    for number in range(2):
+        publish(out, {"index.html": str(number).encode(), **{f"p/{i}/index.html": b"x" for i in range(50)}})
+    spare, record = tmp_path / ".output.spare", tmp_path / ".output.spare.json"
+    before = (files_under(spare), record.read_bytes(), sorted(os.listdir(tmp_path)))
+    for _ in range(3):
+        look_ahead(out)
+    time.sleep(0.5)  # time for the readers to end
+    assert (files_under(spare), record.read_bytes(), sorted(os.listdir(tmp_path))) == before
+    assert _children_finished_but_not_reaped() == []
+    stats = publish(out, {"index.html": b"2", **{f"p/{i}/index.html": b"x" for i in range(50)}})
+    assert stats == {"written": 1, "unchanged": 50, "removed": 0}
+    look_ahead(tmp_path / "never-built")  # no spare: nothing to read, nothing made
+    assert not (tmp_path / ".never-built.spare").exists()
 
 
 def test_the_next_build_does_not_wait_for_the_previous_site_to_be_removed(tmp_path):
