@@ -152,6 +152,11 @@ class _Views:
         self._shop_cards: dict[str, dict] = {}
         self._product_cards: dict[tuple[str, str], dict] = {}
         self._links: dict[str, dict] = {}
+        # Crumb trails, ancestries and tag links recur on page after page (every product of a shop has
+        # the same trail): each made once and shared. Views are never changed once made (see markup.filled).
+        self._crumbs: dict[tuple, list[dict]] = {}
+        self._ancestors: dict[str, list[tuple[str, str]]] = {}
+        self._tags: dict[str, dict] = {}
         self.base = directory.settings.base_path
 
     # -- ordering and grouping ------------------------------------------
@@ -167,12 +172,14 @@ class _Views:
         return out
 
     def ancestors(self, category: Category) -> list[tuple[str, str]]:
-        chain = []
-        current: Category | None = category
-        while current is not None:
-            chain.append((current.name, routes.category(current.slug)))
-            current = self.categories.get(current.parent) if current.parent else None
-        return [(self.t["categories"], routes.categories())] + chain[::-1]
+        if category.slug not in self._ancestors:
+            chain = []
+            current: Category | None = category
+            while current is not None:
+                chain.append((current.name, routes.category(current.slug)))
+                current = self.categories.get(current.parent) if current.parent else None
+            self._ancestors[category.slug] = [(self.t["categories"], routes.categories())] + chain[::-1]
+        return self._ancestors[category.slug]
 
     def products_under(self, slug: str) -> list[Product]:
         """Products of a category and of all its subcategories, newest first (worked out once per category)."""
@@ -397,8 +404,16 @@ class _Views:
         return data
 
     def crumbs(self, *trail: tuple[str, str]) -> list[dict]:
-        return [{"name": name, "url": self.url(path), "absolute": routes.absolute(self.d.settings.base_url, path)}
+        if trail not in self._crumbs:
+            self._crumbs[trail] = [
+                {"name": name, "url": self.url(path), "absolute": routes.absolute(self.d.settings.base_url, path)}
                 for name, path in ((self.t["home"], routes.home()), *trail)]
+        return self._crumbs[trail]
+
+    def tag_link(self, tag: str) -> dict:
+        if tag not in self._tags:
+            self._tags[tag] = {"name": tag, "url": self.url(routes.tag(tag))}
+        return self._tags[tag]
 
     def picture(self, shop: str, path: str | None, sizes: str, alt: str, lazy: bool = True) -> dict | None:
         picture: Picture | None = self.a.pictures.get((shop, path)) if path else None
@@ -459,7 +474,7 @@ class _Views:
                     wechat_id=c.wechat_id, website=c.url, phone=c.phone, email=c.email,
                     city_url=self.url(routes.city(shop.city)) if shop.city else None,
                     categories=[self.category_link(self.categories[s]) for s in shop.categories],
-                    tags=[{"name": tag, "url": self.url(routes.tag(tag))} for tag in shop.tags],
+                    tags=[self.tag_link(tag) for tag in shop.tags],
                     stores=[self.store_view(shop, s) for s in shop.stores])
 
     def product_card(self, product: Product) -> dict:
@@ -480,7 +495,7 @@ class _Views:
                                          self.t["photo_alt"].format(name=product.name, n=i + 1), lazy=i > 0)
                             for i, path in enumerate(product.images)],
                     category=self.category_link(self.categories[product.category]),
-                    tags=[{"name": tag, "url": self.url(routes.tag(tag))} for tag in product.tags])
+                    tags=[self.tag_link(tag) for tag in product.tags])
 
     def store_view(self, shop: Shop, store) -> dict:
         return {"name": store.name, "url": self.url(routes.store(shop.slug, store.slug)), "address": store.address,
