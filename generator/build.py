@@ -158,7 +158,7 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
     staging = Staging(out)
     try:
         for done, (path, page, hashed) in enumerate(_render(specs, theme, common, root, jobs, known), 1):
-            if done % 500 == 0:
+            if done % 500 == 0 and done < len(specs):  # the stage's end is told once, by lap
                 clock.progress("render", done, len(specs))
             hashes[path] = hashed
             if problems and not isinstance(page, Problem):

@@ -26,6 +26,7 @@ import json
 import os
 import posixpath
 import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -74,7 +75,7 @@ class Staging:
         except (OSError, ValueError):
             record = None
         if self.dir.exists():
-            _remove_later(self.dir, self._grave(), self._lock)  # left by a build that was killed
+            _remove_later(self.dir, self._grave())  # left by a build that was killed
         published = None  # the published site's files, when the record knows them
         try:
             if isinstance(record, dict) and _identity(self.out) == record.get("out"):
@@ -88,7 +89,7 @@ class Staging:
             pass
         self.previous, self.added, self.removed, self.changed = published, set(), set(), set()
         if self.spare.exists():
-            _remove_later(self.spare, self._grave(), self._lock)
+            _remove_later(self.spare, self._grave())
         self.dir.mkdir(parents=True)
         return False
 
@@ -308,11 +309,11 @@ class Staging:
         try:
             os.rename(self.dir, self.spare)
         except OSError:
-            _remove_later(self.dir, self._grave(), self._lock)
+            _remove_later(self.dir, self._grave())
             return
         if not self._write_record({"added": list(self.written - previous), "removed": list(removed),
                                    "changed": list(self.fresh & previous)}):
-            _remove_later(self.spare, self._grave(), self._lock)
+            _remove_later(self.spare, self._grave())
 
     def _write_record(self, record: dict) -> bool:
         """The record of the published site's files (and of how the spare differs), written last: a spare
@@ -330,7 +331,7 @@ class Staging:
     def abort(self) -> None:
         self._looked()
         if self.dir.exists():
-            _remove_later(self.dir, self._grave(), self._lock)
+            _remove_later(self.dir, self._grave())
         self.close()
 
     def close(self) -> None:
@@ -394,11 +395,41 @@ def look_ahead(out: Path) -> None:
     swap waited 5.8 s for it. Read here, beside loading, they are in the system's cache by then."""
     out = Path(out).absolute()
     spare = out.parent / f".{out.name}.spare"
-    if spare.is_dir() and not spare.is_symlink():
-        _detached(lambda: _tree(str(spare)))
+    if not spare.is_dir() or spare.is_symlink():
+        return
+
+    def read() -> None:
+        try:
+            top = os.open(spare, _FOLDER)
+        except OSError:
+            return
+        _read_listings(top)
+
+    _detached(read)
 
 
-def _remove_later(folder: Path, grave: Path, lock: int | None = None) -> None:
+_FOLDER = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+
+
+def _read_listings(folder: int) -> None:
+    """Every folder listing below an open folder, read through folder handles: the walk goes on when the
+    build renames the spare into its staging folder. One handle per level is open at a time."""
+    try:
+        with os.scandir(folder) as entries:
+            names = [entry.name for entry in entries if entry.is_dir(follow_symlinks=False)]
+        for name in names:
+            try:
+                below = os.open(name, _FOLDER, dir_fd=folder)
+            except OSError:  # gone meanwhile, or replaced by a link
+                continue
+            _read_listings(below)
+    except OSError:
+        pass
+    finally:
+        os.close(folder)
+
+
+def _remove_later(folder: Path, grave: Path) -> None:
     """Remove a site's folder (thousands of files) in a detached process, so the build goes on now.
 
     It is first renamed out of the way; a folder left by a process that was killed is removed by
@@ -409,14 +440,19 @@ def _remove_later(folder: Path, grave: Path, lock: int | None = None) -> None:
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)
         return
-    if not _detached(lambda: shutil.rmtree(grave, ignore_errors=True), lock):
+    if not _detached(lambda: shutil.rmtree(grave, ignore_errors=True)):
         shutil.rmtree(grave, ignore_errors=True)
 
 
-def _detached(work, lock: int | None = None) -> bool:
-    """work() in a grandchild process left to the system to reap (a `shopdir serve` that builds again and
-    again collects no finished children); False where processes cannot be forked. The grandchild closes
-    its copy of the output folder's lock, which the next build would otherwise wait for."""
+def _detached(work) -> bool:
+    """work() in a grandchild process of its own session, left to the system to reap (a `shopdir serve`
+    that builds again and again collects no finished children); False where processes cannot be forked.
+
+    The grandchild holds nothing of the build's: its standard streams are /dev/null (a caller reading
+    the build's output through a pipe does not wait for it), every other file is closed (the output
+    folder's lock, which the next build would wait for; the server's sockets), and the build's answer to
+    SIGTERM is not its own.
+    """
     if not hasattr(os, "fork"):
         return False
     sys.stdout.flush()
@@ -424,10 +460,14 @@ def _detached(work, lock: int | None = None) -> bool:
     child = os.fork()
     if child == 0:  # the child: fork the worker, and leave without running any of the parent's clean-up
         try:
-            if lock is not None:
-                os.close(lock)
             os.setsid()
             if os.fork() == 0:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                nothing = os.open(os.devnull, os.O_RDWR)
+                for stream in (0, 1, 2):
+                    os.dup2(nothing, stream)
+                os.closerange(3, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 4096)
                 work()
         finally:
             os._exit(0)

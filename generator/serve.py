@@ -6,6 +6,7 @@ A build that fails keeps the last good site online; the problems are written bes
 
 from __future__ import annotations
 
+import gc
 import html
 import json
 import os
@@ -73,6 +74,7 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
             result = builder.build(root, out, base_url=base_url, drafts=drafts, cache_dir=cache, dev=True)
         except Exception as error:  # keep serving whatever happens
             result = builder.Result(problems=[Problem("site.yaml", 1, 1, f"internal error: {error}")])
+        gc.collect()  # what a build leaves in cycles (an old theme's templates) goes before the next one freezes
         if result.problems:
             for problem in result.problems:
                 print(problem, file=sys.stderr)

@@ -97,6 +97,29 @@ def test_reading_the_spare_ahead_changes_nothing_and_leaves_no_process_behind(tm
     assert not (tmp_path / ".never-built.spare").exists()
 
 
+def test_work_left_to_a_detached_process_holds_none_of_the_callers_pipes(tmp_path):
+    """A CI step reading the build's output through a pipe ends when the build does, not when the
+    detached reader of the spare site (or remover of an old site) does."""
+    import signal
+    import subprocess
+    import sys
+
+    pid_file = tmp_path / "pid"
+    program = ("import os, time; from generator.output import _detached\n"
+               f"_detached(lambda: (open({str(pid_file)!r}, 'w').write(str(os.getpid())), time.sleep(60)))\n"
+               "print('built')")
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=30)
+    waited = time.monotonic() - started
+    for _ in range(50):
+        if pid_file.exists() and pid_file.read_text():
+            break
+        time.sleep(0.1)
+    os.kill(int(pid_file.read_text()), signal.SIGTERM)  # the detached process was still running
+    assert done.stdout == "built\n" and done.returncode == 0
+    assert waited < 20, "the caller waited for the detached process"
+
+
 def test_the_next_build_does_not_wait_for_the_previous_site_to_be_removed(tmp_path):
     import fcntl
 
