@@ -42,8 +42,8 @@ def common_view(directory: Directory, theme: Theme, dev: bool = False) -> dict:
 
 def rendering_key(theme: Theme, common: dict) -> str:
     """Everything a page's bytes depend on besides its own view: the common view, every template's
-    source, shopdir's code, Jinja's version and how Markdown is rendered (views name their Markdown
-    by its text). Pages are only ever reused under the same key."""
+    source, shopdir's code, Jinja's version and how Markdown is rendered (which the keys that views
+    name their Markdown by also cover). Pages are only ever reused under the same key."""
     digest = hashlib.sha256(pickle.dumps(common, protocol=5))
     for name in sorted(theme.env.list_templates()):
         source = theme.env.loader.get_source(theme.env, name)[0]
