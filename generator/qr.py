@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import io
 import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import qrcode
 import zxingcpp
 from PIL import Image
-from qrcode.constants import ERROR_CORRECT_M
 
 from generator import fingerprint
 
 MIN_PIXELS = 288  # the drawn code, quiet zone included, is at least this wide
 BORDER = 4  # modules of quiet zone, as the QR standard asks
-SETTINGS_KEY = f"qr-M-{MIN_PIXELS}-{BORDER}-qrcode{getattr(qrcode, '__version__', '')}-v2"
+SETTINGS_KEY = f"qr-M-{MIN_PIXELS}-{BORDER}-zxing-cpp{importlib.metadata.version('zxing-cpp')}"
 
 
 @dataclass(frozen=True)
@@ -31,28 +30,33 @@ class QRCode:
 
 def draw(text: str) -> QRCode:
     """The QR code for a text: one PNG per distinct text, with a content-hashed name."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=BORDER, box_size=1)
-    code.add_data(text.encode("utf-8"))
-    code.make(fit=True)
-    image = picture(code.modules)
+    image = picture(symbol(text))
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return QRCode(text, output_path(text), image.size[0], buffer.getvalue())
 
 
-_DARK_IS_BLACK = bytes.maketrans(b"\x00\x01", b"\xff\x00")  # a module's truth value to a grey level
+def symbol(text: str) -> Image.Image:
+    """The code's modules, one pixel each (black on white, no quiet zone), at error correction level M.
+
+    zxing-cpp's writer picks the smallest version, the segment modes and the mask as the QR standard
+    says, in C++: 0.2 ms a code where the pure-Python encoder took 4 ms (2.9 of them choosing the mask).
+    Text is encoded as UTF-8, so a decoder reads Chinese back as written.
+    """
+    modules = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M").to_image(
+        scale=1, add_quiet_zones=False)
+    height, width = modules.shape
+    return Image.frombytes("L", (width, height), bytes(modules))
 
 
-def picture(modules: list[list[bool]]) -> Image.Image:
+def picture(modules: Image.Image) -> Image.Image:
     """Black modules on white with the quiet zone, each module a square of whole pixels, at least
-    MIN_PIXELS wide: made a row of bytes at a time, as the module matrix is (qrcode draws each module)."""
-    width = len(modules) + 2 * BORDER
-    side = b"\xff" * BORDER
-    quiet = b"\xff" * (width * BORDER)
-    rows = b"".join(side + bytes(row).translate(_DARK_IS_BLACK) + side for row in modules)
+    MIN_PIXELS wide."""
+    width = modules.width + 2 * BORDER
     scale = max(4, math.ceil(MIN_PIXELS / width))
-    image = Image.frombytes("L", (width, width), quiet + rows + quiet)
-    return image.resize((width * scale, width * scale), Image.NEAREST).convert("1", dither=Image.Dither.NONE)
+    framed = Image.new("L", (width, width), 255)
+    framed.paste(modules, (BORDER, BORDER))
+    return framed.resize((width * scale, width * scale), Image.NEAREST).convert("1", dither=Image.Dither.NONE)
 
 
 def output_path(text: str) -> str:
