@@ -64,7 +64,9 @@ def load_theme(root: Path, name: str, language: str) -> tuple[Theme | None, list
         jinja2.FileSystemLoader([str(f / "templates") for f in folders]),
         jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(default / "templates"))} if default else {}),
     ])
-    env = _Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+    # auto_reload=False: a theme is loaded anew for every build (serve too), so within one build no
+    # template changes; Jinja would otherwise stat each template file every time a page asks for it.
+    env = _Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, auto_reload=False,
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["jsonld"] = jsonld
     strings = _strings(folders, language, root, problems)
