@@ -3,7 +3,9 @@
 This script is the provenance of every picture in the example content: the
 logos, covers, product photos and guide portraits are simple illustrations
 drawn here with Pillow, and the one merchant QR picture (``contact.qr_image``)
-is rendered with the ``qrcode`` library from that shop's ``contact.qr`` text.
+is rendered with the ``qrcode`` library from that shop's ``contact.qr`` text
+(another encoder than the one the site draws its own codes with, as a merchant's
+picture would be).
 They are licensed with the project.
 
 It reads the shops' own files to learn which images are referenced, draws
@@ -12,8 +14,9 @@ its own random generator seeded from its path.
 
     python docs/make_example_images.py [--content content]
 
-Needs Pillow, PyYAML and qrcode; zxing-cpp, if installed, is used to check
-that the QR picture decodes to the shop's text.
+Needs Pillow, PyYAML and qrcode (all installed by ``pip install -e '.[test]'``);
+zxing-cpp, if installed, is used to check that the QR picture decodes to the
+shop's text.
 """
 
 from __future__ import annotations
