@@ -167,6 +167,9 @@ class Indexing:
         """Every index file of every shard, by output path (waits for the index to be made): the file's
         path in the cache, or its bytes when it is not in the cache. Paths are plain strings: a large
         directory's index is over 100,000 files."""
+        if not self.folders:  # no index in this build (--no-search, or no shop): the cached shards stay for the next
+            self.close()
+            return {}
         try:
             if self.child is None:
                 found = {name: str(path) for name, path in self.shards.files().items()}

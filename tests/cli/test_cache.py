@@ -144,3 +144,19 @@ def test_caches_are_not_tidied_while_they_hold_less_than_twice_what_the_site_use
     apply_edit(root, "edit one product")
     assert build(root, tmp_path / "out", cache_dir=cache).ok
     assert _cache_counts(cache)["markdown"] == live["markdown"] + 1  # the old rendering is kept for now
+
+
+def test_a_build_without_search_leaves_the_cached_index_for_the_next_build_with_it(make_site, tmp_path):
+    """A quick look with --no-search does not cost the next full build its index: at 10,000 shops that
+    is over two minutes of indexing."""
+    root, cache = make_site(), tmp_path / "cache"
+    assert build(root, tmp_path / "out", cache_dir=cache).ok
+    kept = {p.name: p.joinpath("files.json").stat().st_mtime_ns for p in (cache / "search").iterdir()}
+    assert kept
+    assert build(root, tmp_path / "out", cache_dir=cache, search_index=False).ok
+    assert not (tmp_path / "out/pagefind").exists()
+    assert build(root, tmp_path / "out", cache_dir=cache).ok
+    assert {p.name: p.joinpath("files.json").stat().st_mtime_ns for p in (cache / "search").iterdir()} == kept, \
+        "the index came from the cache, not from Pagefind again"
+    assert build(root, tmp_path / "none", cache_dir=None).ok
+    assert tree(tmp_path / "out") == tree(tmp_path / "none")
