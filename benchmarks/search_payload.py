@@ -98,7 +98,7 @@ def measure(out: Path, queries: list[str], network: tuple[int, int] | None = Non
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Bytes and requests a visitor's first search downloads.")
     parser.add_argument("out", type=Path, help="a built site's output folder, with its search index")
-    parser.add_argument("--query", action="append", help="a query to type (repeatable; default: 茶, ceramic)")
+    parser.add_argument("--query", action="append", help="a query to type (repeatable; default: 茶, 大红袍, teapot)")
     parser.add_argument("--slow", action="store_true",
                         help="throttle the browser's network to 1,600 kbit/s down and 150 ms a request, as a phone on 3G")
     args = parser.parse_args(argv)

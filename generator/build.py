@@ -24,7 +24,7 @@ from generator.model import Directory, Limits, Settings
 from generator.output import Staging, look_ahead
 from generator.plan import Assets, plan_site
 from generator.problems import Problem, sorted_problems
-from generator.schema import url_problem
+from generator.schema import qr_capacity_problem, url_problem
 from generator.render import common_view, render_pages, rendering_key
 from generator.theme import Theme, load_theme
 from generator.validate import Sites, build_directory
@@ -436,6 +436,11 @@ def _shop_qr_texts(root: Path, directory: Directory, sites: Sites, settings: Set
             if url_problem(found[0], settings.qr_schemes):
                 problems.append(where(f'holds the QR text "{found[0]}", which must start with '
                                       + ", ".join(f"{s}:" for s in settings.qr_schemes)))
+                continue
+            too_long = qr_capacity_problem(found[0])
+            if too_long:  # read from a code drawn at a lower error correction level than the site's
+                problems.append(where(f"holds a QR text that {too_long} as the site draws it; "
+                                      "make the code of a shorter link"))
                 continue
             texts[shop.slug] = contact.qr or found[0]
         elif contact.qr or contact.url:

@@ -17,7 +17,7 @@ from generator import fingerprint
 
 MIN_PIXELS = 288  # the drawn code, quiet zone included, is at least this wide
 BORDER = 4  # modules of quiet zone, as the QR standard asks
-SETTINGS_KEY = f"qr-M-{MIN_PIXELS}-{BORDER}-zxing-cpp{importlib.metadata.version('zxing-cpp')}"
+SETTINGS_KEY = f"qr-M-utf8eci-{MIN_PIXELS}-{BORDER}-zxing-cpp{importlib.metadata.version('zxing-cpp')}"
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,13 @@ def symbol(text: str) -> Image.Image:
 
     zxing-cpp's writer picks the smallest version, the segment modes and the mask as the QR standard
     says, in C++: 0.2 ms a code where the pure-Python encoder took 4 ms (2.9 of them choosing the mask).
-    Text is encoded as UTF-8, so a decoder reads Chinese back as written.
+    A text with any character beyond ASCII is encoded as UTF-8 and says so (an ECI header): left to
+    itself the writer encodes some Chinese texts as Shift-JIS without saying so, which decoders then
+    read as other characters (潘 came back as "àN"). ASCII is the same in every encoding and needs none.
+    schema.qr_capacity_problem keeps the texts that reach here within what a code holds.
     """
-    modules = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M").to_image(
+    encoding = {} if text.isascii() else {"eci": "UTF8"}
+    modules = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M", **encoding).to_image(
         scale=1, add_quiet_zones=False)
     height, width = modules.shape
     return Image.frombytes("L", (width, height), bytes(modules))

@@ -19,8 +19,20 @@ _INVISIBLE = re.compile("[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2
                         "\U000e0000-\U000e007f]")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
 MAX_PRICE = 10**10
-# Bytes a QR code of version 40 holds in byte mode at error correction level M.
+# Bytes a QR code of version 40 holds in byte mode at error correction level M. A text with any character
+# beyond ASCII also says that it is UTF-8 (12 bits, see qr.symbol), which leaves room for one byte less.
 QR_CAPACITY = 2331
+QR_CAPACITY_UTF8 = QR_CAPACITY - 1
+
+
+def qr_capacity_problem(text: str) -> str | None:
+    """Why a text does not fit in one QR code (as the site draws its codes), or None."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if text.isascii():
+        return None if size <= QR_CAPACITY else f"is {size} bytes long; a QR code holds at most {QR_CAPACITY}"
+    if size <= QR_CAPACITY_UTF8:
+        return None
+    return f"is {size} bytes long; a QR code holds at most {QR_CAPACITY_UTF8} when the text is not all ASCII"
 
 
 def is_slug(value: Any) -> bool:
@@ -197,8 +209,9 @@ class Checker:
 
     def qr_text(self, keypath: KeyPath, value: Any, schemes: Iterable[str]) -> str | None:
         text = self.url(keypath, value, schemes, what="QR text")
-        if text and len(text.encode("utf-8")) > QR_CAPACITY:
-            self.report(keypath, f"QR text is {len(text.encode('utf-8'))} bytes long; a QR code holds at most {QR_CAPACITY}")
+        problem = qr_capacity_problem(text) if text else None
+        if problem:
+            self.report(keypath, f"QR text {problem}")
             return None
         return text
 

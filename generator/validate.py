@@ -15,7 +15,7 @@ from generator.markup import markdown_problem
 from generator.model import (Category, Collection, Contact, Curation, Directory, Guide, Page, Product,
                              Settings, Shop, Store)
 from generator.problems import Problem, did_you_mean
-from generator.schema import Checker, is_slug, SLUG_RULE
+from generator.schema import Checker, is_slug, qr_capacity_problem, SLUG_RULE
 from generator.sources import Doc, KeyPath
 
 SHOP_KEYS = ("name", "tagline", "categories", "city", "tags", "logo", "cover", "since", "contact",
@@ -181,6 +181,11 @@ def _contact(check: Checker, data, shop: ShopSource, settings: Settings) -> Cont
         check.report(where("email"), f'email "{result.email}" is not an email address')
     if not any(contact.get(key) for key in ("qr", "qr_image", "url")):
         check.report(("contact",), "contact needs at least one of qr, qr_image or url")
+    elif result.url and not contact.get("qr") and not contact.get("qr_image"):  # the url is the shop's QR code
+        problem = qr_capacity_problem(result.url)
+        if problem:
+            check.report(where("url"), f"url is the shop's QR code, and {problem}; give a shorter url, or a qr")
+            return replace(result, url=None)
     return result
 
 

@@ -7,7 +7,9 @@ import io
 import pytest
 from PIL import Image, ImageDraw
 
-from generator import qr
+import zxingcpp
+
+from generator import qr, schema
 
 TEXTS = ["https://u.wechat.com/EXAMPLE", "https://u.wechat.com/测试?a=1&b=茶#x", "weixin://dl/chat?shanye_tea",
          "https://x.fr/café", "HTTPS://SHANYE.EXAMPLE/ABC"]
@@ -28,10 +30,29 @@ def test_a_code_is_a_png_of_at_least_288_pixels_with_its_size_recorded():
     assert code.size >= qr.MIN_PIXELS >= 288
 
 
-def test_a_long_text_still_reads_back():
-    text = "https://x.cn/" + "ab" + "茶" * 772  # 2331 bytes: the most a code holds at level M
+@pytest.mark.parametrize("text", ["https://x.cn/" + "ab" * 1159,  # 2331 bytes: the most a code holds at level M
+                                  "https://x.cn/" + "a" + "茶" * 772,  # 2330: with characters beyond ASCII
+                                  "https://x.cn/" + "1" * 2318])
+def test_a_text_as_long_as_validation_allows_still_reads_back(text):
+    assert schema.qr_capacity_problem(text) is None
     code = qr.draw(text)
     assert qr.read(code.png) == [text]
+
+
+# Characters that Shift-JIS also has: drawn without saying the text is UTF-8, they came back as others
+# (潘 as "àN", U+E000 as "ð@", ‾ as "~").
+@pytest.mark.parametrize("text", ["https://a.example/潘", "https://a.example/澳门", "https://a.example/\ue000x",
+                                  "https://a.example/a‾b", "https://a.example/ＡＢＣ", "https://例子.cn/店铺?q=凜",
+                                  "https://a.example/한국어", "https://a.example/😀"])
+def test_text_beyond_ascii_reads_back_as_written(text):
+    assert qr.read(qr.draw(text).png) == [text]
+
+
+def test_codes_are_drawn_at_error_correction_level_m():
+    for text in ("https://u.wechat.com/EXAMPLE", "https://a.example/潘"):
+        with Image.open(io.BytesIO(qr.draw(text).png)) as image:
+            found = zxingcpp.read_barcodes(image.convert("L"))
+        assert [r.ec_level for r in found] == ["M"]
 
 
 def test_same_text_gives_the_same_path_and_bytes():

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.schema import QR_CAPACITY, Checker, is_slug, path_problem, url_problem
+from generator.schema import (QR_CAPACITY, QR_CAPACITY_UTF8, Checker, is_slug, path_problem, qr_capacity_problem,
+                              url_problem)
 from generator.sources import parse_yaml
 
 SCHEMES = ("https", "http")
@@ -240,15 +241,24 @@ def test_qr_text_with_the_site_schemes():
     assert len(check.problems) == 1 and check.problems[0].message.startswith("QR text ")
 
 
-def test_qr_text_up_to_capacity_and_not_a_byte_more():
-    # 3 bytes per Chinese character: the limit is in bytes, not characters.
-    fits = "https://x.cn/" + "ab" + "茶" * 772
+def test_an_ascii_qr_text_up_to_capacity_and_not_a_byte_more():
+    # Longer than a qr field may be (2,000 characters), but a merchant's qr_image can hold it.
+    fits = "https://x.cn/" + "ab" * 1159
     assert len(fits.encode("utf-8")) == QR_CAPACITY == 2331
+    assert qr_capacity_problem(fits) is None
+    assert qr_capacity_problem(fits + "a") == f"is 2332 bytes long; a QR code holds at most {QR_CAPACITY}"
+
+
+def test_a_qr_text_beyond_ascii_holds_a_byte_less_and_the_limit_is_in_bytes():
+    # 3 bytes per Chinese character; the code also says its text is UTF-8, which takes the room of a byte.
+    fits = "https://x.cn/" + "a" + "茶" * 772
+    assert len(fits.encode("utf-8")) == QR_CAPACITY_UTF8 == 2330
     check = checker(f"a: {fits}\nb: {fits}a\n")
     assert check.qr_text(("a",), check.doc.data["a"], SCHEMES) == fits
-    assert check.problems == []
     assert check.qr_text(("b",), check.doc.data["b"], SCHEMES) is None
-    assert where(check) == [(2, 1, f"QR text is 2332 bytes long; a QR code holds at most {QR_CAPACITY}")]
+    assert where(check) == [(2, 1, "QR text is 2331 bytes long; a QR code holds at most 2330 when the text is "
+                                   "not all ASCII")]
+    assert qr_capacity_problem(fits) is None and qr_capacity_problem("https://x.cn/" + "a" * 2318) is None
 
 
 # -- paths ----------------------------------------------------------------
