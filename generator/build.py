@@ -439,8 +439,8 @@ def _shop_qr_texts(root: Path, directory: Directory, sites: Sites, settings: Set
                 continue
             too_long = qr_capacity_problem(found[0])
             if too_long:  # read from a code drawn at a lower error correction level than the site's
-                problems.append(where(f"holds a QR text that {too_long} as the site draws it; "
-                                      "make the code of a shorter link"))
+                problems.append(where(f"holds a link that {too_long}, as the site draws its codes (yours may "
+                                      "hold more). Use the QR code of a shorter link"))
                 continue
             texts[shop.slug] = contact.qr or found[0]
         elif contact.qr or contact.url:

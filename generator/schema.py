@@ -32,7 +32,7 @@ def qr_capacity_problem(text: str) -> str | None:
         return None if size <= QR_CAPACITY else f"is {size} bytes long; a QR code holds at most {QR_CAPACITY}"
     if size <= QR_CAPACITY_UTF8:
         return None
-    return f"is {size} bytes long; a QR code holds at most {QR_CAPACITY_UTF8} when the text is not all ASCII"
+    return f"is {size} bytes long (a Chinese character takes 3); a QR code holds at most {QR_CAPACITY_UTF8}"
 
 
 def is_slug(value: Any) -> bool:

@@ -184,7 +184,8 @@ def _contact(check: Checker, data, shop: ShopSource, settings: Settings) -> Cont
     elif result.url and not contact.get("qr") and not contact.get("qr_image"):  # the url is the shop's QR code
         problem = qr_capacity_problem(result.url)
         if problem:
-            check.report(where("url"), f"url is the shop's QR code, and {problem}; give a shorter url, or a qr")
+            check.report(where("url"), f"url is too long to become the shop's QR code: it {problem}. "
+                                       "Shorten the url, or add a shorter link as qr")
             return replace(result, url=None)
     return result
 

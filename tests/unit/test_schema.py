@@ -256,8 +256,8 @@ def test_a_qr_text_beyond_ascii_holds_a_byte_less_and_the_limit_is_in_bytes():
     check = checker(f"a: {fits}\nb: {fits}a\n")
     assert check.qr_text(("a",), check.doc.data["a"], SCHEMES) == fits
     assert check.qr_text(("b",), check.doc.data["b"], SCHEMES) is None
-    assert where(check) == [(2, 1, "QR text is 2331 bytes long; a QR code holds at most 2330 when the text is "
-                                   "not all ASCII")]
+    assert where(check) == [(2, 1, "QR text is 2331 bytes long (a Chinese character takes 3); a QR code holds "
+                                   "at most 2330")]
     assert qr_capacity_problem(fits) is None and qr_capacity_problem("https://x.cn/" + "a" * 2318) is None
 
 
