@@ -186,7 +186,6 @@ def _contact(check: Checker, data, shop: ShopSource, settings: Settings) -> Cont
         if problem:
             check.report(where("url"), f"url is too long to become the shop's QR code: it {problem}. "
                                        "Shorten the url, or add a shorter link as qr")
-            return replace(result, url=None)
     return result
 
 
