@@ -3,12 +3,12 @@
     python benchmarks/search_payload.py OUT [--query 茶 --query teapot] [--slow]
 
 OUT is a site built with its search index (`shopdir build`, without --no-search). The folder is served on
-127.0.0.1, Debian's Chromium (/usr/bin/chromium) opens /search/ through Playwright (both as the browser tests
-use them: `pip install -e '.[test]'` and `apt-get install chromium`), types each query into a new page, and
-counts the seconds until the first result shows, and the requests and bytes of the search bundle's files, by kind: Pagefind's code and each shard's entry
-and metadata ("setup"), filter lists, word index chunks and result fragments. The index files are stored
-compressed, so their bytes are what travels. A directory split into shards (see search.split) loads the
-setup, filters and one index chunk per word from every shard.
+127.0.0.1, Debian's Chromium opens /search/ through Playwright, launched as the browser tests launch it
+(`pip install -e '.[test]'` and `apt-get install chromium`), types each query into a new page, and counts
+the seconds until the first result shows, and the requests and bytes of the search bundle's files by kind:
+Pagefind's code and each shard's entry and metadata ("setup"), filter lists, word index chunks and result
+fragments. The index files are stored compressed, so their bytes are what travels. A directory split into
+shards (see search.split) loads the setup, filters and one index chunk per word from every shard.
 """
 
 from __future__ import annotations
@@ -21,8 +21,10 @@ import threading
 import time
 from pathlib import Path
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.browser.pages import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - the browser tests' Chromium and flags
+
 KINDS = ("index", "filter", "fragment")
 
 
@@ -45,8 +47,8 @@ def settled(page, seen: list, quiet: float = 2.0, limit: float = 120.0) -> None:
         still = still + 0.25 if len(seen) == count else 0.0
         count = len(seen)
         message = page.locator(".pagefind-ui__message")
-        shown = message.count() and "…" not in message.first.inner_text() and "..." not in message.first.inner_text()
-        if still >= quiet and shown:
+        searching = not message.count() or any(dots in message.first.inner_text() for dots in ("…", "..."))
+        if still >= quiet and not searching:
             return
     raise TimeoutError(f"the search did not settle within {limit:g} s")
 
@@ -59,7 +61,7 @@ def measure(out: Path, queries: list[str], network: tuple[int, int] | None = Non
     rows = []
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             for query in queries:
                 page = browser.new_page()
                 if network:  # Chromium's own throttling: every request waits the latency, all share the bandwidth
