@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from generator import fingerprint, images, markup, qr, search
+from generator import fingerprint, images, markup, qr, rules, search
 from generator.config import settings_from_doc
 from generator.load import Parsed, ShopSource, Sources, load_site, load_sources, read_shop_file, shop_file
 from generator.model import Directory, Limits, Settings
@@ -26,7 +26,7 @@ from generator.plan import Assets, plan_site
 from generator.problems import Problem, sorted_problems
 from generator.schema import qr_capacity_problem, url_problem
 from generator.render import common_view, render_pages, rendering_key
-from generator.theme import Theme, load_theme
+from generator.theme import Theme, load_theme, unused_templates
 from generator.validate import Sites, build_directory
 
 
@@ -40,7 +40,8 @@ class Result:
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        """No errors (warnings allowed): the site was, or would be, built."""
+        return not rules.errors(self.problems)
 
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total): told as the build goes
@@ -116,9 +117,11 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
                                                    process=out is not None)
         problems += found
         clock.lap("images")
-        if problems or theme is None or out is None:
-            result.problems = sorted_problems(problems)
-            return result
+        if rules.errors(problems) or theme is None:
+            return _finished(result, problems)
+        problems += unused_templates(theme, root)
+        if out is None:  # a check: every page planned and rendered as a build would, nothing written
+            return _check(result, problems, root, directory, theme, pictures, qr_codes, qr_texts, jobs, clock)
 
         split = search.split_of(directory) if search_index else []
         shards = search.shards(directory, theme.strings, pictures, split) if search_index else ()
@@ -132,9 +135,10 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
                 specs, found = plan_site(directory, assets)
             gc.freeze()  # the specs live until the end: never looked through again, here or in the workers
             clock.lap("plan")
-            if found:
-                result.problems = sorted_problems(found)
-                return result
+            problems += found
+            if rules.errors(found):
+                return _finished(result, problems)
+            result.problems = rules.classified(sorted_problems(problems))  # warnings only, if any
             done = _publish(out, root, specs, theme, directory, dev, jobs, files={
                 **picture_files, **{code.path: code.png for code in qr_codes.values()},
                 **dict(theme.assets.values())}, indexing=indexing, cache_dir=cache_dir, inputs=inputs,
@@ -144,6 +148,27 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
             return done
         finally:
             indexing.close()
+
+
+def _finished(result: Result, problems: list[Problem]) -> Result:
+    result.problems = rules.classified(sorted_problems(problems))
+    return result
+
+
+def _check(result: Result, problems: list[Problem], root: Path, directory: Directory, theme: Theme, pictures: dict,
+           qr_codes: dict, qr_texts: dict, jobs: int, clock: _Clock) -> Result:
+    """The rest of a build without writing: the plan (two pages at one path) and every page rendered in
+    memory (template errors), so that a check fails whenever the build would."""
+    assets = Assets(pictures, qr_codes, qr_texts, theme.strings, _build_date(), None)
+    specs, found = plan_site(directory, assets)
+    problems += found
+    clock.lap("plan")
+    if not rules.errors(found):
+        common = common_view(directory, theme)
+        problems += {page for _, page, _ in _render(specs, theme, common, root, jobs, {}) if isinstance(page, Problem)}
+        result.pages = len(specs)
+        clock.lap("render")
+    return _finished(result, problems)
 
 
 def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Directory, dev: bool, jobs: int,
@@ -172,8 +197,7 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
         clock.lap("render")
         if problems:
             staging.abort()
-            result.problems = sorted_problems(problems)
-            return result
+            return _finished(result, result.problems + problems)
         files.update(indexing.files())
         clock.lap("search wait")
         for path in sorted(files):
@@ -467,7 +491,7 @@ def _open_picture(root: Path, shop: str, path: str, limits: Limits):
 
 def _pictures(root: Path, directory: Directory, sites: Sites, cache_dir: Path | None, limits: Limits,
               process: bool) -> tuple[dict, dict, list[Problem]]:
-    """Every published picture checked (and, when building, made into web variants), in parallel."""
+    """Every published picture checked and measured (and, when building, made into web variants), in parallel."""
     wanted = sorted({(s.slug, p) for s in directory.shops for p in (s.logo, s.cover) if p}
                     | {(s.slug, g.photo) for s in directory.shops for st in s.stores for g in st.guides if g.photo}
                     | {(p.shop, path) for p in directory.products for path in p.images})
@@ -482,11 +506,10 @@ def _pictures(root: Path, directory: Directory, sites: Sites, cache_dir: Path | 
             cached = images.from_cache(cache_dir, known) if known else None
             if cached is not None:  # unchanged since it was last checked and processed
                 index.put(source, stat, known)
-                return key, cached if process else None
+                return key, cached if process else (cached[0], {})
             data = _read_picture(root, *key, limits)
-            if not process:
-                images.open_checked(data, limits.image_pixels)
-                return key, None
+            if not process:  # decoded and checked in full; its variants named, not made
+                return key, (images.measure(data, limits.image_pixels), {})
             picture, files = images.process(data, cache_dir, limits.image_pixels)
             index.put(source, stat, images.digest(data))
             return key, (picture, files)

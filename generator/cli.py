@@ -26,7 +26,9 @@ EXAMPLES = {
   shopdir build --drafts                         include products marked draft: true""",
     "check": """examples:
   shopdir check                 check every file, write nothing (for pull requests in CI)
-  shopdir check --root site/    check the site in another folder""",
+  shopdir check --root site/    check the site in another folder
+  shopdir check --format github annotate a pull request in GitHub Actions
+  shopdir check --format json > report.json""",
     "serve": """examples:
   shopdir serve                 build, serve on http://127.0.0.1:8000/ and rebuild on every change
   shopdir serve --port 9000 --drafts""",
@@ -74,8 +76,12 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check every file; write nothing", epilog=EXAMPLES["check"],
                                 formatter_class=formatter,
-                                description="Load and validate the site as a build would, without writing output.")
+                                description="Load, validate, plan and render the site as a build would, without writing "
+                                            "output: it fails exactly when shopdir build would.")
     site_options(check)
+    check.add_argument("--format", choices=("text", "github", "json"), default="text",
+                       help="text: a line per problem on stderr (default); github: GitHub Actions annotations and "
+                            "the full list, on stdout; json: a versioned report on stdout (docs/check-report.md)")
 
     serve = commands.add_parser("serve", help="build, serve and rebuild on changes", epilog=EXAMPLES["serve"],
                                 formatter_class=formatter,
@@ -142,11 +148,10 @@ class Progress:
             self.stream.flush()
 
 
-def print_problems(problems: list) -> None:
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    count = len(problems)
-    print(f"shopdir: {count} problem{'s' if count != 1 else ''} found; nothing was written", file=sys.stderr)
+def print_problems(problems: list, written: bool = False) -> None:
+    """Problems as text, `path:line:column: message [rule]`, and a line counting errors and warnings."""
+    from generator import report
+    print(report.text(problems, written), end="", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -216,12 +221,12 @@ def _run(args) -> int:
         return _build(args)
     from generator import build, scaffold
     if args.command == "check":
+        from generator import report
         result = build.build(root, None, base_url=args.base_url, drafts=args.drafts)
-        if result.problems:
-            print_problems(result.problems)
-            return 1
-        print("shopdir: no problems found", file=sys.stderr)
-        return 0
+        # text is for people, on stderr as ever; json and github are for machines, on stdout
+        print(report.FORMATS[args.format](result.problems), end="",
+              file=sys.stderr if args.format == "text" else sys.stdout)
+        return 0 if result.ok else 1
     if args.command == "serve":
         from generator import serve
         return serve.serve(root, port=args.port, host=args.host, base_url=args.base_url, drafts=args.drafts)
@@ -268,9 +273,11 @@ def _build(args) -> int:
     finally:
         if progress:
             progress.close()
-    if result.problems:
+    if not result.ok:
         print_problems(result.problems)
         return 1
+    if result.problems:  # warnings: the site was written all the same
+        print_problems(result.problems, written=True)
     if not args.quiet:
         stats = result.stats
         stages = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in result.times.items())

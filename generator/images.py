@@ -91,21 +91,36 @@ def process(data: bytes, cache_dir: Path | None, max_pixels: int = MAX_PIXELS) -
         image = image.point(lambda v: v / 256).convert("L")
     mode = "RGBA" if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info else "RGB"
     image = image.convert(mode)
-    widths = sorted({min(w, image.width) for w in WIDTHS})
-    variants, files = [], {}
-    for width in widths:
-        height = max(1, round(image.height * width / image.width))
+    picture, files = Picture(_variants(key, image.width, image.height)), {}
+    for variant in picture.variants:
+        width, height = variant.width, variant.height
         resized = image if width == image.width else image.resize((width, height), Image.LANCZOS)
         buffer = io.BytesIO()
         resized.save(buffer, format="WEBP", quality=QUALITY, method=4)  # no exif, no icc: metadata stripped
-        path = f"img/{key}-{width}.webp"
-        variants.append(Variant(path, width, height))
-        files[path] = buffer.getvalue()
-    picture = Picture(tuple(variants))
+        files[variant.path] = buffer.getvalue()
     if cache_dir:
         _to_cache(cache_dir, key, picture, files)
         return from_cache(cache_dir, key) or (picture, files)
     return picture, files
+
+
+def _variants(key: str, width: int, height: int) -> tuple[Variant, ...]:
+    return tuple(Variant(f"img/{key}-{w}.webp", w, max(1, round(height * w / width)))
+                 for w in sorted({min(w, width) for w in WIDTHS}))
+
+
+# EXIF orientations that turn a picture a quarter: exif_transpose swaps its width and height.
+_QUARTER_TURNS = {5, 6, 7, 8}
+
+
+def measure(data: bytes, max_pixels: int = MAX_PIXELS) -> Picture:
+    """What process() would make of a picture, without making it: decoded and checked in full, its
+    variants named and sized as process() names and sizes them (for a check that writes nothing)."""
+    image = open_checked(data, max_pixels)
+    width, height = image.size
+    if image.getexif().get(0x0112) in _QUARTER_TURNS:
+        width, height = height, width
+    return Picture(_variants(digest(data), width, height))
 
 
 def tidy(cache_dir: Path, pictures, limit: int) -> int:

@@ -15,6 +15,9 @@ class Problem:
     line: int  # 1-based; 0 when the problem is about the whole file
     column: int  # 1-based; 0 when unknown
     message: str
+    # The rule the problem breaks (see rules.py), when the place that finds it names one; otherwise
+    # the catalogue recognises the rule by the message.
+    rule: str = ""
 
     def __post_init__(self) -> None:
         # One problem, one line: a key or value quoted in the message may hold a line break.

@@ -75,7 +75,7 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
         except Exception as error:  # keep serving whatever happens
             result = builder.Result(problems=[Problem("site.yaml", 1, 1, f"internal error: {error}")])
         gc.collect()  # what a build leaves in cycles (an old theme's templates) goes before the next one freezes
-        if result.problems:
+        if not result.ok:  # warnings alone do not stop a build
             for problem in result.problems:
                 print(problem, file=sys.stderr)
             print(f"shopdir: build failed with {len(result.problems)} problems; still serving the last good site",

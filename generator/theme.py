@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import jinja2.meta
 import markupsafe
 
 from generator import routes
-from generator.problems import Problem
+from generator.problems import Problem, did_you_mean
 from generator.load import read_yaml
 
 THEME_KEYS = ("extends", "name", "description")
@@ -166,3 +167,34 @@ def template_problem(error: Exception, theme: Theme, root: Path) -> Problem:
         if any(frame.filename.startswith(str(f)) for f in theme.folders):
             return Problem(_rel(Path(frame.filename), root), frame.lineno or 1, 1, f"template error: {error}")
     return Problem(_rel(theme.folders[0], root), 1, 1, f"template error: {error}")
+
+
+def _template_names(folder: Path) -> set[str]:
+    templates = folder / "templates"
+    return {path.relative_to(templates).as_posix() for path in templates.rglob("*") if path.is_file()}
+
+
+def unused_templates(theme: Theme, root: Path) -> list[Problem]:
+    """Warnings for templates of a child theme that replace none of the default theme's and that no
+    template includes, imports or extends: a misspelt override, which changes nothing on the site."""
+    if len(theme.folders) < 2:
+        return []
+    known = _template_names(theme.folders[-1])
+    referenced: set[str] = set()
+    for name in theme.env.list_templates():
+        try:
+            tree = theme.env.parse(theme.env.loader.get_source(theme.env, name)[0])
+        except jinja2.TemplateError:
+            continue  # its error is reported when a page is rendered with it
+        for found in jinja2.meta.find_referenced_templates(tree):
+            if found is None:  # a template named by a variable: any template may be used
+                return []
+            referenced.add(found.removeprefix("default/"))
+    problems = []
+    for folder in theme.folders[:-1]:
+        for name in sorted(_template_names(folder) - known - referenced):
+            problems.append(Problem(f"{_rel(folder, root)}/templates/{name}", 1, 1,
+                                    f'the template "{name}" is not used by any page or template'
+                                    + did_you_mean(name, known - {n for n in known if n.startswith("_")}),
+                                    rule="template-unused"))
+    return problems

@@ -559,7 +559,7 @@ def test_security_case(name, tmp_path, capsys):
         assert found == expected
         assert status == 1
         count = len(expected)
-        assert err.splitlines()[-1] == f"shopdir: {count} problem{'s' if count != 1 else ''} found; nothing was written"
+        assert err.splitlines()[-1] == f"shopdir: {count} error{'s' if count != 1 else ''} found; nothing was written"
         assert seconds < limit, f"check took {seconds:.1f} s"
         return
 

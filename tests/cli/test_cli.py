@@ -53,8 +53,10 @@ def test_check_reports_every_problem_and_writes_nothing(run_cli, make_site):
     assert status == 1
     assert "Traceback" not in err
     lines = [line for line in err.splitlines() if line.startswith("content/")]
-    assert 'content/shops/alpha-tea/shop.yaml:2:1: unknown key "categoris" (did you mean "categories"?)' in lines
-    assert "content/shops/beta-kiln/products/cup.md:3:1: price must be a number from 0 to 10,000,000,000" in lines
+    assert ('content/shops/alpha-tea/shop.yaml:2:1: unknown key "categoris" (did you mean "categories"?) '
+            "[unknown-key]") in lines
+    assert "content/shops/beta-kiln/products/cup.md:3:1: price must be a number from 0 to 10,000,000,000 " \
+           "[invalid-value]" in lines
     assert not (root / "output").exists()
 
 
