@@ -81,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     site_options(check)
     check.add_argument("--format", choices=("text", "github", "json"), default="text",
                        help="text: a line per problem on stderr (default); github: GitHub Actions annotations and "
-                            "the full list, on stdout; json: a versioned report on stdout (docs/check-report.md)")
+                            "the full list, on stdout; json: a versioned report on stdout (see docs/check.md)")
 
     serve = commands.add_parser("serve", help="build, serve and rebuild on changes", epilog=EXAMPLES["serve"],
                                 formatter_class=formatter,
