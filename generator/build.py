@@ -165,7 +165,10 @@ def _check(result: Result, problems: list[Problem], root: Path, directory: Direc
     clock.lap("plan")
     if not rules.errors(found):
         common = common_view(directory, theme)
-        problems += {page for _, page, _ in _render(specs, theme, common, root, jobs, {}) if isinstance(page, Problem)}
+        chunks = [specs[start:start + RENDER_CHUNK] for start in range(0, len(specs), RENDER_CHUNK)]
+        check = functools.partial(_page_problems, theme=theme, common=common, root=root)
+        for found in _forked_map(check, chunks, jobs, chunk=1, minimum=2):
+            problems += found
         result.pages = len(specs)
         clock.lap("render")
     return _finished(result, problems)
@@ -328,6 +331,11 @@ def _render(specs, theme: Theme, common: dict, root: Path, jobs: int, known: dic
 
 def _render_pages(specs, theme: Theme, common: dict, root: Path, known: dict) -> list:
     return list(render_pages(specs, theme, common, root, known))
+
+
+def _page_problems(specs, theme: Theme, common: dict, root: Path) -> list[Problem]:
+    """The pages rendered and dropped: only their problems go back from a worker, not their bytes."""
+    return list({page for _, page, _ in render_pages(specs, theme, common, root) if isinstance(page, Problem)})
 
 
 def _markdown_texts(sources: Sources, shops: bool = True):
