@@ -171,7 +171,8 @@ def template_problem(error: Exception, theme: Theme, root: Path) -> Problem:
 
 def _template_names(folder: Path) -> set[str]:
     templates = folder / "templates"
-    return {path.relative_to(templates).as_posix() for path in templates.rglob("*") if path.is_file()}
+    names = (path.relative_to(templates).as_posix() for path in templates.rglob("*") if path.is_file())
+    return {name for name in names if not any(part.startswith(".") for part in name.split("/"))}  # not .DS_Store
 
 
 def unused_templates(theme: Theme, root: Path) -> list[Problem]:

@@ -109,3 +109,9 @@ def test_check_github_annotates_each_problem_and_lists_them_all(run_cli, tmp_pat
     group = lines[lines.index("::group::shopdir check: all problems") + 1:lines.index("::endgroup::")]
     assert [line.rsplit(" [", 1)[0] for line in group] == expected
     assert lines[-1] == f"shopdir: {len(expected)} errors found; nothing was written"
+
+
+def test_hidden_files_beside_a_themes_templates_are_not_templates(run_cli, make_site):
+    root = _with_child_theme(make_site(), {".DS_Store": "\0\0", "shop.html": '{% extends "default/shop.html" %}\n'})
+    status, _, err = run_cli("check", "--root", str(root))
+    assert status == 0 and err.strip() == "shopdir: no problems found"
