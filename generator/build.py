@@ -159,7 +159,8 @@ def _check(result: Result, problems: list[Problem], root: Path, directory: Direc
            qr_codes: dict, qr_texts: dict, jobs: int, clock: _Clock) -> Result:
     """The rest of a build without writing: the plan (two pages at one path) and every page rendered in
     memory (template errors), so that a check fails whenever the build would."""
-    assets = Assets(pictures, qr_codes, qr_texts, theme.strings, _build_date(), None)
+    folders = tuple(folder for folder, _ in search.split_of(directory))  # where a build puts the search index
+    assets = Assets(pictures, qr_codes, qr_texts, theme.strings, _build_date(), folders)
     specs, found = plan_site(directory, assets)
     problems += found
     clock.lap("plan")

@@ -115,3 +115,13 @@ def test_hidden_files_beside_a_themes_templates_are_not_templates(run_cli, make_
     root = _with_child_theme(make_site(), {".DS_Store": "\0\0", "shop.html": '{% extends "default/shop.html" %}\n'})
     status, _, err = run_cli("check", "--root", str(root))
     assert status == 0 and err.strip() == "shopdir: no problems found"
+
+
+def test_the_search_page_is_checked_as_the_build_renders_it_with_its_index(run_cli, make_site, tmp_path):
+    root = _with_child_theme(make_site(), {"search.html": '{% extends "default/search.html" %}\n{% block main %}\n'
+                                                          "{% if page.indexed %}{{ page.index.bundle }}{% endif %}\n"
+                                                          "{% endblock %}\n"})
+    (status, _, err), (build_status, _, build_err), _ = _check_and_build(run_cli, root, tmp_path)
+    assert status == build_status == 1
+    assert _problem_lines(err) == _problem_lines(build_err) == [
+        "themes/x/templates/search.html:3:1: template error: 'dict object' has no attribute 'index' [template-error]"]
