@@ -32,6 +32,10 @@ EXAMPLES = {
     "serve": """examples:
   shopdir serve                 build, serve on http://127.0.0.1:8000/ and rebuild on every change
   shopdir serve --port 9000 --drafts""",
+    "review": """examples:
+  shopdir review --base origin/main --head HEAD          what merging HEAD changes on the built site
+  shopdir review --base main --head pr --format json --out review.json
+  shopdir review --base "$BASE" --head "$HEAD" --verdict merchant --preview-url https://preview.example/""",
     "new": """examples:
   shopdir new shop shanye-tea               create content/shops/shanye-tea/shop.yaml
   shopdir new product shanye-tea dhp-2023   create content/shops/shanye-tea/products/dhp-2023.md""",
@@ -82,6 +86,23 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "github", "json"), default="text",
                        help="text: a line per problem on stderr (default); github: GitHub Actions annotations and "
                             "the full list, on stdout; json: a versioned report on stdout (see docs/check.md)")
+
+    review = commands.add_parser("review", help="what a pull request changes on the built site",
+                                 epilog=EXAMPLES["review"], formatter_class=formatter,
+                                 description="Build two git revisions of the site and report, for the curator, "
+                                             "which pages a merge adds, changes and removes, what the merchant "
+                                             "changed, and what to look at first (see docs/review.md).")
+    review.add_argument("--root", type=Path, default=Path("."), metavar="DIR",
+                        help="the site's folder inside a git repository (default: the current folder)")
+    review.add_argument("--base", required=True, metavar="REV", help="the revision merged into (e.g. main)")
+    review.add_argument("--head", required=True, metavar="REV", help="the pull request's revision")
+    review.add_argument("--verdict", choices=("merchant", "new-shop", "curator", "blocked"),
+                        help="the ownership verdict of shopdir pr-check, shown first")
+    review.add_argument("--preview-url", metavar="URL", help="where the head is previewed: pages link there")
+    review.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    review.add_argument("--out", type=Path, metavar="FILE", help="write the report here (default: stdout)")
+    review.add_argument("--cache-dir", type=Path, metavar="DIR", help="a build cache to use and keep")
+    review.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     serve = commands.add_parser("serve", help="build, serve and rebuild on changes", epilog=EXAMPLES["serve"],
                                 formatter_class=formatter,
@@ -227,6 +248,8 @@ def _run(args) -> int:
         print(report.FORMATS[args.format](result.problems), end="",
               file=sys.stderr if args.format == "text" else sys.stdout)
         return 0 if result.ok else 1
+    if args.command == "review":
+        return _review(args)
     if args.command == "serve":
         from generator import serve
         return serve.serve(root, port=args.port, host=args.host, base_url=args.base_url, drafts=args.drafts)
@@ -241,6 +264,27 @@ def _run(args) -> int:
             print(f"created {path}")
         return 0
     return 2
+
+
+def _review(args) -> int:
+    """shopdir review: 0 when the revisions were compared, 1 when the head has errors, 2 for git trouble."""
+    from generator import review, revisions
+
+    try:
+        done = review.review(args.root, args.base, args.head, cache_dir=args.cache_dir, verdict=args.verdict)
+    except revisions.RevisionError as error:
+        print(f"shopdir: {error}", file=sys.stderr)
+        return 2
+    text = review.as_json(done) if args.format == "json" else review.markdown(done, args.preview_url)
+    if args.out:
+        try:
+            args.out.write_text(text, encoding="utf-8")
+        except OSError as error:
+            print(f"shopdir: cannot write {args.out}: {error.strerror}", file=sys.stderr)
+            return 2
+    else:
+        sys.stdout.write(text)
+    return 1 if done.errors else 0
 
 
 def _build(args) -> int:

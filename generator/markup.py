@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import hashlib
 import html as html_lib
@@ -307,6 +308,31 @@ def render_fresh(text: str) -> str | None:
     except MarkdownTooSlow:
         return None
     return sanitise(_headings_below_the_page_title(html))
+
+
+_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>")
+_ATTRIBUTE = re.compile(r"\s([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=")
+
+
+def sanitised_away(text: str) -> list[str]:
+    """What the sanitiser takes out of a text's HTML, as '<tag>' and 'attribute' names (sorted, once each):
+    raw HTML a merchant wrote that the site will not show. Added link attributes (rel) are not counted."""
+    _markdown.reset()
+    try:
+        with _time_limit(TIME_LIMIT):
+            html = _headings_below_the_page_title(_markdown.convert(text))
+    except MarkdownTooSlow:
+        return []
+
+    def parts(markup: str) -> collections.Counter:
+        found = collections.Counter()
+        for name, rest in _TAG.findall(markup):
+            found[f"<{name.lower()}>"] += 1
+            found.update(attribute.lower() for attribute in _ATTRIBUTE.findall(" " + rest)
+                         if attribute.lower() != "rel")
+        return found
+
+    return sorted(parts(html) - parts(sanitise(html)))
 
 
 def render_fresh_with_words(text: str) -> tuple[str | None, str | None]:

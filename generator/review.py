@@ -1,0 +1,278 @@
+"""shopdir review: what a pull request changes on the built site, for the curator who merges it.
+
+Both revisions are unpacked from git and built by this shopdir, one after the other with one cache (so
+the second build is mostly reuse) and one build date (the head commit's, unless SOURCE_DATE_EPOCH is
+set: listings that turn by day must not show as changed). Their outputs are compared file by file, so
+pages that change only through another page (a category listing that gains a card, the feed) count too.
+The models of both are compared field by field for what the merchant wrote.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from generator import build, changes, markup, report, revisions
+from generator.config import settings_from_doc
+from generator.load import load_site, load_sources
+from generator.model import Directory
+from generator.problems import Problem
+from generator.validate import build_directory
+
+VERSION = 1
+
+
+@dataclass
+class Review:
+    base: revisions.Revision
+    head: revisions.Revision
+    pages: changes.PageChanges
+    fields: list[changes.FieldChange]
+    flags: list[changes.Flag]
+    problems: list[Problem] = field(default_factory=list)  # the head's
+    base_problems: int = 0  # how many the base has (its pages then count as absent)
+    verdict: str | None = None
+
+    @property
+    def errors(self) -> int:
+        return report.counts(self.problems)[0]
+
+    @property
+    def warnings(self) -> int:
+        return report.counts(self.problems)[1]
+
+
+def review(root: Path, base: str, head: str, *, cache_dir: Path | None = None, verdict: str | None = None,
+           jobs: int | None = None) -> Review:
+    """Build both revisions and compare them. revisions.RevisionError when either cannot be had."""
+    root = Path(root)
+    old, new = revisions.resolve(root, base), revisions.resolve(root, head)
+    with revisions.workspace() as work, _build_date(os.environ.get("SOURCE_DATE_EPOCH") or str(new.time)):
+        cache = cache_dir or work / "cache"
+        sides = []
+        for name, revision in (("base", old), ("head", new)):
+            folder = revisions.unpack(root, revision, work / name)
+            result = build.build(folder, work / f"{name}-output", cache_dir=cache, search_index=False, jobs=jobs)
+            files = _digests(work / f"{name}-output") if result.ok else {}
+            sides.append((folder, result, files, _model(folder, cache)))
+        (old_folder, old_result, old_files, old_model), (new_folder, new_result, new_files, new_model) = sides
+        delisted = (_delisted(old_model), _delisted(new_model))
+        flags = changes.risk_flags(old_model, new_model, delisted, _pictures(old_folder, new_folder),
+                                   _sanitised(old_model, new_model))
+    return Review(old, new, changes.page_changes(old_files, new_files), changes.field_changes(old_model, new_model),
+                  flags, list(new_result.problems), len(old_result.problems), verdict)
+
+
+@contextlib.contextmanager
+def _build_date(epoch: str):
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = epoch
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+def _digests(out: Path) -> dict[str, str]:
+    """Every file of a built site, by its path, to a digest of its bytes."""
+    found = {}
+    for folder, _, names in os.walk(out):
+        for name in names:
+            path = Path(folder, name)
+            found[path.relative_to(out).as_posix()] = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    return found
+
+
+def _model(root: Path, cache: Path) -> Directory | None:
+    """The site's model as validation makes it; None when the files cannot make one (no site.yaml)."""
+    site, problems = load_site(root)
+    if site is None:
+        return None
+    settings, _ = settings_from_doc(site)
+    with markup.kept_in(cache):
+        sources, _ = load_sources(root, settings.limits)
+        directory, _, _ = build_directory(sources, settings, False)
+    return directory
+
+
+def _delisted(directory: Directory | None) -> tuple[str, ...]:
+    return directory.curation.delisted if directory is not None else ()
+
+
+def _pictures(base: Path, head: Path) -> list[tuple[str, int | None, int]]:
+    """Picture files in shop folders that the head adds or makes bigger: (path, old size or None, new size)."""
+    found = []
+    shops = head / "content" / "shops"
+    for folder, _, names in os.walk(shops):
+        for name in sorted(names):
+            if not name.lower().endswith(changes.IMAGE_SUFFIXES):
+                continue
+            rel = Path(folder, name).relative_to(head).as_posix()
+            now = Path(folder, name).stat().st_size
+            was = (base / rel).stat().st_size if (base / rel).is_file() else None
+            if was is None or now > was:
+                found.append((rel, was, now))
+    return sorted(found)
+
+
+def _texts(directory: Directory | None) -> dict[str, str]:
+    if directory is None:
+        return {}
+    texts = {shop.source: shop.description for shop in directory.shops}
+    texts.update({product.source: product.body for product in directory.products})
+    return texts
+
+
+def _sanitised(base: Directory | None, head: Directory | None) -> list[tuple[str, list[str]]]:
+    """Texts the head adds or changes whose raw HTML the sanitiser takes out."""
+    old = _texts(base)
+    found = []
+    for path, text in sorted(_texts(head).items()):
+        if text and old.get(path) != text:
+            removed = markup.sanitised_away(text)
+            if removed:
+                found.append((path, removed))
+    return found
+
+
+# -- the report -------------------------------------------------------------------------------------
+
+LIMIT = 60_000  # bytes of Markdown: a pull request comment holds 65,536 characters
+WHICH = (("added", "+"), ("changed", "~"), ("removed", "−"))
+
+
+def code(value) -> str:
+    """Merchant text shown literally: a code span, in which GitHub renders no link, mention, image or HTML."""
+    text = " ".join(str(value).split())
+    text = text if len(text) <= 200 else text[:199] + "…"
+    longest = max((len(run) for run in _backtick_runs(text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _backtick_runs(text: str):
+    run = 0
+    for character in text:
+        if character == "`":
+            run += 1
+        elif run:
+            yield "`" * run
+            run = 0
+    if run:
+        yield "`" * run
+
+
+def scoreboard(review: Review) -> str:
+    pages = review.pages
+    verdict = f"verdict **{review.verdict}** · " if review.verdict else ""
+    return (f"**shopdir review** · {verdict}head `{review.head.commit[:10]}` · pages "
+            f"+{pages.count('added')} added, ~{pages.count('changed')} changed, −{pages.count('removed')} removed"
+            f" · {review.errors} errors, {review.warnings} warnings")
+
+
+def markdown(review: Review, preview_url: str | None = None) -> str:
+    """The report for a pull request comment and the job summary, always under LIMIT bytes."""
+    cap = 20
+    while True:
+        text = _markdown(review, preview_url, cap)
+        if len(text.encode("utf-8")) <= LIMIT or cap == 1:
+            break
+        cap = max(1, cap // 2)
+    if len(text.encode("utf-8")) > LIMIT:  # the last resort: cut at a line, and say so
+        cut = text.encode("utf-8")[:LIMIT - 200].decode("utf-8", "ignore").rsplit("\n", 1)[0]
+        text = cut + "\n\n… the report is cut here; the whole of it is in the JSON report.\n"
+    return text
+
+
+def _more(items: list, cap: int) -> tuple[list, str]:
+    return items[:cap], (f"\n- … and {len(items) - cap} more" if len(items) > cap else "")
+
+
+def _markdown(review: Review, preview_url: str | None, cap: int) -> str:
+    out = [scoreboard(review), ""]
+    if review.base_problems:
+        out += [f"The base revision does not build ({review.base_problems} problems): every page of the head "
+                "counts as added.", ""]
+    if review.flags:
+        out += ["### Look at these first", ""]
+        shown, more = _more(review.flags, cap * 2)
+        for flag in shown:
+            change = f": {code(flag.old) if flag.old else '—'} → {code(flag.new)}" if flag.new else ""
+            out.append(f"- **{flag.kind}** {code(flag.where)}: {flag.message}{change}")
+        out += [more.strip("\n")] if more else []
+        out.append("")
+    if review.problems:
+        out += [f"### Problems in the head ({review.errors} errors, {review.warnings} warnings)", ""]
+        shown, more = _more(review.problems, cap * 2)
+        out += [f"- {code(report.line(problem))}" for problem in shown] + ([more.strip("\n")] if more else [])
+        out.append("")
+    out += _pages(review.pages, preview_url, cap)
+    if review.fields:
+        out += ["### What the merchant changed", ""]
+        shown, more = _more(review.fields, cap * 3)
+        for change in shown:
+            out.append(f"- {code(change.entity)} {change.field}: {code(change.old) if change.old else '—'} → "
+                       f"{code(change.new) if change.new else '—'}")
+        out += [more.strip("\n")] if more else []
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _pages(pages: changes.PageChanges, preview_url: str | None, cap: int) -> list[str]:
+    kinds = [kind for kind in changes.KINDS if any(getattr(pages, which).get(kind) for which, _ in WHICH)]
+    if not kinds:
+        return ["No page of the site changes.", ""]
+    out = ["### Pages", "", "| kind | added | changed | removed |", "| --- | ---: | ---: | ---: |"]
+    out += [f"| {kind} | " + " | ".join(str(len(getattr(pages, which).get(kind, ()))) for which, _ in WHICH) + " |"
+            for kind in kinds]
+    files = pages.files
+    if any(files.values()):
+        out.append(f"| pictures, QR codes and other files | {files['added']} | {files['changed']} | {files['removed']} |")
+    out.append("")
+    for kind in kinds:
+        for which, _ in WHICH:
+            paths = getattr(pages, which).get(kind, [])
+            if not paths:
+                continue
+            shown, more = _more(paths, cap)
+            out.append(f"<details><summary>{kind}: {len(paths)} {which}</summary>\n")
+            for path in shown:
+                link = preview_url and which != "removed"
+                out.append(f"- [{code('/' + path)}]({_link(preview_url, path)})" if link else f"- {code('/' + path)}")
+            out += [more.strip("\n")] if more else []
+            out += ["", "</details>", ""]
+    return out
+
+
+def _link(preview_url: str, path: str) -> str:
+    return preview_url.rstrip("/") + "/" + quote(path, safe="/-._~")
+
+
+def as_json(review: Review) -> str:
+    """The whole report, uncapped, in the shape docs/schemas/review.schema.json describes."""
+    pages = review.pages
+    data = {
+        "version": VERSION, "tool": "shopdir",
+        "verdict": review.verdict,
+        "base": review.base.commit, "head": review.head.commit,
+        "summary": {"added": pages.count("added"), "changed": pages.count("changed"),
+                    "removed": pages.count("removed"), "errors": review.errors, "warnings": review.warnings,
+                    "base_problems": review.base_problems, "files": dict(pages.files)},
+        "flags": [{"kind": f.kind, "where": f.where, "message": f.message, "old": f.old, "new": f.new}
+                  for f in review.flags],
+        "pages": {kind: {which: getattr(pages, which).get(kind, []) for which, _ in WHICH}
+                  for kind in changes.KINDS if any(getattr(pages, which).get(kind) for which, _ in WHICH)},
+        "fields": [{"entity": c.entity, "field": c.field, "old": c.old, "new": c.new} for c in review.fields],
+        "problems": [{"path": p.path, "line": p.line, "column": p.column, "text": report.line(p)}
+                     for p in review.problems],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
