@@ -101,6 +101,8 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--preview-url", metavar="URL", help="where the head is previewed: pages link there")
     review.add_argument("--format", choices=("markdown", "json"), default="markdown")
     review.add_argument("--out", type=Path, metavar="FILE", help="write the report here (default: stdout)")
+    review.add_argument("--json", type=Path, metavar="FILE", dest="json_out",
+                        help="also write the JSON report here (one review, both forms)")
     review.add_argument("--cache-dir", type=Path, metavar="DIR", help="a build cache to use and keep")
     review.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
@@ -276,13 +278,13 @@ def _review(args) -> int:
         print(f"shopdir: {error}", file=sys.stderr)
         return 2
     text = review.as_json(done) if args.format == "json" else review.markdown(done, args.preview_url)
-    if args.out:
+    for path, content in ((args.out, text), (args.json_out, review.as_json(done))):
         try:
-            args.out.write_text(text, encoding="utf-8")
+            path and path.write_text(content, encoding="utf-8")
         except OSError as error:
-            print(f"shopdir: cannot write {args.out}: {error.strerror}", file=sys.stderr)
+            print(f"shopdir: cannot write {path}: {error.strerror}", file=sys.stderr)
             return 2
-    else:
+    if not args.out:
         sys.stdout.write(text)
     return 1 if done.errors else 0
 

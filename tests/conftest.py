@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,30 @@ def run_cli(monkeypatch, capsys):
         return status, out, err
 
     return run
+
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in a repository as a curator would, and return what it prints."""
+    return subprocess.run(["git", "-C", str(repo), "-c", "user.name=Curator", "-c", "user.email=c@example.org",
+                           "-c", "init.defaultBranch=main", *args],
+                          check=True, capture_output=True, text=True).stdout.strip()
+
+
+@pytest.fixture
+def site_repo(tmp_path):
+    """(root, commit): the base test site committed on `main` in a real git repository, with a branch `pr`
+    checked out; commit({path: text or None}) writes files and commits them on `pr`."""
+    root = tmp_path / "site"
+    shutil.copytree(BASE_SITE, root)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    git(root, "checkout", "-qb", "pr")
+
+    def commit(files: dict) -> Path:
+        write_files(root, files)
+        git(root, "add", "-A")
+        git(root, "commit", "-qm", "change")
+        return root
+
+    return root, commit

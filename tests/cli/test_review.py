@@ -11,33 +11,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from tests.conftest import BASE_SITE, ROOT, write_files
+from tests.conftest import BASE_SITE, ROOT, git
 
 SCHEMA = json.loads((ROOT / "docs" / "schemas" / "review.schema.json").read_text("utf-8"))
 
 
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), "-c", "user.name=Curator", "-c", "user.email=c@example.org",
-                           *args], check=True, capture_output=True, text=True).stdout.strip()
-
-
 @pytest.fixture
-def repo(tmp_path):
-    """The base test site committed on main, and a branch `pr` to commit a pull request's changes on."""
-    root = tmp_path / "site"
-    shutil.copytree(BASE_SITE, root)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "base")
-    git(root, "checkout", "-qb", "pr")
-
-    def commit(files: dict) -> Path:
-        write_files(root, files)
-        git(root, "add", "-A")
-        git(root, "commit", "-qm", "change")
-        return root
-
-    return root, commit
+def repo(site_repo):
+    return site_repo
 
 
 def review(run_cli, root: Path, *extra: str):
@@ -160,3 +141,12 @@ def test_not_a_repository_and_a_shallow_clone_without_the_base(repo, run_cli, tm
     status, _, err = run_cli("review", "--root", str(shallow), "--base", "origin/main", "--head", "HEAD")
     assert status == 2 and "shallow clone" in err
     assert set(Path(tempfile.gettempdir()).glob("shopdir-review-*")) <= before  # nothing left behind
+
+
+def test_one_review_writes_markdown_and_json(repo, run_cli, tmp_path):
+    root, commit = repo
+    commit({"content/shops/beta-kiln/products/bowl.md": "---\nname: Tea bowl\n---\nA bowl.\n"})
+    status, out, _ = review(run_cli, root, "--out", str(tmp_path / "r.md"), "--json", str(tmp_path / "r.json"))
+    assert status == 0 and out == ""
+    assert (tmp_path / "r.md").read_text("utf-8").startswith("**shopdir review**")
+    jsonschema.validate(json.loads((tmp_path / "r.json").read_text("utf-8")), SCHEMA)
