@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from generator import routes
+from generator import rotation, routes
 from generator.images import Picture
 from generator.markup import filled, html_later, summary_later
 from generator.model import Category, Directory, Product, Shop
@@ -24,6 +24,7 @@ CURRENCY_SIGNS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥
 NEW_ARRIVALS = 48
 FEED_ENTRIES = 50
 PAGER_WINDOW = 2  # a list page links the first and last page and this many on each side of itself
+HOME_SHOPS = 8  # shops of the day on the home page, besides the featured ones: they take turns (see rotation)
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,7 @@ class _Views:
         self._ancestors: dict[str, list[tuple[str, str]]] = {}
         self._tags: dict[str, dict] = {}
         self.base = directory.settings.base_path
+        self.day = rotation.day_of(assets.build_date)
 
     # -- ordering and grouping ------------------------------------------
 
@@ -200,6 +202,11 @@ class _Views:
             for slug in sorted(lineage):
                 found[slug].append(shop)
         return found
+
+    def turn(self, listing: str, shops: list[Shop], slots: int) -> list[Shop]:
+        """The shops a listing's first page shows today: `slots` of them, taking fair turns (see rotation)."""
+        slugs = rotation.order(listing, [shop.slug for shop in shops], self.day, slots)
+        return [self.shops[slug] for slug in slugs[:slots]]
 
     def group_by_text(self, shop_values: Callable, product_values: Callable, route: Callable):
         groups: dict[str, tuple[str, list, list]] = {}
@@ -254,8 +261,11 @@ class _Views:
 
     def home(self) -> dict:
         d = self.d
+        featured = set(d.curation.featured)
+        others = [shop for shop in d.shops if shop.slug not in featured]
         return dict(title=d.settings.title, description=d.settings.description,
                     featured=[self.shop_card(self.shops[s]) for s in d.curation.featured],
+                    shops_today=[self.shop_card(s) for s in self.turn("home", others, HOME_SHOPS)],
                     collections=[self.collection_card(c) for c in d.curation.collections],
                     top_categories=[self.category_link(c) for c in d.categories if c.parent is None],
                     new_arrivals=[self.product_card(p) for p in self.newest[:8]],
@@ -265,7 +275,8 @@ class _Views:
         return dict(title=self.t["categories"], tree=self.category_tree(None), breadcrumbs=self.crumbs())
 
     def category(self, category: Category, number: int, chunk: list, pager: dict | None) -> dict:
-        shops = [self.shop_card(s) for s in self.shops_in[category.slug]] if number == 1 else []
+        shops = self.turn(f"category:{category.slug}", self.shops_in[category.slug], self.d.settings.per_page)
+        shops = [self.shop_card(s) for s in shops] if number == 1 else []
         return dict(title=category.name, description=summary_later(category.description),
                     intro=html_later(category.description),
                     breadcrumbs=self.crumbs(*self.ancestors(category)),
@@ -316,7 +327,8 @@ class _Views:
     def term(self, kind: str, index_path: str, name: str, shops: list, number: int, chunk: list,
              pager: dict | None) -> dict:
         return dict(title=name, breadcrumbs=self.crumbs((self.t[kind], index_path)),
-                    shops=[self.shop_card(s) for s in shops] if number == 1 else [],
+                    shops=[self.shop_card(s) for s in self.turn(f"{kind}:{name}", shops, self.d.settings.per_page)]
+                    if number == 1 else [],
                     products=[self.product_card(p) for p in chunk], pager=pager, subcategories=[], intro="")
 
     def collection_index(self) -> dict:
