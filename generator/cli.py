@@ -106,6 +106,18 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--cache-dir", type=Path, metavar="DIR", help="a build cache to use and keep")
     review.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
+    schema = commands.add_parser("schema", help="write JSON Schemas of the site's files, for editors",
+                                 formatter_class=formatter,
+                                 description="Write JSON Schemas (draft-07) of site.yaml, categories.yaml, "
+                                             "curation.yaml, shop.yaml and product front matter, made from this "
+                                             "site (its category and shop slugs), so that editors complete and "
+                                             "check while a merchant types. See docs/editors.md.",
+                                 epilog="examples:\n  shopdir schema            write content/schemas/*.json\n"
+                                        "  shopdir schema --out /tmp/schemas")
+    schema.add_argument("--root", type=Path, default=Path("."), metavar="DIR", help="the site's folder")
+    schema.add_argument("--out", type=Path, metavar="DIR", help="where to write (default: ROOT/content/schemas)")
+    schema.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
     serve = commands.add_parser("serve", help="build, serve and rebuild on changes", epilog=EXAMPLES["serve"],
                                 formatter_class=formatter,
                                 description="Build into a temporary folder, serve it with live reload, and "
@@ -236,7 +248,7 @@ def _stopped_by_sigterm():
 
 def _run(args) -> int:
     root = args.root
-    if args.command in ("build", "check", "serve") and not (root / "site.yaml").is_file():
+    if args.command in ("build", "check", "serve", "schema") and not (root / "site.yaml").is_file():
         print(f"shopdir: no site.yaml in {root.resolve()}: run shopdir in a site's folder, or pass --root DIR",
               file=sys.stderr)
         return 2
@@ -252,6 +264,17 @@ def _run(args) -> int:
         return 0 if result.ok else 1
     if args.command == "review":
         return _review(args)
+    if args.command == "schema":
+        from generator import editorschema, validate
+        try:
+            changed = editorschema.write(root, validate.load_directory(root), args.out)
+        except OSError as error:
+            print(f"shopdir: cannot write the schemas: {error}", file=sys.stderr)
+            return 2
+        for path in changed:
+            print(f"wrote {path}")
+        print(f"shopdir: {len(changed)} schema{'s' if len(changed) != 1 else ''} changed", file=sys.stderr)
+        return 0
     if args.command == "serve":
         from generator import serve
         return serve.serve(root, port=args.port, host=args.host, base_url=args.base_url, drafts=args.drafts)

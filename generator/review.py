@@ -18,11 +18,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 from generator import build, changes, markup, report, revisions
-from generator.config import settings_from_doc
-from generator.load import load_site, load_sources
 from generator.model import Directory
 from generator.problems import Problem
-from generator.validate import build_directory
+from generator.validate import load_directory
 
 VERSION = 1
 
@@ -59,7 +57,7 @@ def review(root: Path, base: str, head: str, *, cache_dir: Path | None = None, v
             folder = revisions.unpack(root, revision, work / name)
             result = build.build(folder, work / f"{name}-output", cache_dir=cache, search_index=False, jobs=jobs)
             files = _digests(work / f"{name}-output") if result.ok else {}
-            sides.append((folder, result, files, _model(folder, cache)))
+            sides.append((folder, result, files, load_directory(folder, cache)))
         (old_folder, old_result, old_files, old_model), (new_folder, new_result, new_files, new_model) = sides
         delisted = (_delisted(old_model), _delisted(new_model))
         flags = changes.risk_flags(old_model, new_model, delisted, _pictures(old_folder, new_folder),
@@ -89,18 +87,6 @@ def _digests(out: Path) -> dict[str, str]:
             path = Path(folder, name)
             found[path.relative_to(out).as_posix()] = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
     return found
-
-
-def _model(root: Path, cache: Path) -> Directory | None:
-    """The site's model as validation makes it; None when the files cannot make one (no site.yaml)."""
-    site, problems = load_site(root)
-    if site is None:
-        return None
-    settings, _ = settings_from_doc(site)
-    with markup.kept_in(cache):
-        sources, _ = load_sources(root, settings.limits)
-        directory, _, _ = build_directory(sources, settings, False)
-    return directory
 
 
 def _delisted(directory: Directory | None) -> tuple[str, ...]:

@@ -176,6 +176,12 @@ RULES: tuple[Rule, ...] = (
     Rule("contact-missing", ERROR, "A shop's contact has none of qr, qr_image or url.",
          "Add qr (the text of your WeChat QR code), qr_image or url.",
          (r"contact needs at least one of",), "contact needs at least one of qr, qr_image or url"),
+    Rule("qr-placeholder", ERROR, "A QR text is still the example that shopdir new wrote, which leads nowhere.",
+         "Scan your own WeChat QR code and paste the text it reads, or put a picture of it in qr_image.",
+         (rf"{_Q} is the example from shopdir new, not your code",),
+         '"https://u.wechat.com/YOUR-CODE" is the example from shopdir new, not your code: open WeChat, scan your '
+         "own QR code (Me → QR code) and paste the text it reads here, or put a picture of your code in qr_image "
+         "and delete this line"),
     Rule("qr-too-long", ERROR, "A QR text (or the url that becomes the shop's QR code) is too long for one QR code.",
          "Use a shorter link, or add a shorter one as qr.",
          (r"QR text is [\d,]+ bytes long", r"url is too long to become the shop's QR code",

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+import os
 from pathlib import Path
 
-from generator.schema import SLUG_RULE, is_slug
+from generator.editorschema import modeline
+from generator.schema import PLACEHOLDER_GUIDE_QR, PLACEHOLDER_QR, SLUG_RULE, is_slug
 
 SHOP_TEMPLATE = """\
+{modeline}
 # {slug}: your shop in the directory. Lines starting with # are comments; delete them when you like.
 # Text after a colon is YAML. Put text in "quotes" when it contains a colon, such as opening hours.
 
@@ -20,7 +24,7 @@ tags: [手工]                        # optional: a few words visitors can brows
 # since: 2020                       # optional: the year your shop opened
 
 contact:                            # required: at least one of qr, qr_image or url
-  qr: https://u.wechat.com/YOUR-CODE  # the text of your WeChat QR code; the site draws the code from it
+  qr: {placeholder}  # replace with the text of your WeChat QR code; the site draws the code from it
   # qr_image: images/wechat-qr.png  # optional: a picture of your own QR code; the build reads it and checks it matches qr
   # wechat_id: your_wechat_id       # optional: shown as text
   # url: https://your-shop.example  # optional: your own website
@@ -39,11 +43,12 @@ description: |                      # optional: Markdown; keep the two-space ind
 #       - slug: wang
 #         name: 王芳
 #         title: 店长
-#         qr: https://u.wechat.com/GUIDE-CODE
+#         qr: {guide_placeholder}
 """
 
 PRODUCT_TEMPLATE = """\
 ---
+{modeline}
 # {slug}: one product. Everything between the two --- lines is YAML; below them is the description in Markdown.
 name: 商品名称                       # required
 price: 99                          # optional: a number, or text such as "询价" (price on request)
@@ -52,7 +57,7 @@ price: 99                          # optional: a number, or text such as "询价
 # category: {category}             # optional: defaults to your shop's first category
 tags: []                           # optional
 available: true                    # false shows the product as sold out
-date: 2026-01-01                   # optional: when it was listed (YYYY-MM-DD); drives "new arrivals"
+date: {date}                   # optional: when it was listed (YYYY-MM-DD); drives "new arrivals"
 draft: true                        # drafts are not published; delete this line when the product is ready
 ---
 写下这件商品的故事：用料、做法、尺寸、怎么保存。
@@ -78,6 +83,14 @@ def _first_category(root: Path) -> str:
         return "your-category"
 
 
+def _today() -> datetime.date:
+    """The day SOURCE_DATE_EPOCH names when it is set (a reproducible run), else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
+    return datetime.date.today()
+
+
 def _create(path: Path, text: str) -> Path:
     if path.exists():
         raise ScaffoldError(f"{path} already exists; nothing was changed")
@@ -91,7 +104,9 @@ def new_shop(root: Path, slug: str) -> list[Path]:
     folder = root / "content" / "shops" / slug
     if folder.exists():
         raise ScaffoldError(f"{folder} already exists; nothing was changed")
-    text = SHOP_TEMPLATE.format(slug=slug, category=_first_category(root), rule=SLUG_RULE)
+    text = SHOP_TEMPLATE.format(slug=slug, category=_first_category(root), rule=SLUG_RULE,
+                                placeholder=PLACEHOLDER_QR, guide_placeholder=PLACEHOLDER_GUIDE_QR,
+                                modeline=modeline(f"content/shops/{slug}/shop.yaml", "shop"))
     created = [_create(folder / "shop.yaml", text)]
     (folder / "images").mkdir()
     (folder / "products").mkdir()
@@ -104,5 +119,6 @@ def new_product(root: Path, shop: str, slug: str) -> list[Path]:
     folder = root / "content" / "shops" / shop
     if not (folder / "shop.yaml").is_file():
         raise ScaffoldError(f"there is no shop {shop!r}: create it first with 'shopdir new shop {shop}'")
-    text = PRODUCT_TEMPLATE.format(slug=slug, category=_first_category(root))
+    text = PRODUCT_TEMPLATE.format(slug=slug, category=_first_category(root), date=_today().isoformat(),
+                                   modeline=modeline(f"content/shops/{shop}/products/{slug}.md", "product"))
     return [_create(folder / "products" / f"{slug}.md", text)]

@@ -25,6 +25,13 @@ QR_CAPACITY = 2331
 QR_CAPACITY_UTF8 = QR_CAPACITY - 1
 
 
+# The QR texts `shopdir new` writes for the merchant to replace: refused by the check, so that no shop goes
+# live with a code that leads nowhere. Whole texts, so that no real code is ever taken for one.
+PLACEHOLDER_QR = "https://u.wechat.com/YOUR-CODE"
+PLACEHOLDER_GUIDE_QR = "https://u.wechat.com/GUIDE-CODE"
+PLACEHOLDERS = frozenset({PLACEHOLDER_QR, PLACEHOLDER_GUIDE_QR})
+
+
 def qr_capacity_problem(text: str) -> str | None:
     """Why a text does not fit in one QR code (as the site draws its codes), or None."""
     size = len(text.encode("utf-8", "surrogatepass"))
@@ -209,6 +216,11 @@ class Checker:
 
     def qr_text(self, keypath: KeyPath, value: Any, schemes: Iterable[str]) -> str | None:
         text = self.url(keypath, value, schemes, what="QR text")
+        if text in PLACEHOLDERS:
+            self.report(keypath, f'"{text}" is the example from shopdir new, not your code: open WeChat, '
+                                 "scan your own QR code (Me → QR code) and paste the text it reads here, or put "
+                                 "a picture of your code in qr_image and delete this line")
+            return None
         problem = qr_capacity_problem(text) if text else None
         if problem:
             self.report(keypath, f"QR text {problem}")

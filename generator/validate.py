@@ -9,8 +9,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import replace
+from pathlib import Path
 
-from generator.load import ShopSource, Sources
+from generator import markup
+from generator.config import settings_from_doc
+from generator.load import ShopSource, Sources, load_site, load_sources
 from generator.markup import markdown_problem
 from generator.model import (Category, Collection, Contact, Curation, Directory, Guide, Page, Product,
                              Settings, Shop, Store)
@@ -110,6 +113,19 @@ def build_directory(sources: Sources, settings: Settings,
     curation = replace(curation, featured=tuple(s for s in curation.featured if s in listed), collections=collections)
     directory = Directory(settings, categories, tuple(s for s in shops if s.slug in listed), published, curation, pages)
     return directory, sites, problems
+
+
+def load_directory(root: Path, cache_dir: Path | None = None) -> Directory | None:
+    """The site's model as a build makes it (delisted shops and drafts left out), for commands that
+    compare or describe a site; None when there is no site.yaml. Problems are not reported here."""
+    site, _ = load_site(root)
+    if site is None:
+        return None
+    settings, _ = settings_from_doc(site)
+    with markup.kept_in(cache_dir):
+        sources, _ = load_sources(root, settings.limits)
+        directory, _, _ = build_directory(sources, settings, False)
+    return directory
 
 
 def _categories(doc: Doc | None, problems: list[Problem]) -> tuple[tuple[Category, ...], set[str] | None]:

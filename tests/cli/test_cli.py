@@ -100,14 +100,24 @@ def test_two_builds_are_byte_identical(make_site, tmp_path):
     assert strip(snapshot(first)) == strip(snapshot(second))
 
 
-def test_new_shop_and_product_scaffolds_pass_check(run_cli, make_site):
+def test_new_shop_and_product_scaffolds_pass_check_once_the_qr_code_is_real(run_cli, make_site, monkeypatch):
     root = make_site()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(20_426 * 86400))  # 2025-12-04
     status, out, _ = run_cli("new", "--root", str(root), "shop", "gamma-goods")
     assert status == 0 and "shop.yaml" in out
-    text = (root / "content/shops/gamma-goods/shop.yaml").read_text("utf-8")
+    shop = root / "content/shops/gamma-goods/shop.yaml"
+    text = shop.read_text("utf-8")
     assert "# required" in text and "categories: [tea]" in text
+    assert text.startswith("# yaml-language-server: $schema=../../schemas/shop.schema.json\n")
     status, out, _ = run_cli("new", "--root", str(root), "product", "gamma-goods", "first-thing")
     assert status == 0
+    product = (root / "content/shops/gamma-goods/products/first-thing.md").read_text("utf-8")
+    assert "\ndate: 2025-12-04 " in product and product.startswith("---\n# yaml-language-server: $schema=")
+    status, _, err = run_cli("check", "--root", str(root))
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith("  qr: "))
+    assert status == 1 and f"content/shops/gamma-goods/shop.yaml:{line}:3: " in err
+    assert "scan your own QR code" in err and "[qr-placeholder]" in err
+    shop.write_text(text.replace("https://u.wechat.com/YOUR-CODE", "https://u.wechat.com/gamma-8Hk2"), "utf-8")
     status, _, err = run_cli("check", "--root", str(root))
     assert status == 0, err
     assert run_cli("new", "--root", str(root), "shop", "Bad_Slug")[0] == 2
