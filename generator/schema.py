@@ -63,7 +63,8 @@ class Checker:
                 what: str = "this") -> dict | None:
         """Check a mapping's keys: unknown ones (with a hint) and missing required ones."""
         if not isinstance(value, dict):
-            self.report(keypath, f"{what} must be a mapping of 'key: value' lines")
+            hint = ': remove the "- " before its keys' if isinstance(value, list) else ""
+            self.report(keypath, f"{what} must be a mapping of 'key: value' lines{hint}")
             return None
         allowed = set(allowed)
         suggested = set()
@@ -82,7 +83,9 @@ class Checker:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.report(keypath, f"{what} must be a list")
+            hint = (': write each entry on a line of its own starting with "- ", or as [a, b]'
+                    if isinstance(value, dict) else "")
+            self.report(keypath, f"{what} must be a list{hint}")
             return []
         return value
 

@@ -127,6 +127,9 @@ def parse_yaml(path: str, text: str, line_offset: int = 0) -> tuple[Doc | None, 
             line, column = _too_deep(text)
             return None, [Problem(path, line + line_offset, column,
                                   f"the YAML is nested more than {MAX_DEPTH} levels deep")]
+        plain = first_timer(error, text) if "\t" not in text else None
+        if plain:
+            return None, [Problem(path, plain[0] + 1 + line_offset, plain[1] + 1, plain[2])]
         message = _syntax_message(error, text, mark)
         context = error.context_mark
         if context is not None and mark is not None and context.line != mark.line and "tab" not in message:
@@ -211,6 +214,85 @@ def _syntax_message(error: yaml.MarkedYAMLError, text: str, mark) -> str:
     problem = error.problem or "cannot be read"
     context = f" {error.context}" if error.context else ""
     return f"YAML syntax error: {problem}{context}"
+
+
+_KEY_LINE = re.compile(r"^( *)(?:- +)?([^\s:#'\"\[{][^:#]*?): +(\S.*)$")
+_QUOTED = re.compile(r"""^ *(?:- +)?(?:[^\s:#'"][^:#]*?: +)?(["'])""")
+
+
+def _open_quote(line: str) -> tuple[int, str] | None:
+    """(column, quote) of a value that opens a quote and does not close it on its line, else None."""
+    found = _QUOTED.match(line)
+    if not found:
+        return None
+    quote, rest, at = found.group(1), line[found.end():], 0
+    while at < len(rest):
+        if quote == '"' and rest[at] == "\\":
+            at += 2
+            continue
+        if rest[at] == quote:
+            if quote == "'" and rest[at + 1:at + 2] == "'":  # '' stands for one ' inside single quotes
+                at += 2
+                continue
+            return None
+        at += 1
+    return found.start(1), quote
+
+
+_NO_SPACE = re.compile(r"^( *)(?:- +)?([A-Za-z_][\w-]*):(\S.*)$")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _previous(lines: list[str], index: int) -> int | None:
+    """The nearest line above that holds something other than a comment."""
+    for before in range(index - 1, -1, -1):
+        if lines[before].strip() and not lines[before].lstrip().startswith("#"):
+            return before
+    return None
+
+
+def first_timer(error: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str] | None:
+    """The mistakes a person new to YAML makes, in plain words with the fix: (0-based line, 0-based column,
+    message), or None for another error."""
+    mark, lines = error.problem_mark, text.split("\n")
+    if mark is None or mark.line >= len(lines):
+        return None
+    line, problem = lines[mark.line], error.problem or ""
+    for index in range(mark.line + 1):  # a quoted value left open runs on over the next lines: the error comes later
+        found = _open_quote(lines[index])
+        if found:
+            column, quote = found
+            return index, column, (f"the quote {quote} that starts here is never closed: add the "
+                                           f"closing {quote} at the end of the value")
+    above = _previous(lines, mark.line)
+    if above is not None and _NO_SPACE.match(lines[above]) and "://" not in lines[above]:
+        found = _NO_SPACE.match(lines[above])
+        return above, found.end(2), (f'write a space after the colon of "{found.group(2)}": '
+                                     f'{found.group(2)}: {found.group(3)}')
+    if problem.startswith("mapping values are not allowed"):
+        found = _KEY_LINE.match(line)
+        if found and mark.column > found.end(2):
+            key, value = found.group(2).strip(), found.group(3)
+            return mark.line, found.start(3), (f'the value of "{key}" holds ": ", which YAML reads as another key: '
+                                               f'put the whole value in quotes, such as {key}: "{value}"')
+        if above is not None and _indent(line) > _indent(lines[above]):
+            return mark.line, 0, (f"this line is indented more than line {above + 1} above it: keys of one "
+                                  "mapping start in the same column, so remove the extra spaces (or, if it belongs "
+                                  "under the key above, that key needs nothing after its colon)")
+    if problem.startswith("did not find expected key") and line.lstrip().startswith("- "):
+        return mark.line, mark.column, ('a list entry ("- ") where a "key: value" line was expected: remove the '
+                                        '"- ", or indent the entry under the key whose list it is')
+    if problem.startswith(("did not find expected key", "did not find expected '-' indicator",
+                           "expected <block end>")) and above is not None:
+        spaces = lambda n: f"{n} space{'s' if n != 1 else ''}"  # noqa: E731
+        return mark.line, 0, (f"this line is indented by {spaces(_indent(line))} and line {above + 1} above it by "
+                              f"{spaces(_indent(lines[above]))}: lines of one mapping or list start in the same column; "
+                              "line them up")
+    return None
+
 
 
 def _scalar(event, at, path: str, problems: list[Problem]) -> Any:

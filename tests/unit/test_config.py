@@ -63,7 +63,7 @@ def test_unknown_keys_are_errors_with_a_hint_at_their_line():
 
 
 def test_site_yaml_must_be_a_mapping():
-    assert problems_of("- title\n") == ["site.yaml:1:1: site.yaml must be a mapping of 'key: value' lines"]
+    assert problems_of("- title\n") == ["site.yaml:1:1: site.yaml must be a mapping of 'key: value' lines: remove the \"- \" before its keys"]
 
 
 def test_no_document_adds_no_problem_of_its_own():

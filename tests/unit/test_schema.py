@@ -60,7 +60,7 @@ def test_every_missing_required_key_is_reported():
 def test_a_list_where_a_mapping_belongs():
     check = checker("contact:\n  - qr\n")
     assert check.mapping(("contact",), check.doc.data["contact"], ["qr"], what="contact") is None
-    assert where(check) == [(1, 1, "contact must be a mapping of 'key: value' lines")]
+    assert where(check) == [(1, 1, "contact must be a mapping of 'key: value' lines: remove the \"- \" before its keys")]
 
 
 # -- text -----------------------------------------------------------------

@@ -217,10 +217,23 @@ def test_a_tab_after_a_key_is_fine():
 
 
 def test_syntax_error_is_reported_with_its_line():
-    doc, problems = parse_yaml("s.yaml", "name: x\ncity: a: b\n")
+    doc, problems = parse_yaml("s.yaml", "name: x\ncity: [a, b\n")
     assert doc is None
-    assert [(p.line, p.column) for p in problems] == [(2, 8)]
+    assert [p.line for p in problems] == [3]
     assert problems[0].message.startswith("YAML syntax error")
+
+
+@pytest.mark.parametrize("text, where, says", [
+    ("name: x\ncity: a: b\n", (2, 7), 'put the whole value in quotes, such as city: "a: b"'),
+    ('name: "x\ncity: b\nhours: "9-5"\n', (1, 7), 'the quote " that starts here is never closed'),
+    ("contact:\n  qr: https://a.example\n wechat_id: b\n", (3, 1), "indented by 1 space and line 2 above it by 2"),
+    ("name: x\n- city: b\n", (2, 1), 'a list entry ("- ") where a "key: value" line was expected'),
+    ("name:x\ncity: b\n", (1, 5), 'write a space after the colon of "name": name: x'),
+])
+def test_first_timer_mistakes_are_told_in_plain_words_with_the_fix(text, where, says):
+    doc, problems = parse_yaml("s.yaml", text)
+    assert doc is None and len(problems) == 1
+    assert (problems[0].line, problems[0].column) == where and says in problems[0].message
 
 
 def test_control_character_is_a_problem_at_its_place_not_an_exception():
