@@ -264,6 +264,11 @@ RULES: tuple[Rule, ...] = (
     Rule("template-not-found", ERROR, "A page or template asks for a template that no theme has.",
          "Add the template to the theme, or correct the name in extends, include or import.",
          (r"template not found: ",), "template not found: shop.html"),
+    Rule("qr-shared", WARNING, "Two places show the same QR code: two shops, a guide and their shop, or two guides.",
+         "Give each shop and each guide the text of their own WeChat QR code.",
+         (r"this QR code is the same as the one of ",),
+         'this QR code is the same as the one of shop "alpha-tea" (content/shops/alpha-tea/shop.yaml, line 8): '
+         "visitors who scan either reach the same person; give each its own code"),
     Rule("template-unused", WARNING, "A template in a theme that no page uses and no template includes, imports "
                                      "or extends: often a misspelt override, which then changes nothing.",
          "Rename it to the template it should replace (the message suggests one), or delete it.",

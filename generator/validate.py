@@ -76,6 +76,7 @@ def build_directory(sources: Sources, settings: Settings,
         return known_categories is not None and slug not in known_categories
 
     shops: list[Shop] = []
+    coded: list[tuple[Shop, Doc]] = []  # each valid shop with its file, for the QR codes they share
     products: list[Product] = []
     known_products: dict[str, set[str]] = {}
     for shop_source in sources.shops:
@@ -101,7 +102,9 @@ def build_directory(sources: Sources, settings: Settings,
                     products.append(product)
         if shop is not None:
             shops.append(shop)
+            coded.append((shop, shop_source.doc))
 
+    problems += shared_codes(coded)
     curation = _curation(sources.curation, known_products, problems)
     pages = _pages(sources, problems)
 
@@ -113,6 +116,31 @@ def build_directory(sources: Sources, settings: Settings,
     curation = replace(curation, featured=tuple(s for s in curation.featured if s in listed), collections=collections)
     directory = Directory(settings, categories, tuple(s for s in shops if s.slug in listed), published, curation, pages)
     return directory, sites, problems
+
+
+def shared_codes(shops: list[tuple[Shop, Doc]]) -> list[Problem]:
+    """Warnings for a QR text used twice: a shop's code that another shop has, a guide's code that is their
+    shop's or another guide's. Each visitor who scans it reaches the same person, so one of the two is
+    almost always a copy-and-paste slip. Told at the later `qr` key, naming the earlier one."""
+    first: dict[str, tuple[str, Doc, tuple]] = {}  # QR text -> (what it is, its file, its key path)
+    found = []
+    for shop, doc in shops:
+        places = [(f'shop "{shop.slug}"', ("contact", "qr"), shop.contact.qr)]
+        places += [(f'guide "{guide.slug}" of store "{store.slug}" in shop "{shop.slug}"',
+                    ("stores", i, "guides", j, "qr"), guide.qr)
+                   for i, store in enumerate(shop.stores) for j, guide in enumerate(store.guides)]
+        for what, keypath, text in places:
+            if not text:
+                continue
+            if text in first:
+                other, other_doc, other_keypath = first[text]
+                line = other_doc.where(other_keypath)[0]
+                found.append(doc.problem(keypath, f"this QR code is the same as the one of {other} ({other_doc.path}, "
+                                                  f"line {line}): visitors who scan either reach the same person; "
+                                                  "give each its own code"))
+            else:
+                first[text] = (what, doc, keypath)
+    return [replace(problem, rule="qr-shared") for problem in found]
 
 
 def load_directory(root: Path, cache_dir: Path | None = None) -> Directory | None:

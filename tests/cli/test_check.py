@@ -42,7 +42,9 @@ def test_check_fails_exactly_when_build_does_with_the_same_problems(name, run_cl
     (check_status, _, check_err), (build_status, _, build_err), out = _check_and_build(run_cli, root, tmp_path)
     assert check_status == build_status, (check_err, build_err)
     assert _problem_lines(check_err) == _problem_lines(build_err)
-    assert (check_status == 0) == (name == "__none__") == out.is_dir()
+    only_warnings = all(": warning: " in line for line in _problem_lines(check_err))  # also when there are none
+    assert (check_status == 0) == only_warnings == out.is_dir()
+    assert only_warnings == (name in ("__none__", "86-qr-code-shared"))
     assert "Traceback" not in check_err + build_err
 
 
@@ -125,3 +127,15 @@ def test_the_search_page_is_checked_as_the_build_renders_it_with_its_index(run_c
     assert status == build_status == 1
     assert _problem_lines(err) == _problem_lines(build_err) == [
         "themes/x/templates/search.html:3:1: template error: 'dict object' has no attribute 'index' [template-error]"]
+
+
+def test_a_shared_qr_code_is_a_warning_that_does_not_stop_the_build(run_cli, make_site, tmp_path):
+    base = (CASES.parent / "base" / "content" / "shops" / "beta-kiln" / "shop.yaml").read_text("utf-8")
+    root = make_site({"content/shops/beta-kiln/shop.yaml": base.replace("u.wechat.com/beta", "u.wechat.com/alpha")})
+    status, _, err = run_cli("check", "--root", str(root))
+    assert status == 0
+    assert ('content/shops/beta-kiln/shop.yaml:5:3: warning: this QR code is the same as the one of shop "alpha-tea" '
+            "(content/shops/alpha-tea/shop.yaml, line 8)") in err and "[qr-shared]" in err
+    status, _, err = run_cli("build", "--root", str(root), "--out", str(tmp_path / "out"), "-q")
+    assert status == 0 and "[qr-shared]" in err
+    assert (tmp_path / "out" / "shops" / "beta-kiln" / "index.html").is_file()
