@@ -10,7 +10,10 @@ dir=${ARTIFACT_DIR:-artifact}
 marker='<!-- shopdir-review -->'
 fail() { echo "::error title=shopdir comment::$1"; exit 1; }
 
-[ -f "$dir/pr-number" ] && [ -f "$dir/review.md" ] && [ -f "$dir/review.json" ] || fail "the artifact is incomplete"
+# Plain files only: a symbolic link would make the checks below read a file of this runner's instead.
+for name in pr-number review.md review.json; do
+  [ -f "$dir/$name" ] && [ ! -L "$dir/$name" ] || fail "the artifact is incomplete (no plain file $name)"
+done
 [ "$(wc -c < "$dir/pr-number")" -le 12 ] || fail "pr-number is too long"
 pr=$(tr -d '\n' < "$dir/pr-number")
 case "$pr" in ''|*[!0-9]*) fail "pr-number is not a number" ;; esac
