@@ -12,12 +12,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from generator.config import settings_from_doc
 from generator.gitrepo import Change, Entry, GitError, Repo
 from generator.model import Limits
 from generator.report import escape_data, workflow_command
 from generator.sources import decode, parse_yaml
-from generator.validate import LOGIN
 
 MERCHANT, NEW_SHOP, CURATOR, BLOCKED = "merchant", "new-shop", "curator", "blocked"
 RANK = {MERCHANT: 0, NEW_SHOP: 1, CURATOR: 2, BLOCKED: 3}
@@ -30,6 +28,8 @@ STATUS = {"A": "added", "M": "modified", "D": "deleted", "R": "renamed", "C": "c
 SHOPS = "content/shops/"
 IMAGE = re.compile(r"\.(jpe?g|png|webp)$", re.IGNORECASE)
 JSON_VERSION = 1
+# A GitHub login: 1 to 39 ASCII letters, digits and single hyphens, not starting or ending with a hyphen.
+LOGIN = re.compile(r"^(?=.{1,39}$)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
@@ -221,13 +221,21 @@ def gather(repo: Repo, base: str, head: str) -> Facts:
     changes = tuple(repo.changes(since, head))
     slugs = {s for c in changes for s in (shop_of(c.path), shop_of(c.old_path or "")) if s}
     base_shops = frozenset(repo.folders(base, SHOPS))
-    site = repo.blob(base, "site.yaml")
-    text = decode("site.yaml", site)[0] if site is not None else None
-    doc = parse_yaml("site.yaml", text)[0] if text is not None else None
-    limits = settings_from_doc(doc)[0].limits if doc is not None and isinstance(doc.data, dict) else Limits()
     return Facts(changes=changes, head_tree=repo.tree(head), base_shops=base_shops,
                  base_owners={s: _owners_in(repo, base, s) or () for s in slugs if s in base_shops},
-                 head_owners={s: _owners_in(repo, head, s) for s in slugs}, limits=limits)
+                 head_owners={s: _owners_in(repo, head, s) for s in slugs}, limits=_limits(repo, base))
+
+
+def _limits(repo: Repo, rev: str) -> Limits:
+    """limits.file_bytes and limits.image_bytes of a commit's site.yaml (a value that is not a positive
+    whole number is left at its default, as the base's own check reports it)."""
+    raw = repo.blob(rev, "site.yaml")
+    text = decode("site.yaml", raw)[0] if raw is not None else None
+    doc = parse_yaml("site.yaml", text)[0] if text is not None else None
+    given = doc.data.get("limits") if doc is not None and isinstance(doc.data, dict) else None
+    given = given if isinstance(given, dict) else {}
+    return Limits(**{key: value for key, value in given.items() if key in ("file_bytes", "image_bytes")
+                     and isinstance(value, int) and not isinstance(value, bool) and value > 0})
 
 
 def check(root, base: str, head: str, author: str) -> Verdict:

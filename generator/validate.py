@@ -14,6 +14,7 @@ from generator.load import ShopSource, Sources
 from generator.markup import markdown_problem
 from generator.model import (Category, Collection, Contact, Curation, Directory, Guide, Page, Product,
                              Settings, Shop, Store)
+from generator.prcheck import LOGIN
 from generator.problems import Problem, did_you_mean
 from generator.schema import Checker, is_slug, qr_capacity_problem, SLUG_RULE
 from generator.sources import Doc, KeyPath
@@ -34,8 +35,6 @@ RESERVED_PAGE_SLUGS = frozenset({"404", "assets", "categories", "cities", "colle
                                  "pagefind", "qr", "robots", "search", "shops", "sitemap", "tags", "index"})
 MAX_IMAGES = 12
 MAX_OWNERS = 10
-# A GitHub login: 1 to 39 ASCII letters, digits and single hyphens, not starting or ending with a hyphen.
-LOGIN = re.compile(r"^(?=.{1,39}$)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
 
 
 class Sites:
