@@ -257,15 +257,16 @@ def _shown(path: str) -> str:
 
 
 def text(v: Verdict) -> str:
-    lines = [f"{p.verdict:<8}  {p.status:<8}  {_shown(p.path)}: {p.reason}" for p in v.paths]
-    lines.append(f"shopdir pr-check: {v.verdict}" + (f" (shop {v.shop})" if v.shop else "") + f": {'; '.join(v.reasons)}")
+    lines = [f"{p.verdict:<8}  {p.status:<8}  {_shown(p.path)}: {_shown(p.reason)}" for p in v.paths]
+    lines.append(_shown(f"shopdir pr-check: {v.verdict}" + (f" (shop {v.shop})" if v.shop else "")
+                        + f": {'; '.join(v.reasons)}"))
     return "\n".join(lines) + "\n"
 
 
 def json_report(v: Verdict) -> str:
     """The shape docs/schemas/pr-check.schema.json describes."""
-    report = {"version": JSON_VERSION, "verdict": v.verdict, "shop": v.shop, "author": v.author,
-              "base": v.base, "head": v.head, "reasons": list(v.reasons),
+    report = {"version": JSON_VERSION, "verdict": v.verdict, "shop": _shown(v.shop) if v.shop else None,
+              "author": v.author, "base": v.base, "head": v.head, "reasons": [_shown(r) for r in v.reasons],
               "paths": [{"path": _shown(p.path), "status": p.status, "verdict": p.verdict, "reason": _shown(p.reason)}
                         for p in v.paths]}
     return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
@@ -274,7 +275,7 @@ def json_report(v: Verdict) -> str:
 def github(v: Verdict) -> str:
     out = [workflow_command("error", f"{_shown(p.path)}: {_shown(p.reason)}", file=_shown(p.path),
                             title=f"shopdir pr-check: {p.verdict}") for p in v.paths if p.verdict == BLOCKED]
-    out.append(workflow_command("notice", f"pr-check: {v.verdict}: {'; '.join(v.reasons)}",
+    out.append(workflow_command("notice", _shown(f"pr-check: {v.verdict}: {'; '.join(v.reasons)}"),
                                 title="shopdir pr-check"))
     return "\n".join(out + [escape_data(line) for line in text(v).splitlines()]) + "\n"
 

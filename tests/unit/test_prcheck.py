@@ -144,3 +144,12 @@ def test_text_and_json_show_control_characters_escaped():
 def test_a_login_is_checked_as_github_does():
     assert all(prcheck.is_login(x) for x in ("a", "a-b", "A1", "x" * 39))
     assert not any(prcheck.is_login(x) for x in ("", "-a", "a-", "a--b", "a_b", "x" * 40, "al ice", "é"))
+
+
+def test_a_shop_folder_named_with_a_line_break_stays_on_one_line_in_every_format():
+    odd = "content/shops/a\nb/x.md"
+    v = verdict(facts([f"{A}/a.md", ("R", f"{B}/x.md", odd)], owners={"alpha-tea": ("alice",), "beta-kiln": ("alice",),
+                                                                     "a\nb": ("alice",)}, shops=("alpha-tea", "beta-kiln", "a\nb")), "alice")
+    assert len(prcheck.text(v).splitlines()) == 3
+    assert all(line.startswith("::") for line in prcheck.github(v).splitlines()[:2])
+    assert "\n" not in "".join(json.loads(prcheck.json_report(v))["reasons"])
