@@ -30,7 +30,7 @@ class Change:
 @dataclass(frozen=True)
 class Entry:
     mode: str  # "100644", "100755", "120000" (symbolic link), "160000" (submodule), ...
-    size: int | None  # bytes; None for a submodule
+    size: int | None  # bytes; None for a submodule, or when not asked for
 
 
 def _decode(raw: bytes) -> str:
@@ -106,17 +106,21 @@ class Repo:
                 i += 2
         return changes
 
-    def tree(self, rev: str, folder: str | None = None) -> dict[str, Entry]:
-        """Every file of a commit (or of one folder of it), with its mode and size."""
-        args = ["ls-tree", "-r", "-z", "--long", "--full-tree", rev]
-        out = _git(self.root, *args, *(["--", folder] if folder else []))
+    def tree(self, rev: str, paths: list[str] | None = None, sizes: bool = False) -> dict[str, Entry]:
+        """Every file of a commit (or the files at or under `paths`), with its mode, and its size when
+        asked (finding a size opens the object: ask only for the few files that need one)."""
+        args = ["ls-tree", "-r", "-z", "--full-tree", *(["--long"] if sizes else []), rev]
         entries = {}
-        for record in out.split(b"\0"):
-            if not record:
-                continue
-            meta, _, path = record.partition(b"\t")
-            mode, _kind, _oid, size = meta.split()
-            entries[_decode(path)] = Entry(mode.decode("ascii"), int(size) if size != b"-" else None)
+        chunks = [None] if paths is None else [paths[i:i + 500] for i in range(0, len(paths), 500)]
+        for chunk in chunks:
+            out = _git(self.root, *args, *(["--", *chunk] if chunk is not None else []))
+            for record in out.split(b"\0"):
+                if not record:
+                    continue
+                meta, _, path = record.partition(b"\t")
+                fields = meta.split()
+                size = int(fields[3]) if sizes and fields[3] != b"-" else None
+                entries[_decode(path)] = Entry(fields[0].decode("ascii"), size)
         return entries
 
     def folders(self, rev: str, folder: str) -> set[str]:
@@ -131,7 +135,7 @@ class Repo:
 
     def blob(self, rev: str, path: str) -> bytes | None:
         """A file's bytes in a commit, or None when the commit has no such file."""
-        entries = self.tree(rev, path)
+        entries = self.tree(rev, [path])
         if path not in entries or not entries[path].mode.startswith("100"):
             return None
         return _git(self.root, "cat-file", "blob", f"{rev}:{path}")

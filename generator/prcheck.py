@@ -83,21 +83,31 @@ def _key(path: str) -> str:
     return unicodedata.normalize("NFC", path).casefold()
 
 
-def collisions(changed: list[str], tree: dict[str, Entry]) -> dict[str, str]:
+def _prefixes(path: str) -> list[str]:
+    parts = path.split("/")
+    return ["/".join(parts[:end]) for end in range(1, len(parts) + 1)]
+
+
+def collisions(changed: list[str], tree) -> dict[str, str]:
     """Changed paths (or a folder of theirs) that equal another path of the tree but for case or Unicode
-    normalisation: {changed path: the path it collides with}."""
-    names: dict[str, set[str]] = {}
+    normalisation: {changed path: the path it collides with}.
+
+    Each path of the tree is normalised once; only its folders that a changed path shares (by key) are
+    looked at, so a large tree costs little more than reading it.
+    """
+    spellings: dict[str, set[str]] = {_key(prefix): set() for path in changed for prefix in _prefixes(path)}
     for path in tree:
-        parts = path.split("/")
-        for end in range(1, len(parts) + 1):
-            prefix = "/".join(parts[:end])
-            names.setdefault(_key(prefix), set()).add(prefix)
+        keys, parts = _key(path).split("/"), path.split("/")
+        key = ""
+        for end, part in enumerate(keys):
+            key = f"{key}/{part}" if end else part
+            if key not in spellings:
+                break  # every folder of a changed path is a key too: nothing deeper can be one
+            spellings[key].add("/".join(parts[:end + 1]))
     found = {}
     for path in changed:
-        parts = path.split("/")
-        for end in range(1, len(parts) + 1):
-            prefix = "/".join(parts[:end])
-            others = names.get(_key(prefix), set()) - {prefix}
+        for prefix in _prefixes(path):
+            others = spellings[_key(prefix)] - {prefix}
             if others:
                 found[path] = sorted(others)[0]
                 break
@@ -221,7 +231,9 @@ def gather(repo: Repo, base: str, head: str) -> Facts:
     changes = tuple(repo.changes(since, head))
     slugs = {s for c in changes for s in (shop_of(c.path), shop_of(c.old_path or "")) if s}
     base_shops = frozenset(repo.folders(base, SHOPS))
-    return Facts(changes=changes, head_tree=repo.tree(head), base_shops=base_shops,
+    tree = repo.tree(head)
+    tree.update(repo.tree(head, [c.path for c in changes if c.status != "D" and c.path in tree], sizes=True))
+    return Facts(changes=changes, head_tree=tree, base_shops=base_shops,
                  base_owners={s: _owners_in(repo, base, s) or () for s in slugs if s in base_shops},
                  head_owners={s: _owners_in(repo, head, s) for s in slugs}, limits=_limits(repo, base))
 
