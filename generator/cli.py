@@ -29,6 +29,11 @@ EXAMPLES = {
   shopdir check --root site/    check the site in another folder
   shopdir check --format github annotate a pull request in GitHub Actions
   shopdir check --format json > report.json""",
+    "pr-check": """examples:
+  shopdir pr-check --base origin/main --head HEAD --author shanye-tea-owner
+  shopdir pr-check --base "$BASE_SHA" --head "$HEAD_SHA" --author "$PR_AUTHOR" --format github
+
+exit status: 0 merchant, 3 new-shop, 4 curator, 5 blocked, 2 bad input (see docs/pull-requests.md)""",
     "serve": """examples:
   shopdir serve                 build, serve on http://127.0.0.1:8000/ and rebuild on every change
   shopdir serve --port 9000 --drafts""",
@@ -117,6 +122,18 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("--root", type=Path, default=Path("."), metavar="DIR", help="the site's folder")
     schema.add_argument("--out", type=Path, metavar="DIR", help="where to write (default: ROOT/content/schemas)")
     schema.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    pr = commands.add_parser("pr-check", help="say who may merge a pull request", epilog=EXAMPLES["pr-check"],
+                             formatter_class=formatter,
+                             description="Read a pull request's changes from git and decide whether it stays inside a "
+                                         "shop its author owns (owners as they stand in the base revision).")
+    pr.add_argument("--base", required=True, metavar="REV", help="the branch or commit the pull request targets")
+    pr.add_argument("--head", required=True, metavar="REV", help="the pull request's commit")
+    pr.add_argument("--author", required=True, metavar="LOGIN", help="the pull request author's GitHub login")
+    pr.add_argument("--root", type=Path, default=Path("."), metavar="DIR", help="the git repository (default: .)")
+    pr.add_argument("--format", choices=("text", "github", "json", "markdown"), default="text",
+                    help="text (default), github (annotations), json (docs/schemas/pr-check.schema.json), markdown")
+    pr.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     serve = commands.add_parser("serve", help="build, serve and rebuild on changes", epilog=EXAMPLES["serve"],
                                 formatter_class=formatter,
@@ -254,6 +271,15 @@ def _run(args) -> int:
         return 2
     if args.command == "build":
         return _build(args)
+    if args.command == "pr-check":
+        from generator import gitrepo, prcheck
+        try:
+            verdict = prcheck.check(root, args.base, args.head, args.author)
+        except gitrepo.GitError as error:
+            print(f"shopdir pr-check: {error}", file=sys.stderr)
+            return 2
+        print(prcheck.FORMATS[args.format](verdict), end="")
+        return verdict.exit_status
     from generator import build, scaffold
     if args.command == "check":
         from generator import report

@@ -14,14 +14,13 @@ from pathlib import Path
 from generator import validate
 from generator.config import LIMIT_RANGES, SITE_KEYS
 from generator.model import Directory
+from generator.prcheck import LOGIN
 from generator.schema import MAX_PRICE, SLUG
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 FOLDER = "content/schemas"  # where `shopdir schema` writes them, beside what they describe
 FILES = {"site": "site.schema.json", "categories": "categories.schema.json", "curation": "curation.schema.json",
          "shop": "shop.schema.json", "product": "product.schema.json"}
-LOGIN = r"^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}$"  # a GitHub login
-MAX_OWNERS = 10
 
 
 def _text(description: str, max_length: int, **more) -> dict:
@@ -135,10 +134,10 @@ def shop_schema(directory: Directory) -> dict:
         "contact": contact,
         "description": _text("About the shop (Markdown)", 20_000),
         "stores": {"type": "array", "items": store, "description": "Offline stores (门店)"},
-        "owners": {"type": "array", "items": {"type": "string", "pattern": LOGIN}, "uniqueItems": True,
-                   "maxItems": MAX_OWNERS, "description": "GitHub logins who may change this shop by pull request"},
+        "owners": {"type": "array", "items": {"type": "string", "pattern": LOGIN.pattern}, "uniqueItems": True,
+                   "maxItems": validate.MAX_OWNERS, "description": "GitHub logins who may change this shop by pull request"},
     }
-    return _described(_object(_only(properties, (*validate.SHOP_KEYS, "owners")), ("name", "categories", "contact")),
+    return _described(_object(_only(properties, validate.SHOP_KEYS), ("name", "categories", "contact")),
                       "shop.yaml: a shop")
 
 

@@ -91,6 +91,7 @@ class Shop:
     since: int | None = None
     description: str = ""  # Markdown
     stores: tuple[Store, ...] = ()
+    owners: tuple[str, ...] = ()  # GitHub logins who may change the shop folder by pull request
 
     @property
     def primary_category(self) -> str:

@@ -173,6 +173,15 @@ RULES: tuple[Rule, ...] = (
           rf"language {_Q} is not a language tag", rf"theme {_Q} must be the name of a folder",
           rf"{_Q} cannot be a QR scheme", r"qr_schemes must list at least one"),
          "price must be a number from 0 to 10,000,000,000"),
+    Rule("invalid-owner", ERROR, "An entry of a shop's owners is not a GitHub login.",
+         "Write the account name as it appears in its GitHub address (github.com/NAME): 1 to 39 letters, "
+         "digits and single hyphens.",
+         (rf"owner {_Q} is not a GitHub login",),
+         'owner "shanye_tea" is not a GitHub login: use 1 to 39 ASCII letters, digits and single hyphens, '
+         "not starting or ending with a hyphen"),
+    Rule("duplicate-owner", ERROR, "A login is listed twice in a shop's owners (GitHub logins ignore letter case).",
+         "Keep one of the two entries.",
+         (rf"owner {_Q} is already listed on line",), 'owner "Shanye" is already listed on line 3'),
     Rule("invalid-email", ERROR, "The email is not an email address.", "Write it as name@example.com.",
          (rf"email {_Q} is not an email address",), 'email "beta.kiln(at)qq.com" is not an email address'),
     # -- links, paths and QR codes --------------------------------------------------------------------

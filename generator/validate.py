@@ -17,12 +17,13 @@ from generator.load import ShopSource, Sources, load_site, load_sources
 from generator.markup import markdown_problem
 from generator.model import (Category, Collection, Contact, Curation, Directory, Guide, Page, Product,
                              Settings, Shop, Store)
+from generator.prcheck import LOGIN
 from generator.problems import Problem, did_you_mean
 from generator.schema import Checker, is_slug, qr_capacity_problem, SLUG_RULE
 from generator.sources import Doc, KeyPath
 
 SHOP_KEYS = ("name", "tagline", "categories", "city", "tags", "logo", "cover", "since", "contact",
-             "description", "stores")
+             "description", "stores", "owners")
 CONTACT_KEYS = ("qr", "qr_image", "wechat_id", "url", "phone", "email")
 STORE_KEYS = ("slug", "name", "address", "city", "hours", "guides")
 GUIDE_KEYS = ("slug", "name", "title", "photo", "qr")
@@ -36,6 +37,7 @@ RESERVED_SHOP_SLUGS = frozenset({"page"})
 RESERVED_PAGE_SLUGS = frozenset({"404", "assets", "categories", "cities", "collections", "feed", "img", "new",
                                  "pagefind", "qr", "robots", "search", "shops", "sitemap", "tags", "index"})
 MAX_IMAGES = 12
+MAX_OWNERS = 10
 
 
 class Sites:
@@ -262,12 +264,34 @@ def _shop(source: ShopSource, settings: Settings, problems: list[Problem], sites
         since=check.integer(("since",), data.get("since"), 1800, 2100),
         description=check.markdown(("description",), data.get("description"), max_length=20_000),
         stores=_stores(check, data.get("stores"), source, settings),
+        owners=_owners(check, data.get("owners")),
     )
     problems.extend(check.problems)
     if check.problems:
         return None
     sites.add(source.slug, check.doc, check.paths)
     return shop
+
+
+def _owners(check: Checker, value) -> tuple[str, ...]:
+    """GitHub logins: valid, each once (logins ignore case), at most MAX_OWNERS."""
+    items = check.items(("owners",), [value] if isinstance(value, str) else value, "owners")
+    if len(items) > MAX_OWNERS:
+        check.report(("owners",), f"owners has {len(items)} entries; at most {MAX_OWNERS} are allowed")
+    seen: dict[str, int] = {}
+    logins = []
+    for index, item in enumerate(items):
+        login = check.text(("owners", index), item, required=True, max_length=0)
+        if login is not None and not LOGIN.match(login):
+            check.report(("owners", index), f'owner "{login}" is not a GitHub login: use 1 to 39 ASCII letters, '
+                                             "digits and single hyphens, not starting or ending with a hyphen")
+        elif login and login.lower() in seen:
+            check.report(("owners", index), f'owner "{login}" is already listed on line '
+                                             f"{check.doc.where(('owners', seen[login.lower()]))[0]}")
+        elif login:
+            seen[login.lower()] = index
+            logins.append(login)
+    return tuple(logins)
 
 
 def _stores(check: Checker, value, source: ShopSource, settings: Settings) -> tuple[Store, ...]:
