@@ -1,7 +1,7 @@
 """shopdir review: what a pull request changes on the built site, for the curator who merges it.
 
-Both revisions are unpacked from git and built by this shopdir, one after the other with one cache (so
-the second build is mostly reuse) and one build date (the head commit's, unless SOURCE_DATE_EPOCH is
+Both revisions are unpacked from git and built by this shopdir, one after the other into one output
+folder with one cache (so the second build renders only the pages that differ) and one build date (the head commit's, unless SOURCE_DATE_EPOCH is
 set: listings that turn by day must not show as changed). Their outputs are compared file by file, so
 pages that change only through another page (a category listing that gains a card, the feed) count too.
 The models of both are compared field by field for what the merchant wrote.
@@ -51,12 +51,12 @@ def review(root: Path, base: str, head: str, *, cache_dir: Path | None = None, v
     root = Path(root)
     old, new = revisions.resolve(root, base), revisions.resolve(root, head)
     with revisions.workspace() as work, _build_date(os.environ.get("SOURCE_DATE_EPOCH") or str(new.time)):
-        cache = cache_dir or work / "cache"
+        cache, out = cache_dir or work / "cache", work / "output"
         sides = []
-        for name, revision in (("base", old), ("head", new)):
-            folder = revisions.unpack(root, revision, work / name)
-            result = build.build(folder, work / f"{name}-output", cache_dir=cache, search_index=False, jobs=jobs)
-            files = _digests(work / f"{name}-output") if result.ok else {}
+        for name, revision in (("base", old), ("head", new)):  # the head built over the base's output:
+            folder = revisions.unpack(root, revision, work / name)  # only the pages that differ are rendered
+            result = build.build(folder, out, cache_dir=cache, search_index=False, jobs=jobs)
+            files = _digests(out) if result.ok else {}
             sides.append((folder, result, files, load_directory(folder, cache)))
         (old_folder, old_result, old_files, old_model), (new_folder, new_result, new_files, new_model) = sides
         delisted = (_delisted(old_model), _delisted(new_model))
