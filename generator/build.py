@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from generator import fingerprint, images, markup, qr, rules, search
+from generator import fingerprint, images, markup, printkit, qr, rules, search
 from generator.config import settings_from_doc
 from generator.load import Parsed, ShopSource, Sources, load_site, load_sources, read_shop_file, shop_file
 from generator.model import Directory, Limits, Settings
@@ -539,3 +539,28 @@ def _pictures(root: Path, directory: Directory, sites: Sites, cache_dir: Path | 
     if process:
         index.save()
     return pictures, files, problems
+
+
+def print_kit(root: Path, shops: list[str], base_url: str | None = None) -> tuple[bytes | None, list[Problem]]:
+    """The printed QR kit (`shopdir print`) as PDF bytes: the site is loaded and checked as a build
+    would, so a site with problems is refused with all of them; None with the problems."""
+    root = Path(root)
+    site, problems = load_site(root)
+    settings, found = settings_from_doc(site, base_url)
+    problems += found
+    sources, found = load_sources(root, settings.limits)
+    problems += found
+    _render_markdown(sources, 1)
+    directory, sites, found = build_directory(sources, settings, False)
+    problems += found
+    theme, found = load_theme(root, settings.theme, settings.language)
+    problems += found
+    qr_texts, found = _shop_qr_texts(root, directory, sites, settings)
+    problems += found
+    if rules.errors(problems) or theme is None:
+        return None, sorted_problems(problems)
+    pieces, found = printkit.pieces(directory, qr_texts, theme.strings, shops)
+    found += printkit.glyph_problems(pieces, settings.printing.brand)
+    if found:
+        return None, sorted_problems(found)
+    return printkit.render(pieces, settings.printing), []

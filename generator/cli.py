@@ -44,6 +44,9 @@ exit status: 0 merchant, 3 new-shop, 4 curator, 5 blocked, 2 bad input (see docs
     "new": """examples:
   shopdir new shop shanye-tea               create content/shops/shanye-tea/shop.yaml
   shopdir new product shanye-tea dhp-2023   create content/shops/shanye-tea/products/dhp-2023.md""",
+    "print": """examples:
+  shopdir print --out kit.pdf                    cards, tents and posters for every shop
+  shopdir print shanye-tea --out shanye.pdf      only one shop's stores and guides""",
 }
 
 
@@ -156,6 +159,13 @@ def _parser() -> argparse.ArgumentParser:
                                    epilog=EXAMPLES["new"], formatter_class=formatter)
     new_product.add_argument("shop", metavar="SHOP", help="the shop's slug")
     new_product.add_argument("slug", metavar="SLUG", help="the product's slug")
+    printing = commands.add_parser("print", help="a PDF of QR cards, table tents and posters for stores and guides",
+                                   epilog=EXAMPLES["print"], formatter_class=formatter,
+                                   description="Make a print-ready PDF: a card and a table tent for every guide "
+                                               "(or shop without stores), a poster for every store. See docs/print.md.")
+    site_options(printing, drafts=False)
+    printing.add_argument("shops", nargs="*", metavar="SHOP", help="shop slugs (default: every shop)")
+    printing.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="the PDF to write")
     return parser
 
 
@@ -265,7 +275,7 @@ def _stopped_by_sigterm():
 
 def _run(args) -> int:
     root = args.root
-    if args.command in ("build", "check", "serve", "schema") and not (root / "site.yaml").is_file():
+    if args.command in ("build", "check", "serve", "schema", "print") and not (root / "site.yaml").is_file():
         print(f"shopdir: no site.yaml in {root.resolve()}: run shopdir in a site's folder, or pass --root DIR",
               file=sys.stderr)
         return 2
@@ -304,6 +314,8 @@ def _run(args) -> int:
     if args.command == "serve":
         from generator import serve
         return serve.serve(root, port=args.port, host=args.host, base_url=args.base_url, drafts=args.drafts)
+    if args.command == "print":
+        return _print(args, build)
     if args.command == "new":
         try:
             created = scaffold.new_shop(root, args.slug) if args.kind == "shop" else \
@@ -336,6 +348,26 @@ def _review(args) -> int:
     if not args.out:
         sys.stdout.write(text)
     return 1 if done.errors else 0
+
+
+def _print(args, build) -> int:
+    """shopdir print: the kit is made in memory, then written beside its place and moved there."""
+    from generator import printkit
+    try:
+        data, problems = build.print_kit(args.root, args.shops, base_url=args.base_url)
+    except printkit.FontMissing as error:
+        print(f"shopdir: {error}", file=sys.stderr)
+        return 1
+    if problems:
+        print_problems(problems)
+        return 1
+    try:
+        printkit.write(args.out, data)
+    except OSError as error:
+        print(f"shopdir: cannot write {args.out}: {error.strerror or error}; nothing was written", file=sys.stderr)
+        return 1
+    print(f"shopdir: wrote {args.out} ({len(data):,} bytes)", file=sys.stderr)
+    return 0
 
 
 def _build(args) -> int:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 
-from generator.model import Limits, Settings
+from generator.model import Limits, Printing, Settings
 from generator.problems import Problem
 from generator.schema import Checker, url_problem
 from generator.sources import Doc
 
-SITE_KEYS = ("title", "description", "base_url", "language", "currency", "theme", "per_page", "qr_schemes", "limits")
+SITE_KEYS = ("title", "description", "base_url", "language", "currency", "theme", "per_page", "qr_schemes", "limits", "print")
+PRINT_KEYS = ("paper", "pieces", "brand")
+PAPERS = ("A4", "letter")
+PIECES = ("card", "tent", "poster")
 LIMIT_RANGES = {"file_bytes": (1024, 64 * 1024 * 1024), "files_per_shop": (1, 100_000),
                 "image_bytes": (1024, 200 * 1024 * 1024), "image_pixels": (10_000, 200_000_000)}
 _LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
@@ -79,9 +82,32 @@ def settings_from_doc(doc: Doc | None, base_url: str | None = None) -> tuple[Set
         values = {key: check.integer(("limits", key), given.get(key), *LIMIT_RANGES[key]) for key in given
                   if key in LIMIT_RANGES}
         limits = Limits(**{k: v for k, v in values.items() if v is not None})
+    printing = _printing(check, data["print"]) if "print" in data else Printing()
     if not _LANGUAGE.match(language):
         language = FALLBACK.language
     settings = Settings(limits=limits, title=title or "", base_url=normalise_base_url(url or FALLBACK.base_url),
                         description=description, language=language, currency=currency, theme=theme,
-                        per_page=per_page, qr_schemes=schemes or FALLBACK.qr_schemes)
+                        per_page=per_page, qr_schemes=schemes or FALLBACK.qr_schemes, printing=printing)
     return settings, check.problems
+
+
+def _printing(check: Checker, value) -> Printing:
+    """The `print:` mapping: paper size, which pieces, a brand line; defaults for what is left out."""
+    given = check.mapping(("print",), value, PRINT_KEYS, what="print") or {}
+    paper = check.text(("print", "paper"), given.get("paper"), max_length=10) or Printing.paper
+    if paper not in PAPERS:
+        check.report(("print", "paper"), f'paper "{paper}" must be one of ' + ", ".join(PAPERS))
+        paper = Printing.paper
+    pieces = Printing.pieces
+    if "pieces" in given:
+        chosen = []
+        for index, piece in enumerate(check.items(("print", "pieces"), given["pieces"], "pieces")):
+            if piece not in PIECES:
+                check.report(("print", "pieces", index), f'"{piece}" is not a piece; choose from ' + ", ".join(PIECES))
+            elif piece not in chosen:
+                chosen.append(piece)
+        if not chosen:
+            check.report(("print", "pieces"), "pieces must list at least one of " + ", ".join(PIECES))
+        pieces = tuple(p for p in PIECES if p in chosen) or Printing.pieces
+    brand = check.text(("print", "brand"), given.get("brand"), max_length=80) or ""
+    return Printing(paper=paper, pieces=pieces, brand=brand)

@@ -12,7 +12,7 @@ import posixpath
 from pathlib import Path
 
 from generator import validate
-from generator.config import LIMIT_RANGES, SITE_KEYS
+from generator.config import LIMIT_RANGES, PAPERS, PIECES, SITE_KEYS
 from generator.model import Directory
 from generator.prcheck import LOGIN
 from generator.schema import MAX_PRICE, SLUG
@@ -72,6 +72,11 @@ def site_schema() -> dict:
         "qr_schemes": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": r"^[a-z][a-z0-9+.-]*$"},
                        "description": "The address schemes a QR text may use (default: https, http)"},
         "limits": _object(limits, description="How much one submission may ask of a build"),
+        "print": _object({"paper": {"enum": list(PAPERS), "description": "The paper the kit is printed on"},
+                          "pieces": {"type": "array", "minItems": 1, "items": {"enum": list(PIECES)},
+                                     "description": "Which pieces shopdir print makes"},
+                          "brand": _text("A line printed on every piece, such as the directory's name", 80)},
+                         description="Choices for shopdir print, the paper QR kit"),
     }
     return _described(_object(_only(properties, SITE_KEYS), ("title", "base_url")), "site.yaml: the site's settings")
 

@@ -17,6 +17,15 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class Printing:
+    """The printed kit's choices (`shopdir print`). Set in site.yaml under `print:`."""
+
+    paper: str = "A4"  # A4 or letter: the sheet cards and posters are laid out on
+    pieces: tuple[str, ...] = ("card", "tent", "poster")
+    brand: str = ""  # a line printed at the foot of every piece, e.g. the directory's name
+
+
+@dataclass(frozen=True)
 class Settings:
     """site.yaml, after command-line overrides."""
 
@@ -29,6 +38,7 @@ class Settings:
     per_page: int = 24
     qr_schemes: tuple[str, ...] = ("https", "http")
     limits: Limits = Limits()
+    printing: Printing = Printing()
 
     @property
     def base_path(self) -> str:

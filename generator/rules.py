@@ -278,6 +278,21 @@ RULES: tuple[Rule, ...] = (
          (r"this QR code is the same as the one of ",),
          'this QR code is the same as the one of shop "alpha-tea" (content/shops/alpha-tea/shop.yaml, line 8): '
          "visitors who scan either reach the same person; give each its own code"),
+    Rule("print-unknown-shop", ERROR, "shopdir print was asked for a shop the directory does not have.",
+         "Give the shop's folder name (its slug), as in content/shops/<slug>/.",
+         (rf"there is no shop {_Q}",), 'there is no shop "alpha-te" (did you mean "alpha-tea"?)'),
+    Rule("print-no-code", ERROR, "A shop named for printing has no stores and no QR code of its own to print.",
+         "Add contact: qr to the shop, or stores with guides.",
+         (rf"shop {_Q} has no stores and no QR code",), 'shop "beta-kiln" has no stores and no QR code (contact: qr) '
+                                                        "to print"),
+    Rule("print-glyph-missing", ERROR, "A text on the printed kit has characters the print font cannot draw.",
+         "Write the name without those characters (emoji and rare scripts), or leave the brand line out.",
+         (rf".*{_Q} has characters the print font cannot draw",),
+         '"Lin 𓀀" has characters the print font cannot draw: 𓀀'),
+    Rule("print-setting", ERROR, "A print: setting in site.yaml has a value shopdir does not know.",
+         "Use one of the values the message lists.",
+         (rf"paper {_Q} must be one of", rf"{_Q} is not a piece; choose from", r"pieces must list at least one of"),
+         'paper "A3" must be one of A4, letter'),
     Rule("template-unused", WARNING, "A template in a theme that no page uses and no template includes, imports "
                                      "or extends: often a misspelt override, which then changes nothing.",
          "Rename it to the template it should replace (the message suggests one), or delete it.",
