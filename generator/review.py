@@ -51,7 +51,10 @@ def review(root: Path, base: str, head: str, *, cache_dir: Path | None = None, v
     root = Path(root)
     old, new = revisions.resolve(root, base), revisions.resolve(root, head)
     with revisions.workspace() as work, _build_date(os.environ.get("SOURCE_DATE_EPOCH") or str(new.time)):
-        cache, out = cache_dir or work / "cache", work / "output"
+        # With a cache kept between reviews, the output is kept there too: the next review's builds start
+        # from the last one's pages and render only what differs from them.
+        cache = cache_dir or work / "cache"
+        out = cache / "review-output" if cache_dir else work / "output"
         sides = []
         for name, revision in (("base", old), ("head", new)):  # the head built over the base's output:
             folder = revisions.unpack(root, revision, work / name)  # only the pages that differ are rendered

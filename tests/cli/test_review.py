@@ -150,3 +150,16 @@ def test_one_review_writes_markdown_and_json(repo, run_cli, tmp_path):
     assert status == 0 and out == ""
     assert (tmp_path / "r.md").read_text("utf-8").startswith("**shopdir review**")
     jsonschema.validate(json.loads((tmp_path / "r.json").read_text("utf-8")), SCHEMA)
+
+
+def test_a_kept_cache_gives_the_same_report_as_none(repo, run_cli, tmp_path):
+    """The kept output and cache only save work: a review after another, of other revisions, says the same."""
+    root, commit = repo
+    first = git(root, "rev-parse", "pr")
+    commit({"content/shops/beta-kiln/products/bowl.md": "---\nname: Tea bowl\nprice: 30\n---\nA bowl.\n"})
+    cache = tmp_path / "kept"
+    plain = run_cli("review", "--root", str(root), "--base", "main", "--head", "pr", "--format", "json")
+    run_cli("review", "--root", str(root), "--base", first, "--head", "main", "--cache-dir", str(cache))
+    kept = run_cli("review", "--root", str(root), "--base", "main", "--head", "pr", "--format", "json",
+                   "--cache-dir", str(cache))
+    assert kept == plain and json.loads(plain[1])["pages"]["product"]["added"] == ["shops/beta-kiln/products/bowl/"]
