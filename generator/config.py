@@ -9,7 +9,7 @@ from generator.problems import Problem
 from generator.schema import Checker, url_problem
 from generator.sources import Doc
 
-SITE_KEYS = ("title", "description", "base_url", "language", "currency", "theme", "per_page", "qr_schemes", "limits")
+SITE_KEYS = ("title", "description", "base_url", "language", "currency", "theme", "per_page", "qr_schemes", "limits", "search")
 LIMIT_RANGES = {"file_bytes": (1024, 64 * 1024 * 1024), "files_per_shop": (1, 100_000),
                 "image_bytes": (1024, 200 * 1024 * 1024), "image_pixels": (10_000, 200_000_000)}
 _LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
@@ -79,9 +79,16 @@ def settings_from_doc(doc: Doc | None, base_url: str | None = None) -> tuple[Set
         values = {key: check.integer(("limits", key), given.get(key), *LIMIT_RANGES[key]) for key in given
                   if key in LIMIT_RANGES}
         limits = Limits(**{k: v for k, v in values.items() if v is not None})
+    engine = "pagefind"
+    if "search" in data:
+        given = check.mapping(("search",), data["search"], ("engine",), what="search") or {}
+        engine = check.text(("search", "engine"), given.get("engine"), max_length=20) or engine
+        if engine not in ("pagefind", "shopdir"):
+            check.report(("search", "engine"), f'search engine "{engine}" must be pagefind or shopdir')
+            engine = "pagefind"
     if not _LANGUAGE.match(language):
         language = FALLBACK.language
     settings = Settings(limits=limits, title=title or "", base_url=normalise_base_url(url or FALLBACK.base_url),
                         description=description, language=language, currency=currency, theme=theme,
-                        per_page=per_page, qr_schemes=schemes or FALLBACK.qr_schemes)
+                        per_page=per_page, qr_schemes=schemes or FALLBACK.qr_schemes, search_engine=engine)
     return settings, check.problems

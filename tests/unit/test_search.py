@@ -67,3 +67,43 @@ def test_the_own_index_holds_categories_shops_stores_guides_and_products_with_th
     version = json.loads(files[searchindex.MANIFEST])["version"]
     shown = json.loads(gzip.decompress(files[f"search/{version}/d0.json.gz"]))
     assert shown[-1][:3] == ["大红袍 </script>", "商品", "岩韵茶庄"]
+
+
+def test_site_yaml_chooses_the_search_engine():
+    from generator.config import settings_from_doc
+    from generator.sources import parse_yaml
+
+    def read(text):
+        doc, _ = parse_yaml("site.yaml", "title: t\nbase_url: https://example.org/\n" + text)
+        settings, problems = settings_from_doc(doc)
+        return settings.search_engine, [str(p) for p in problems]
+
+    assert read("") == ("pagefind", [])
+    assert read("search:\n  engine: shopdir\n") == ("shopdir", [])
+    engine, problems = read("search:\n  engine: lucene\n")
+    assert engine == "pagefind" and problems == ['site.yaml:4:3: search engine "lucene" must be pagefind or shopdir']
+
+
+def test_a_build_with_the_own_engine_publishes_its_index_and_the_same_bytes_twice(make_site, tmp_path):
+    import json
+
+    from generator import searchindex
+    from generator.build import build
+
+    root = make_site()
+    with open(root / "site.yaml", "a", encoding="utf-8") as handle:
+        handle.write("search:\n  engine: shopdir\n")
+    outputs = []
+    for n in (1, 2):
+        out = tmp_path / f"out{n}"
+        result = build(root, out, search_index=True)
+        assert result.ok, result.problems
+        outputs.append({p.relative_to(out / "search").as_posix(): p.read_bytes() for p in sorted((out / "search").rglob("*"))
+                        if p.is_file() and p.name != "index.html"})
+    assert outputs[0] == outputs[1]
+    manifest = json.loads(outputs[0]["index.json"])
+    assert manifest["entries"] > 0 and f"{manifest['version']}/t0.json.gz" in outputs[0]
+    assert not (tmp_path / "out1" / "pagefind").exists()
+    page = (tmp_path / "out1" / "search" / "index.html").read_text("utf-8")
+    assert 'data-index="/search/"' in page and "/assets/search/search." in page and "pagefind" not in page
+    assert searchindex.MANIFEST == "search/index.json"
