@@ -75,7 +75,7 @@ def excerpt(entry: Entry) -> str:
 
 def _pack(value) -> bytes:
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+    return gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
 
 
 def build(entries: list[Entry], language: str = "en") -> dict[str, bytes]:

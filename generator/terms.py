@@ -58,7 +58,17 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower().replace("ς", "σ")
 
 
+_KINDS: dict[str, str] = {}  # each character's kind, once looked up: texts repeat few characters
+
+
 def kind_of(char: str) -> str:
+    found = _KINDS.get(char)
+    if found is None:
+        found = _KINDS[char] = _kind(char)
+    return found
+
+
+def _kind(char: str) -> str:
     code = ord(char)
     for low, high in CJK_RANGES:
         if low <= code <= high:
