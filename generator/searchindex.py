@@ -20,6 +20,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass
 
 from generator import terms
@@ -29,7 +30,7 @@ MANIFEST = FOLDER + "index.json"
 FORMAT = 1  # the files' layout: the browser script refuses a manifest of another format
 WEIGHTS = {"title": 8, "tags": 4, "category": 3, "city": 3, "shop": 2, "body": 1}
 FILTERS = ("category", "city", "kind", "shop")
-TERMS_PER_BUCKET = 256  # about 4-10 KB of gzip a bucket
+POSTINGS_PER_BUCKET = 2000  # about 4-8 KB of gzip a bucket: the bucket count follows the postings' volume
 CHUNK = 64  # display entries a file
 EXCERPT = 160  # characters of body text shown with a result
 
@@ -51,8 +52,9 @@ def scores(entry: Entry) -> dict[str, int]:
     """Each term of an entry with its score: the weight of every field it appears in, per appearance."""
     found: dict[str, int] = {}
     for name, text in entry.fields:
-        for term in terms.index_terms(text):
-            found[term] = found.get(term, 0) + WEIGHTS[name]
+        weight = WEIGHTS[name]
+        for term, times in Counter(terms.index_terms(text)).items():
+            found[term] = found.get(term, 0) + weight * times
     return found
 
 
@@ -60,10 +62,10 @@ def deltas(numbers: list[int]) -> list[int]:
     return [n - (numbers[i - 1] if i else 0) for i, n in enumerate(numbers)]
 
 
-def bucket_count(distinct: int) -> int:
-    """Scaled to the directory: about TERMS_PER_BUCKET terms a file, a power of two."""
+def bucket_count(postings: int) -> int:
+    """Scaled to the directory: about POSTINGS_PER_BUCKET postings a file, a power of two."""
     count = 1
-    while count * TERMS_PER_BUCKET < distinct:
+    while count * POSTINGS_PER_BUCKET < postings:
         count *= 2
     return count
 
@@ -84,7 +86,7 @@ def build(entries: list[Entry], language: str = "en") -> dict[str, bytes]:
     for number, entry in enumerate(entries):
         for term, score in sorted(scores(entry).items()):
             postings.setdefault(term, []).append((number, score))
-    count = bucket_count(len(postings))
+    count = bucket_count(sum(map(len, postings.values())))
     buckets: list[dict] = [{} for _ in range(count)]
     for term, found in postings.items():
         buckets[terms.bucket(term, count)][term] = [deltas([n for n, _ in found]), [s for _, s in found]]
