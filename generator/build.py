@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from generator import fingerprint, images, markup, printkit, qr, rules, search
+from generator import fingerprint, images, markup, printkit, qr, rules, search, searchindex
 from generator.config import settings_from_doc
 from generator.load import Parsed, ShopSource, Sources, load_site, load_sources, read_shop_file, shop_file
 from generator.model import Directory, Limits, Settings
@@ -123,13 +123,17 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
         if out is None:  # a check: every page planned and rendered as a build would, nothing written
             return _check(result, problems, root, directory, theme, pictures, qr_codes, qr_texts, jobs, clock)
 
-        split = search.split_of(directory) if search_index else []
-        shards = search.shards(directory, theme.strings, pictures, split) if search_index else ()
+        own = search_index and settings.search_engine == "shopdir"  # shopdir's own index, not Pagefind's
+        own_files = searchindex.build(search.entries(directory, theme.strings, pictures), settings.language) \
+            if own and directory.shops else {}
+        split = search.split_of(directory) if search_index and not own else []
+        shards = search.shards(directory, theme.strings, pictures, split) if split else ()
         folders = [folder for folder, _ in split]
         indexing = search.Indexing(shards, folders, settings.language, cache_dir, jobs)  # runs beside what follows
         clock.lap("search")
         try:
             assets = Assets(pictures, qr_codes, qr_texts, theme.strings, _build_date(),
+                            (("search/",) if own_files else ()) if own else
                             tuple(indexing.folders) if search_index else None)
             with _collector_paused():  # a page spec for each page: at 10,000 shops the collector took 1.6 s
                 specs, found = plan_site(directory, assets)
@@ -141,7 +145,7 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
             result.problems = rules.classified(sorted_problems(problems))  # warnings only, if any
             done = _publish(out, root, specs, theme, directory, dev, jobs, files={
                 **picture_files, **{code.path: code.png for code in qr_codes.values()},
-                **dict(theme.assets.values())}, indexing=indexing, cache_dir=cache_dir, inputs=inputs,
+                **dict(theme.assets.values()), **own_files}, indexing=indexing, cache_dir=cache_dir, inputs=inputs,
                 result=result, clock=clock)
             if done.ok and cache_dir is not None:
                 _tidy_caches(cache_dir, directory, qr_codes, pictures)

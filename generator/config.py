@@ -9,7 +9,8 @@ from generator.problems import Problem
 from generator.schema import Checker, url_problem
 from generator.sources import Doc
 
-SITE_KEYS = ("title", "description", "base_url", "language", "currency", "theme", "per_page", "qr_schemes", "limits", "print")
+SITE_KEYS = ("title", "description", "base_url", "language", "currency", "theme", "per_page", "qr_schemes", "limits", "print",
+             "search")
 PRINT_KEYS = ("paper", "pieces", "brand")
 PAPERS = ("A4", "letter")
 PIECES = ("card", "tent", "poster")
@@ -83,11 +84,19 @@ def settings_from_doc(doc: Doc | None, base_url: str | None = None) -> tuple[Set
                   if key in LIMIT_RANGES}
         limits = Limits(**{k: v for k, v in values.items() if v is not None})
     printing = _printing(check, data["print"]) if "print" in data else Printing()
+    engine = "pagefind"
+    if "search" in data:
+        given = check.mapping(("search",), data["search"], ("engine",), what="search") or {}
+        engine = check.text(("search", "engine"), given.get("engine"), max_length=20) or engine
+        if engine not in ("pagefind", "shopdir"):
+            check.report(("search", "engine"), f'search engine "{engine}" must be pagefind or shopdir')
+            engine = "pagefind"
     if not _LANGUAGE.match(language):
         language = FALLBACK.language
     settings = Settings(limits=limits, title=title or "", base_url=normalise_base_url(url or FALLBACK.base_url),
                         description=description, language=language, currency=currency, theme=theme,
-                        per_page=per_page, qr_schemes=schemes or FALLBACK.qr_schemes, printing=printing)
+                        per_page=per_page, qr_schemes=schemes or FALLBACK.qr_schemes, printing=printing,
+                        search_engine=engine)
     return settings, check.problems
 
 

@@ -354,7 +354,7 @@ class _Views:
     def search(self) -> dict:
         folders = self.a.search_folders
         return dict(title=self.t["search"], breadcrumbs=self.crumbs(), indexed=bool(folders),
-                    search_off=folders is None,
+                    search_off=folders is None, engine=self.d.settings.search_engine,
                     more_indexes=[{"bundlePath": routes.url(self.d.settings.base_path, folder)}
                                   for folder in (folders or ())[1:]])
 

@@ -37,6 +37,8 @@ def common_view(directory: Directory, theme: Theme, dev: bool = False) -> dict:
         "css": routes.url(base, theme.asset_path("style.css")) if "style.css" in theme.assets else None,
         "icon": routes.url(base, theme.asset_path("icon.svg")) if "icon.svg" in theme.assets else None,
         "dev": dev,
+        "search_scripts": [routes.url(base, theme.asset_path(name)) for name in ("search/terms.js", "search/search.js")
+                           if name in theme.assets],
     }
 
 

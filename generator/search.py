@@ -24,6 +24,7 @@ from generator import routes
 from generator.markup import plain_text
 from generator.model import Directory
 from generator.output import OutputError
+from generator.searchindex import Entry
 
 INDEX_FOLDER = "pagefind"
 INDEXER = "pagefind-extended-1.4.0-v2"  # part of the cache key: another indexer makes another index
@@ -88,6 +89,57 @@ class _Records:
                       (("title", product.name), ("kind", self.strings["products"]), ("shop", shop.name),
                        ("image", self.image(product.shop, (product.images or (None,))[0])), ("image_alt", "")),
                       self.filters([product.category], shop.city))
+
+    # Fielded entries for shopdir's own index (searchindex): the same texts, each in its own field.
+
+    def _entry(self, path, kind, fields, categories, city, shop_name, image="") -> Entry:
+        names = sorted({name for slug in categories for name in self.lineage(slug)})
+        filters = (("category", tuple(names)), ("city", (city,) if city else ()),
+                   ("kind", (kind,)), ("shop", (shop_name,) if shop_name else ()))
+        return Entry(routes.url(self.base, path), kind, tuple((k, v) for k, v in fields if v), filters,
+                     shop_name, image)
+
+    def shop_entries(self, shop) -> list[Entry]:
+        categories = " ".join(self.categories[c].name for c in shop.categories)
+        found = [self._entry(routes.shop(shop.slug), self.strings["shops"],
+                             [("title", shop.name), ("tags", " ".join(shop.tags)), ("category", categories),
+                              ("city", shop.city or ""), ("body", " ".join(filter(None, [
+                                  shop.tagline, plain_text(shop.description, 2000, keep=False)])))],
+                             shop.categories, shop.city, shop.name, self.image(shop.slug, shop.logo))]
+        for store in shop.stores:
+            found.append(self._entry(routes.store(shop.slug, store.slug), self.strings["store"],
+                                     [("title", store.name), ("city", store.city or ""), ("shop", shop.name),
+                                      ("body", " ".join(filter(None, [store.address, store.hours])))],
+                                     shop.categories, store.city or shop.city, shop.name))
+            for guide in store.guides:
+                found.append(self._entry(routes.guide(shop.slug, store.slug, guide.slug), self.strings["guides"],
+                                         [("title", guide.name), ("shop", shop.name), ("body", guide.title or "")],
+                                         shop.categories, store.city or shop.city, shop.name,
+                                         self.image(shop.slug, guide.photo)))
+        return found
+
+    def product_entry(self, product) -> Entry:
+        shop = self.shops[product.shop]
+        return self._entry(routes.product(product.shop, product.slug), self.strings["products"],
+                           [("title", product.name), ("tags", " ".join(product.tags)),
+                            ("category", self.categories[product.category].name), ("shop", shop.name),
+                            ("city", shop.city or ""), ("body", plain_text(product.body, 2000, keep=False))],
+                           [product.category], shop.city, shop.name,
+                           self.image(product.shop, (product.images or (None,))[0]))
+
+    def category_entry(self, category) -> Entry:
+        return self._entry(routes.category(category.slug), self.strings["category"],
+                           [("title", category.name), ("body", plain_text(category.description, 2000, keep=False))],
+                           [category.slug], None, "")
+
+
+def entries(directory: Directory, strings: dict, pictures: dict) -> list[Entry]:
+    """What shopdir's own index holds: categories, then each shop with its stores and guides, then products."""
+    make = _Records(directory, strings, pictures)
+    found = [make.category_entry(c) for c in directory.categories]
+    for shop in directory.shops:
+        found += make.shop_entries(shop)
+    return found + [make.product_entry(p) for p in directory.products]
 
 
 SHARD_RECORDS = 3000  # records per index: more are split into shards, indexed in parallel and apart

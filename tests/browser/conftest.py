@@ -90,7 +90,7 @@ class _Handler(SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def _served(folder: Path, **options):
+def _served(folder: Path, root: Path = ROOT, **options):
     """The example in content/, built into folder/output and served on 127.0.0.1 at a free port."""
     out = folder / "output"
     out.mkdir()
@@ -98,7 +98,7 @@ def _served(folder: Path, **options):
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     base_url = f"http://127.0.0.1:{server.server_address[1]}/"
-    result = build(ROOT, out, base_url=base_url, cache_dir=folder / "cache", **options)
+    result = build(root, out, base_url=base_url, cache_dir=folder / "cache", **options)
     assert result.problems == [], "\n".join(map(str, result.problems))
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()
