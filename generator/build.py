@@ -37,6 +37,7 @@ class Result:
     files: int = 0
     stats: dict = field(default_factory=dict)
     times: dict = field(default_factory=dict)  # stage name -> seconds, in execution order
+    directory: Directory | None = None  # the model the build made, for commands that compare two builds
 
     @property
     def ok(self) -> bool:
@@ -102,6 +103,7 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
         _render_markdown(sources, jobs, shops=not ahead.did_shops)
         with _collector_paused():  # the model: hundreds of thousands of objects, none in a cycle
             directory, sites, found = build_directory(sources, settings, drafts)
+        result.directory = directory
         problems += found
         del sources, site  # the parsed files: the model holds all that is needed from here on
         theme, found = load_theme(root, settings.theme, settings.language)

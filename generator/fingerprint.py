@@ -41,6 +41,17 @@ def settled(stat: os.stat_result, since_ns: int) -> bool:
     return max(stat.st_mtime_ns, stat.st_ctime_ns) < since_ns - int(RACY * 1e9)
 
 
+def shopdir_digest() -> str:
+    """shopdir's code and its bundled themes' files (by name, size and time): what else a build's
+    output depends on besides the site's own files and the options."""
+    digest = hashlib.sha256(code_digest().encode())
+    for folder, _, names in sorted(os.walk(_BUNDLED_THEMES)):
+        for name in sorted(names):
+            status = os.stat(os.path.join(folder, name))
+            digest.update(f"{folder}/{name}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
 @functools.lru_cache(maxsize=1)
 def code_digest() -> str:
     """A hash of shopdir's own code: part of the key of every cache of its results."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import io
 import os
 import pickle
@@ -58,16 +59,24 @@ class Sources:
 
 def read_text(root: Path, rel: str, problems: list[Problem], limits: Limits = Limits()) -> str | None:
     """A text file's content, or None with a problem."""
+    data = _read_bytes(root, rel, problems, limits)
+    return None if data is None else _decoded(rel, data, problems)
+
+
+def _read_bytes(root: Path, rel: str, problems: list[Problem], limits: Limits) -> bytes | None:
     full = root / rel
     try:
         size = full.stat().st_size
         if size > limits.file_bytes:
             problems.append(Problem(rel, 1, 1, f"the file is {size:,} bytes; at most {limits.file_bytes:,} are allowed"))
             return None
-        data = full.read_bytes()
+        return full.read_bytes()
     except OSError as error:
         problems.append(Problem(rel, 1, 1, f"cannot be read: {error.strerror or error}"))
         return None
+
+
+def _decoded(rel: str, data: bytes, problems: list[Problem]) -> str | None:
     text, found = decode(rel, data)
     problems.extend(found)
     return text
@@ -88,13 +97,16 @@ class _Unpickler(pickle.Unpickler):
 
 
 class Parsed:
-    """Files parsed by the previous build, kept in the cache by path and file status (safe to delete).
+    """Files parsed by the previous build, kept in the cache by path (safe to delete).
 
-    A file is parsed again when its status (fingerprint.status) differs; a file that has not
-    settled (fingerprint.settled) is not kept. The key holds the limits, the Python version and
-    shopdir's code: any change parses everything. The cache is an SQLite table of one row per
-    file, so a build that parsed one file again writes one row (at 10,000 shops the whole cache
-    is about 400 MB). A file that is not a database is replaced.
+    A file whose status (fingerprint.status) is the one recorded is not read at all. Any other is
+    read and its bytes hashed: the same bytes are not parsed again, so a checkout of another branch,
+    a fresh clone with a restored cache or a revision unpacked by `shopdir review` parses only the
+    files whose content differs. A status is recorded only once the file has settled
+    (fingerprint.settled). The key holds the limits, the Python version and shopdir's code: any
+    change parses everything. The cache is an SQLite table of one row per file, so a build that
+    parsed one file again writes one row (at 10,000 shops the whole cache is about 400 MB). A file
+    that is not a database is replaced.
     """
 
     def __init__(self, cache_dir: Path, limits: Limits):
@@ -115,15 +127,27 @@ class Parsed:
         (cache_dir / "sources.pickle").unlink(missing_ok=True)  # the earlier form of this cache
 
     def get(self, rel: str, stat: os.stat_result):
+        """The outcome kept for a file whose status is the one recorded, else None (read it)."""
         entry = self.old.get(rel)
-        if entry is not None and entry[0] == fingerprint.status(stat):
+        if entry is not None and entry[0] is not None and entry[0] == fingerprint.status(stat):
             self.new[rel] = entry
-            return entry[1]
+            return entry[2]
         return None
 
-    def put(self, rel: str, stat: os.stat_result, outcome: tuple) -> None:
-        if fingerprint.settled(stat, self.started):
-            self.new[rel] = (fingerprint.status(stat), outcome)
+    def get_by_content(self, rel: str, stat: os.stat_result, digest: bytes):
+        """The outcome kept for these bytes at this path, else None (parse them)."""
+        entry = self.old.get(rel)
+        if entry is not None and entry[1] == digest:
+            status = self._status(stat)
+            self.new[rel] = entry if entry[0] == status else (status, digest, entry[2])  # unchanged: not written again
+            return entry[2]
+        return None
+
+    def put(self, rel: str, stat: os.stat_result, digest: bytes, outcome: tuple) -> None:
+        self.new[rel] = (self._status(stat), digest, outcome)
+
+    def _status(self, stat: os.stat_result):
+        return fingerprint.status(stat) if fingerprint.settled(stat, self.started) else None
 
     def save(self) -> None:
         """Write the files this build parsed and forget those it did not see; nothing when it parsed none."""
@@ -169,13 +193,21 @@ def _read_parsed(root: Path, rel: str, problems: list[Problem], limits: Limits, 
             problems.extend(outcome[1])
             return outcome[0]
     found: list[Problem] = []
-    text = read_text(root, rel, found, limits)
+    data = _read_bytes(root, rel, found, limits)
+    digest = None
+    if kept is not None and stat is not None and data is not None:
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        outcome = kept.get_by_content(rel, stat, digest)
+        if outcome is not None:
+            problems.extend(outcome[1])
+            return outcome[0]
+    text = None if data is None else _decoded(rel, data, found)
     parsed = None
     if text is not None:
         parsed, more = parse(rel, text)
         found.extend(more)
-    if kept is not None and stat is not None:
-        kept.put(rel, stat, (parsed, found))
+    if digest is not None:
+        kept.put(rel, stat, digest, (parsed, found))
     problems.extend(found)
     return parsed
 

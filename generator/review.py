@@ -1,15 +1,18 @@
 """shopdir review: what a pull request changes on the built site, for the curator who merges it.
 
-Both revisions are unpacked from git and built by this shopdir, one after the other into one output
-folder with one cache (so the second build renders only the pages that differ) and one build date (the head commit's, unless SOURCE_DATE_EPOCH is
-set: listings that turn by day must not show as changed). Their outputs are compared file by file, so
-pages that change only through another page (a category listing that gains a card, the feed) count too.
-The models of both are compared field by field for what the merchant wrote.
+Both revisions are checked out by git and built by this shopdir with one build date. Without a kept
+cache the head is built over the base's output, so only the pages that differ are rendered; with one
+(--cache-dir), each side keeps a workspace there: git writes only the files that changed since, the
+base (usually the same commit as last time) is not built again, and the head is built over the last
+head reviewed. Their outputs are compared file by file, so pages that change only through another page
+(a category listing that gains a card, the feed) count too. The models of both are compared field by
+field for what the merchant wrote.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -17,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from generator import build, changes, markup, report, revisions
+from generator import build, changes, fingerprint, markup, report, revisions
 from generator.model import Directory
 from generator.problems import Problem
 from generator.validate import load_directory
@@ -50,23 +53,80 @@ def review(root: Path, base: str, head: str, *, cache_dir: Path | None = None, v
     """Build both revisions and compare them. revisions.RevisionError when either cannot be had."""
     root = Path(root)
     old, new = revisions.resolve(root, base), revisions.resolve(root, head)
-    with revisions.workspace() as work, _build_date(os.environ.get("SOURCE_DATE_EPOCH") or str(new.time)):
-        # With a cache kept between reviews, the output is kept there too: the next review's builds start
-        # from the last one's pages and render only what differs from them.
-        cache = cache_dir or work / "cache"
-        out = cache / "review-output" if cache_dir else work / "output"
-        sides = []
-        for name, revision in (("base", old), ("head", new)):  # the head built over the base's output:
-            folder = revisions.unpack(root, revision, work / name)  # only the pages that differ are rendered
-            result = build.build(folder, out, cache_dir=cache, search_index=False, jobs=jobs)
-            files = _digests(out) if result.ok else {}
-            sides.append((folder, result, files, load_directory(folder, cache)))
-        (old_folder, old_result, old_files, old_model), (new_folder, new_result, new_files, new_model) = sides
-        delisted = (_delisted(old_model), _delisted(new_model))
-        flags = changes.risk_flags(old_model, new_model, delisted, _pictures(old_folder, new_folder),
-                                   _sanitised(old_model, new_model))
-    return Review(old, new, changes.page_changes(old_files, new_files), changes.field_changes(old_model, new_model),
-                  flags, list(new_result.problems), len(old_result.problems), verdict)
+    # One build date for both, the head commit's day unless SOURCE_DATE_EPOCH is set: listings that turn
+    # by day must not show as changed, and a revision built before on the same day need not be built again.
+    epoch = os.environ.get("SOURCE_DATE_EPOCH") or str(new.time - new.time % 86400)
+    with _place(cache_dir) as place, _build_date(epoch):
+        # With a kept cache, each revision has a workspace of its own there (the base's usually built
+        # already, the head's built over the last head reviewed); without, the head is built over the base.
+        old_side = _side(root, old, place / "base", epoch, jobs)
+        new_side = _side(root, new, place / ("head" if cache_dir else "base"), epoch, jobs, old_side.digests)
+    old_model, new_model = old_side.model, new_side.model
+    flags = changes.risk_flags(old_model, new_model, (_delisted(old_model), _delisted(new_model)),
+                               _pictures(old_side.pictures, new_side.pictures), _sanitised(old_model, new_model))
+    return Review(old, new, changes.page_changes(old_side.files, new_side.files),
+                  changes.field_changes(old_model, new_model), flags, list(new_side.result.problems),
+                  len(old_side.result.problems), verdict)
+
+
+@dataclass
+class _Side:
+    """One revision built: its build's result, its model, its pages' digests and its pictures' sizes."""
+    result: build.Result
+    model: Directory | None
+    files: dict[str, str]  # output path -> digest; empty when the revision does not build
+    digests: dict  # output path -> [inode, size, mtime, digest]: what _digests need not read again
+    pictures: dict[str, int]
+
+
+@contextlib.contextmanager
+def _place(cache_dir: Path | None):
+    """Where the revisions are checked out and built: in the kept cache, one review at a time, or a
+    temporary folder."""
+    if cache_dir is None:
+        with revisions.workspace() as work:
+            yield work
+        return
+    place = Path(cache_dir) / "review"
+    place.mkdir(parents=True, exist_ok=True)
+    with open(place / "lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise revisions.RevisionError(f"another shopdir review is using {cache_dir}: wait for it to end, "
+                                          "or give another --cache-dir") from None
+        yield place  # the kernel lets go of the lock when the file is closed or the process ends
+
+
+def _side(root: Path, revision: revisions.Revision, space: Path, epoch: str, jobs: int | None,
+          digests: dict | None = None) -> _Side:
+    """Check a revision out into a workspace and build it there, unless the workspace's record says it
+    holds that very build already (same commit, build date and shopdir)."""
+    tree, out, cache, record = space / "tree", space / "output", space / "cache", space / "built.json"
+    stamp = {"commit": revision.commit, "epoch": epoch, "shopdir": fingerprint.shopdir_digest()}
+    if _recorded(record) == stamp and out.is_dir():
+        result = build.Result()
+        model = load_directory(tree, cache)
+    else:
+        record.unlink(missing_ok=True)  # until the build below succeeds, the workspace holds nothing known
+        revisions.checkout(root, revision, tree, space / "index")
+        result = build.build(tree, out, cache_dir=cache, search_index=False, jobs=jobs)
+        model = result.directory if result.directory is not None else load_directory(tree, cache)
+        if result.ok:
+            record.write_text(json.dumps(stamp), "utf-8")
+    kept = digests if digests is not None else _recorded(space / "digests.json") or {}
+    found = _digests(out, kept) if result.ok else {}
+    if result.ok and digests is None:
+        (space / "digests.json").write_text(json.dumps(found), "utf-8")
+    files = {path: entry[3] for path, entry in found.items()}
+    return _Side(result, model, files, found, _picture_sizes(tree))
+
+
+def _recorded(path: Path):
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 @contextlib.contextmanager
@@ -82,13 +142,22 @@ def _build_date(epoch: str):
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def _digests(out: Path) -> dict[str, str]:
-    """Every file of a built site, by its path, to a digest of its bytes."""
+def _digests(out: Path, known: dict) -> dict[str, list]:
+    """Every file of a built site, by its path, to [inode, size, time, digest of its bytes]. A file whose
+    inode, size and time are those known is not read again: the build never changes a file in place (an
+    unchanged page is the same file, linked from the site before)."""
     found = {}
     for folder, _, names in os.walk(out):
         for name in names:
-            path = Path(folder, name)
-            found[path.relative_to(out).as_posix()] = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+            path = os.path.join(folder, name)
+            status = os.stat(path)
+            rel = os.path.relpath(path, out).replace(os.sep, "/")
+            entry = known.get(rel)
+            if entry is None or entry[:3] != [status.st_ino, status.st_size, status.st_mtime_ns]:
+                with open(path, "rb") as handle:
+                    entry = [status.st_ino, status.st_size, status.st_mtime_ns,
+                             hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=16)).hexdigest()]
+            found[rel] = entry
     return found
 
 
@@ -96,20 +165,21 @@ def _delisted(directory: Directory | None) -> tuple[str, ...]:
     return directory.curation.delisted if directory is not None else ()
 
 
-def _pictures(base: Path, head: Path) -> list[tuple[str, int | None, int]]:
-    """Picture files in shop folders that the head adds or makes bigger: (path, old size or None, new size)."""
-    found = []
-    shops = head / "content" / "shops"
-    for folder, _, names in os.walk(shops):
-        for name in sorted(names):
-            if not name.lower().endswith(changes.IMAGE_SUFFIXES):
-                continue
-            rel = Path(folder, name).relative_to(head).as_posix()
-            now = Path(folder, name).stat().st_size
-            was = (base / rel).stat().st_size if (base / rel).is_file() else None
-            if was is None or now > was:
-                found.append((rel, was, now))
-    return sorted(found)
+def _picture_sizes(tree: Path) -> dict[str, int]:
+    """The size of each picture file in the shop folders, by path."""
+    found = {}
+    for folder, _, names in os.walk(tree / "content" / "shops"):
+        for name in names:
+            if name.lower().endswith(changes.IMAGE_SUFFIXES):
+                path = Path(folder, name)
+                found[path.relative_to(tree).as_posix()] = path.stat().st_size
+    return found
+
+
+def _pictures(base: dict[str, int], head: dict[str, int]) -> list[tuple[str, int | None, int]]:
+    """Picture files that the head adds or makes bigger: (path, old size or None, new size)."""
+    return sorted((path, base.get(path), size) for path, size in head.items()
+                  if path not in base or size > base[path])
 
 
 def _texts(directory: Directory | None) -> dict[str, str]:

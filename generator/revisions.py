@@ -1,16 +1,16 @@
 """Two revisions of a site, as folders: what `shopdir review` builds.
 
 Git is run with argument lists only (a revision or a path is never part of a shell string), and a
-revision's files are taken with `git archive`, unpacked by tarfile's "data" filter: no link or path
-in the archive can reach outside the folder it is unpacked into.
+revision's files are written by git itself into a folder of their own, symbolic links as plain files:
+nothing in a revision can reach outside that folder.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import subprocess
-import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,28 +62,27 @@ def _prefix(root: Path) -> str:
     return _git(root, "rev-parse", "--show-prefix")
 
 
-def unpack(root: Path, revision: Revision, into: Path) -> Path:
-    """The site's files at a revision, written into a new folder `into`."""
+def checkout(root: Path, revision: Revision, tree: Path, index: Path) -> None:
+    """Make the folder `tree` hold the site's files at a revision, as git's own index file `index`
+    (kept beside it) records them: only the files that differ from what it held are written or
+    removed, so the others keep their status and every cache keyed by it still holds.
+
+    Symbolic links are written as plain files holding the link's text (core.symlinks=false): no
+    link in a revision can lead a build outside the folder."""
     prefix = _prefix(root)
-    tree = f"{revision.commit}:{prefix}" if prefix else revision.commit
-    into.mkdir(parents=True)
-    with tempfile.TemporaryFile() as archive:
-        try:
-            done = subprocess.run(["git", "-C", str(root), "archive", "--format=tar", tree], stdout=archive,
-                                  stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=600)
-        except subprocess.TimeoutExpired:
-            raise RevisionError("git archive took more than 10 minutes") from None
-        if done.returncode != 0:
-            lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise RevisionError(f"git archive {revision.name} failed: {lines[-1] if lines else 'no message'}")
-        archive.seek(0)
-        with tarfile.open(fileobj=archive) as tar:
-            for member in tar:
-                try:
-                    tar.extract(member, into, filter="data")
-                except (tarfile.FilterError, OSError):
-                    continue  # a link leading out, or a name the disk refuses: the build reports what is missing
-    return into
+    treeish = f"{revision.commit}:{prefix}" if prefix else revision.commit
+    tree.mkdir(parents=True, exist_ok=True)
+    environment = {**os.environ, "GIT_INDEX_FILE": str(Path(index).absolute()),
+                   "GIT_WORK_TREE": str(Path(tree).absolute())}
+    try:
+        done = subprocess.run(["git", "-C", str(root), "-c", "core.symlinks=false", "-c", "core.autocrlf=false",
+                               "read-tree", "--reset", "-u", treeish], capture_output=True,
+                              stdin=subprocess.DEVNULL, env=environment, timeout=600)
+    except subprocess.TimeoutExpired:
+        raise RevisionError("git read-tree took more than 10 minutes") from None
+    if done.returncode != 0:
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RevisionError(f"git read-tree {revision.name} failed: {lines[-1] if lines else 'no message'}")
 
 
 @contextlib.contextmanager

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from generator import markup
 from generator.config import settings_from_doc
-from generator.load import ShopSource, Sources, load_site, load_sources
+from generator.load import Parsed, ShopSource, Sources, load_site, load_sources
 from generator.markup import markdown_problem
 from generator.model import (Category, Collection, Contact, Curation, Directory, Guide, Page, Product,
                              Settings, Shop, Store)
@@ -152,8 +152,9 @@ def load_directory(root: Path, cache_dir: Path | None = None) -> Directory | Non
     if site is None:
         return None
     settings, _ = settings_from_doc(site)
-    with markup.kept_in(cache_dir):
-        sources, _ = load_sources(root, settings.limits)
+    with markup.kept_in(cache_dir):  # the build's caches read, never written
+        kept = Parsed(cache_dir, settings.limits) if cache_dir is not None else None
+        sources, _ = load_sources(root, settings.limits, kept)
         directory, _, _ = build_directory(sources, settings, False)
     return directory
 

@@ -163,3 +163,68 @@ def test_a_kept_cache_gives_the_same_report_as_none(repo, run_cli, tmp_path):
     kept = run_cli("review", "--root", str(root), "--base", "main", "--head", "pr", "--format", "json",
                    "--cache-dir", str(cache))
     assert kept == plain and json.loads(plain[1])["pages"]["product"]["added"] == ["shops/beta-kiln/products/bowl/"]
+
+
+EDITS = {  # what a pull request may do, each applied to the files as they are on the branch it starts from
+    "text": lambda root, rng: {"content/shops/alpha-tea/products/dhp.md":
+                               (root / "content/shops/alpha-tea/products/dhp.md").read_text("utf-8")
+                               + f"\nLine {rng.randrange(1000)}.\n"},
+    "product": lambda root, rng: {f"content/shops/beta-kiln/products/p{rng.randrange(5)}.md":
+                                  f"---\nname: Bowl {rng.randrange(100)}\nprice: {rng.randrange(1, 99)}\n---\nA bowl.\n"},
+    "remove": lambda root, rng: {"content/shops/alpha-tea/products/gift.md": None},
+    "qr": lambda root, rng: {"content/shops/alpha-tea/shop.yaml": shop_yaml(root, "alpha-tea").replace(
+        "https://u.wechat.com/alpha\n", f"https://u.wechat.com/alpha{rng.randrange(9)}\n")},
+    "broken": lambda root, rng: {"content/shops/beta-kiln/shop.yaml": "name: [unclosed\n"},
+    "link": lambda root, rng: {"content/shops/beta-kiln/products/cup.md": Path("/etc/hostname")},
+}
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_reviews_with_a_kept_cache_say_what_reviews_without_one_say(repo, run_cli, tmp_path, seed):
+    """The kept workspaces only save work: over a random run of pull requests (and of main moving on),
+    each review with the cache gives the report a review without one gives."""
+    import os
+    import random
+
+    rng = random.Random(seed)
+    root, _ = repo
+    cache = tmp_path / "kept"
+    for step in range(5):
+        git(root, "checkout", "-q", "main")
+        if rng.random() < 0.3:  # main moves on: a pull request merged before
+            (root / "content/shops/beta-kiln/products/cup.md").write_text(
+                f"---\nname: Cup {step}\nprice: 12\n---\nA cup.\n", "utf-8")
+            git(root, "commit", "-qam", f"main {step}")
+        git(root, "checkout", "-q", "-B", "pr", "main")
+        for kind in rng.sample(sorted(EDITS), 2):
+            for path, text in EDITS[kind](root, rng).items():
+                target = root / path
+                if text is None:
+                    target.unlink(missing_ok=True)
+                elif isinstance(text, Path):
+                    target.unlink(missing_ok=True)
+                    os.symlink(text, target)
+                else:
+                    target.write_text(text, "utf-8")
+        git(root, "add", "-A")
+        git(root, "commit", "-qm", f"pr {step}", "--allow-empty")
+        plain = run_cli("review", "--root", str(root), "--base", "main", "--head", "pr", "--format", "json")
+        for _ in range(rng.choice((1, 2))):  # the same revisions again: nothing is built, the report is the same
+            kept = run_cli("review", "--root", str(root), "--base", "main", "--head", "pr", "--format", "json",
+                           "--cache-dir", str(cache))
+            assert kept == plain, f"step {step}"
+        assert plain[0] in (0, 1), plain[2]
+    assert not any(path.is_symlink() for path in (cache / "review").rglob("*")), "a link written into a workspace"
+
+
+def test_two_reviews_cannot_share_one_cache_at_once(repo, run_cli, tmp_path):
+    import fcntl
+
+    root, commit = repo
+    commit({"content/shops/beta-kiln/products/bowl.md": "---\nname: Tea bowl\n---\nA bowl.\n"})
+    (tmp_path / "kept" / "review").mkdir(parents=True)
+    with open(tmp_path / "kept" / "review" / "lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        status, out, err = review(run_cli, root, "--cache-dir", str(tmp_path / "kept"))
+    assert status == 2 and out == "" and err.count("\n") == 1 and "another shopdir review is using" in err
+    assert review(run_cli, root, "--cache-dir", str(tmp_path / "kept"))[0] == 0
