@@ -228,3 +228,13 @@ def test_two_reviews_cannot_share_one_cache_at_once(repo, run_cli, tmp_path):
         status, out, err = review(run_cli, root, "--cache-dir", str(tmp_path / "kept"))
     assert status == 2 and out == "" and err.count("\n") == 1 and "another shopdir review is using" in err
     assert review(run_cli, root, "--cache-dir", str(tmp_path / "kept"))[0] == 0
+
+
+def test_a_revision_against_itself_changes_nothing_and_is_built_once(repo, run_cli, tmp_path):
+    root, _ = repo
+    status, out, err = run_cli("review", "--root", str(root), "--base", "main", "--head", "main",
+                               "--cache-dir", str(tmp_path / "kept"))
+    assert status == 0, err
+    assert "pages +0 added, ~0 changed, −0 removed" in out and "No page of the site changes." in out
+    assert (tmp_path / "kept/review/base/output/index.html").is_file()
+    assert not (tmp_path / "kept/review/head").exists()
