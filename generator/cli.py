@@ -331,11 +331,11 @@ def _run(args) -> int:
 
 def _review(args) -> int:
     """shopdir review: 0 when the revisions were compared, 1 when the head has errors, 2 for git trouble."""
-    from generator import review, revisions
+    from generator import gitrepo, review
 
     try:
         done = review.review(args.root, args.base, args.head, cache_dir=args.cache_dir, verdict=args.verdict)
-    except revisions.RevisionError as error:
+    except gitrepo.GitError as error:
         print(f"shopdir: {error}", file=sys.stderr)
         return 2
     text = review.as_json(done) if args.format == "json" else review.markdown(done, args.preview_url)

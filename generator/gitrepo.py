@@ -37,17 +37,23 @@ def _decode(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
-def _git(root: Path, *args: str) -> bytes:
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
-    env.pop("GIT_DIR", None)
-    env.pop("GIT_WORK_TREE", None)
+@dataclass(frozen=True)
+class Revision:
+    name: str  # as asked for
+    commit: str  # the full commit id
+    time: int  # committer time, seconds since the epoch
+
+
+def _git(root: Path, *args: str, env: dict | None = None, timeout: int = TIMEOUT) -> bytes:
+    inherited = {name: value for name, value in os.environ.items() if name not in ("GIT_DIR", "GIT_WORK_TREE")}
+    env = {**inherited, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0", **(env or {})}
     try:
         done = subprocess.run(["git", "--no-pager", "--literal-pathspecs", "-C", str(root), *args],
-                              stdin=subprocess.DEVNULL, capture_output=True, env=env, timeout=TIMEOUT)
+                              stdin=subprocess.DEVNULL, capture_output=True, env=env, timeout=timeout)
     except FileNotFoundError:
         raise GitError("git is not installed (it is needed to read the pull request)") from None
     except subprocess.TimeoutExpired:
-        raise GitError(f"git {args[0]} took more than {TIMEOUT} s") from None
+        raise GitError(f"git {args[0]} took more than {timeout} s") from None
     if done.returncode != 0:
         message = _decode(done.stderr).strip().splitlines()
         raise GitError(message[-1] if message else f"git {args[0]} failed")
@@ -79,6 +85,30 @@ class Repo:
             hint = " (this clone is shallow: fetch the whole history, e.g. fetch-depth: 0)" if self.shallow() else ""
             raise GitError(f'unknown revision "{rev}"{hint}')
         return out.decode("ascii").strip()
+
+    def revision(self, rev: str) -> Revision:
+        """The commit a revision names, with its time."""
+        if rev.startswith("-"):
+            raise GitError(f'"{rev}" is not a revision')
+        commit = self.commit(rev)
+        return Revision(rev, commit, int(_git(self.root, "log", "-1", "--format=%ct", commit)))
+
+    def checkout(self, revision: Revision, tree: Path, index: Path) -> None:
+        """Make the folder `tree` hold the files of the folder `root` at a revision, as git's index file
+        `index` (kept beside it) records them: only the files that differ from what it held are written
+        or removed, so the others keep their status and every cache keyed by it still holds.
+
+        Symbolic links are written as plain files holding the link's text (core.symlinks=false): no
+        link in a revision can lead a build outside the folder."""
+        prefix = _decode(_git(self.root, "rev-parse", "--show-prefix")).strip()
+        treeish = f"{revision.commit}:{prefix}" if prefix else revision.commit
+        tree.mkdir(parents=True, exist_ok=True)
+        try:
+            _git(self.root, "-c", "core.symlinks=false", "-c", "core.autocrlf=false", "read-tree", "--reset", "-u",
+                 treeish, env={"GIT_INDEX_FILE": str(Path(index).absolute()),
+                               "GIT_WORK_TREE": str(Path(tree).absolute())}, timeout=600)
+        except GitError as error:
+            raise GitError(f"cannot check out {revision.name}: {error}") from None
 
     def merge_base(self, base: str, head: str) -> str:
         try:

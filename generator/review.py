@@ -16,11 +16,14 @@ import fcntl
 import hashlib
 import json
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from generator import build, changes, fingerprint, markup, report, revisions
+from generator import build, changes, fingerprint, markup, report
+from generator.gitrepo import GitError, Repo, Revision
 from generator.model import Directory
 from generator.problems import Problem
 from generator.validate import load_directory
@@ -30,8 +33,8 @@ VERSION = 1
 
 @dataclass
 class Review:
-    base: revisions.Revision
-    head: revisions.Revision
+    base: Revision
+    head: Revision
     pages: changes.PageChanges
     fields: list[changes.FieldChange]
     flags: list[changes.Flag]
@@ -50,18 +53,18 @@ class Review:
 
 def review(root: Path, base: str, head: str, *, cache_dir: Path | None = None, verdict: str | None = None,
            jobs: int | None = None) -> Review:
-    """Build both revisions and compare them. revisions.RevisionError when either cannot be had."""
-    root = Path(root)
-    old, new = revisions.resolve(root, base), revisions.resolve(root, head)
+    """Build both revisions and compare them. GitError when either cannot be had."""
+    repo = Repo(Path(root))
+    old, new = repo.revision(base), repo.revision(head)
     # One build date for both, the head commit's day unless SOURCE_DATE_EPOCH is set: listings that turn
     # by day must not show as changed, and a revision built before on the same day need not be built again.
     epoch = os.environ.get("SOURCE_DATE_EPOCH") or str(new.time - new.time % 86400)
     with _place(cache_dir) as place, _build_date(epoch):
         # With a kept cache, each revision has a workspace of its own there (the base's usually built
         # already, the head's built over the last head reviewed); without, the head is built over the base.
-        old_side = _side(root, old, place / "base", epoch, jobs)
+        old_side = _side(repo, old, place / "base", epoch, jobs)
         new_side = old_side if new.commit == old.commit else \
-            _side(root, new, place / ("head" if cache_dir else "base"), epoch, jobs, old_side.digests)
+            _side(repo, new, place / ("head" if cache_dir else "base"), epoch, jobs, old_side.digests)
     old_model, new_model = old_side.model, new_side.model
     flags = changes.risk_flags(old_model, new_model, (_delisted(old_model), _delisted(new_model)),
                                _pictures(old_side.pictures, new_side.pictures), _sanitised(old_model, new_model))
@@ -85,8 +88,11 @@ def _place(cache_dir: Path | None):
     """Where the revisions are checked out and built: in the kept cache, one review at a time, or a
     temporary folder."""
     if cache_dir is None:
-        with revisions.workspace() as work:
+        work = Path(tempfile.mkdtemp(prefix="shopdir-review-"))
+        try:
             yield work
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
         return
     place = Path(cache_dir) / "review"
     place.mkdir(parents=True, exist_ok=True)
@@ -94,12 +100,12 @@ def _place(cache_dir: Path | None):
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise revisions.RevisionError(f"another shopdir review is using {cache_dir}: wait for it to end, "
+            raise GitError(f"another shopdir review is using {cache_dir}: wait for it to end, "
                                           "or give another --cache-dir") from None
         yield place  # the kernel lets go of the lock when the file is closed or the process ends
 
 
-def _side(root: Path, revision: revisions.Revision, space: Path, epoch: str, jobs: int | None,
+def _side(repo: Repo, revision: Revision, space: Path, epoch: str, jobs: int | None,
           digests: dict | None = None) -> _Side:
     """Check a revision out into a workspace and build it there, unless the workspace's record says it
     holds that very build already (same commit, build date and shopdir)."""
@@ -110,7 +116,7 @@ def _side(root: Path, revision: revisions.Revision, space: Path, epoch: str, job
         model = load_directory(tree, cache)
     else:
         record.unlink(missing_ok=True)  # until the build below succeeds, the workspace holds nothing known
-        revisions.checkout(root, revision, tree, space / "index")
+        repo.checkout(revision, tree, space / "index")
         result = build.build(tree, out, cache_dir=cache, search_index=False, jobs=jobs)
         model = result.directory if result.directory is not None else load_directory(tree, cache)
         if result.ok:

@@ -139,7 +139,7 @@ def test_not_a_repository_and_a_shallow_clone_without_the_base(repo, run_cli, tm
     shallow = tmp_path / "shallow"
     subprocess.run(["git", "clone", "-q", "--depth", "1", "--branch", "pr", f"file://{root}", str(shallow)], check=True)
     status, _, err = run_cli("review", "--root", str(shallow), "--base", "origin/main", "--head", "HEAD")
-    assert status == 2 and "shallow clone" in err
+    assert status == 2 and "clone is shallow" in err
     assert set(Path(tempfile.gettempdir()).glob("shopdir-review-*")) <= before  # nothing left behind
 
 
