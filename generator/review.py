@@ -64,7 +64,8 @@ def review(root: Path, base: str, head: str, *, cache_dir: Path | None = None, v
         # already, the head's built over the last head reviewed); without, the head is built over the base.
         old_side = _side(repo, old, place / "base", epoch, jobs)
         new_side = old_side if new.commit == old.commit else \
-            _side(repo, new, place / ("head" if cache_dir else "base"), epoch, jobs, old_side.digests)
+            _side(repo, new, place / "head", epoch, jobs) if cache_dir else \
+            _side(repo, new, place / "base", epoch, jobs, old_side.digests)  # over the base's output
     old_model, new_model = old_side.model, new_side.model
     flags = changes.risk_flags(old_model, new_model, (_delisted(old_model), _delisted(new_model)),
                                _pictures(old_side.pictures, new_side.pictures), _sanitised(old_model, new_model))
@@ -153,18 +154,23 @@ def _digests(out: Path, known: dict) -> dict[str, list]:
     """Every file of a built site, by its path, to [inode, size, time, digest of its bytes]. A file whose
     inode, size and time are those known is not read again: the build never changes a file in place (an
     unchanged page is the same file, linked from the site before)."""
-    found = {}
-    for folder, _, names in os.walk(out):
-        for name in names:
-            path = os.path.join(folder, name)
-            status = os.stat(path)
-            rel = os.path.relpath(path, out).replace(os.sep, "/")
-            entry = known.get(rel)
-            if entry is None or entry[:3] != [status.st_ino, status.st_size, status.st_mtime_ns]:
-                with open(path, "rb") as handle:
-                    entry = [status.st_ino, status.st_size, status.st_mtime_ns,
-                             hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=16)).hexdigest()]
-            found[rel] = entry
+    found: dict[str, list] = {}
+    folders = [(str(out), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((entry.path, rel + "/"))
+                    continue
+                status = entry.stat(follow_symlinks=False)
+                kept = known.get(rel)
+                if kept is None or kept[:3] != [status.st_ino, status.st_size, status.st_mtime_ns]:
+                    with open(entry.path, "rb") as handle:
+                        digest = hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
+                    kept = [status.st_ino, status.st_size, status.st_mtime_ns, digest]
+                found[rel] = kept
     return found
 
 
