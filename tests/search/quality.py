@@ -61,7 +61,7 @@ def site_entries(root: Path) -> tuple[list[searchindex.Entry], str, str]:
         settings, _ = settings_from_doc(site)
         sources, _ = load_sources(root, settings.limits, None)
         _render_markdown(sources, 1)
-        directory, _, problems = build_directory(sources, settings, False)
+        directory, _, _ = build_directory(sources, settings, False)
         theme, _ = load_theme(root, settings.theme, settings.language)
         entries = search.entries(directory, theme.strings, {})
     return entries, settings.language, directory.settings.base_path
