@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 
+from generator import terms
 from generator.build import build
 from tests.search import reference
 from tests.search.quality import SETS, Index, Query, evaluate, index_files, load_queries, site_entries
@@ -63,8 +64,9 @@ def test_chinese_recall_and_precision_are_100_percent(zh_index):
     assert (figures.recall, figures.precision) == (1.0, 1.0), figures.report()
 
 
-@pytest.mark.xfail(strict=True, reason="terms.fold leaves -f/-fe plurals unfolded (leaves -> leave, knives -> "
-                                       "knive), so leaf and knife miss 4 pages: English recall is 97.8 %")
+@pytest.mark.xfail(strict=True, reason="terms.fold sends plurals in -ves, -oes and -ies of -ie words apart from their "
+                                       "singulars (leaves -> leave, tomatoes -> tomatoe, cookies -> cooky), so leaf, "
+                                       "knife, cookie and 'tomato oil' miss 6 pages: English recall is 96.9 %")
 def test_english_recall_is_at_least_98_percent(en_index):
     figures = evaluate(en_index, EN, "en")
     assert figures.recall >= 0.98 and figures.precision == 1.0, figures.report()
@@ -77,10 +79,29 @@ def test_english_queries_the_search_handles_find_exactly_their_pages(en_index):
 
 
 @pytest.mark.parametrize("text", [q.text for q in EN if q.gap])
-@pytest.mark.xfail(strict=True, reason="terms.fold does not fold -f/-fe plurals to their singular (leaves, knives)")
-def test_an_irregular_plural_finds_its_singular(en_index, text):
+@pytest.mark.xfail(strict=True, reason="terms.fold does not fold plurals in -ves, -oes and -ies of -ie words to their "
+                                       "singulars (leaves, knives, tomatoes, cookies)")
+def test_a_query_with_a_gap_finds_its_pages(en_index, text):
     query = next(q for q in EN if q.text == text)
     assert set(en_index.answer(query.text)) == query.expect
+
+
+FOLDED = [("box", "boxes"), ("berry", "berries"), ("glass", "glasses"), ("dish", "dishes"), ("cup", "cups"),
+          ("brush", "brushes"), ("batch", "batches"), ("teapot", "teapots"), ("pie", "pies")]
+APART = [("leaf", "leaves"), ("knife", "knives"), ("shelf", "shelves"), ("tomato", "tomatoes"), ("hero", "heroes"),
+         ("cookie", "cookies"), ("brownie", "brownies")]
+
+
+@pytest.mark.parametrize("singular, plural", FOLDED)
+def test_a_singular_and_its_plural_are_one_term(singular, plural):
+    assert terms.fold(singular) == terms.fold(plural)
+
+
+@pytest.mark.parametrize("singular, plural", APART)
+@pytest.mark.xfail(strict=True, reason="terms.fold: -ves is cut to -ve, -oes to -oe, -ies to -y; "
+                                       "leaf, tomato and cookie stay as they are")
+def test_a_plural_in_ves_oes_or_ies_of_an_ie_word_is_one_term_with_its_singular(singular, plural):
+    assert terms.fold(singular) == terms.fold(plural)
 
 
 def test_the_figures_fall_when_an_answer_is_wrong(en_index):
