@@ -1,13 +1,14 @@
 """How well shopdir's own search finds what visitors ask for: recall and precision of the query sets
 in tests/search/ (Chinese on the example in content/, English on tests/search/site-en/).
 
-    python benchmarks/search_quality.py [--kinds] [--misses]
+    python benchmarks/search_quality.py [--kinds] [--misses] [--sweep]
     python benchmarks/search_quality.py --set zh --out OUT [--base /]   # a site already built into OUT
 
 Without --out, each set's index is made from its site's content as a build makes it. Recall is
 the share of expected pages found, precision the share of found pages that were expected, over
 every query of a set; --kinds prints them for each kind of query, --misses lists what was missed
-and what was found unasked.
+and what was found unasked. --sweep also asks every run of 3 to 5 Chinese characters of the
+example's texts, each expecting the pages that hold it whole (tests/search/reference.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tests.search import reference  # noqa: E402
 from tests.search.quality import SETS, Figures, Index, evaluate, index_files, load_queries  # noqa: E402
 
 
@@ -49,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base", default="/", help="the built site's base path (with --out)")
     parser.add_argument("--kinds", action="store_true", help="figures for each kind of query too")
     parser.add_argument("--misses", action="store_true", help="list missed and unasked pages")
+    parser.add_argument("--sweep", action="store_true", help="also every run of 3-5 Chinese characters of the example")
     args = parser.parse_args(argv)
     names = args.set or sorted(SETS, key=lambda n: n != "zh")
     if args.out and len(names) != 1:
@@ -61,6 +64,15 @@ def main(argv: list[str] | None = None) -> int:
             print(row(kind))
         if args.misses:
             for line in [f"    missed   {m}" for m in total.missed] + [f"    unasked  {e}" for e in total.extra]:
+                print(line)
+    if args.sweep:
+        files, base = index_files(SETS["zh"][0])
+        swept = reference.sweep(Index.from_files(files, base))
+        print(row(swept))
+        wider = len({extra.rsplit(": ", 1)[0] for extra in swept.extra})
+        print(f"  {wider} of {swept.queries} phrases also find pages that hold their pairs apart, not the phrase")
+        if args.misses:
+            for line in [f"    missed   {m}" for m in swept.missed] + [f"    unasked  {e}" for e in swept.extra]:
                 print(line)
     return 0
 

@@ -17,7 +17,7 @@ import re
 import sys
 import unicodedata
 
-from tests.search.quality import SETS, site_entries
+from tests.search.quality import SETS, Figures, Index, Query, evaluate, site_entries
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 RUN = re.compile(rf"[{HAN}]+|[^\W_{HAN}]+")
@@ -36,13 +36,14 @@ def words(text: str) -> set[str]:
     return found
 
 
-def matches(fields: list[str], text: str) -> bool:
+def matches(fields: list[str], text: str, vocabulary: set[str] | None = None) -> bool:
     query = normal(text)
     runs = RUN.findall(query)
     if not runs:
         return False
-    typing = bool(re.search(rf"[^\W_]$", query))  # the last run is still being typed
-    vocabulary = set().union(*(words(f) for f in fields))
+    typing = bool(re.search(r"[^\W_]$", query))  # the last run is still being typed
+    if vocabulary is None:
+        vocabulary = set().union(*(words(f) for f in fields))
     for n, run in enumerate(runs):
         if re.match(rf"[{HAN}]", run):
             if not any(run in f for f in fields):
@@ -55,16 +56,42 @@ def matches(fields: list[str], text: str) -> bool:
     return True
 
 
+_READ: dict[int, tuple] = {}  # the entries last read, by the identity of their list
+
+
+def _read(entries) -> list[tuple]:
+    """Each entry's path, normalised fields, words and filters, read once per list of entries."""
+    if _READ.get(id(entries), (None,))[0] is not entries:
+        _READ.clear()
+        read = []
+        for entry in entries:
+            fields = [normal(value) for _, value in entry.fields]
+            read.append((entry.path, fields, set().union(*(words(f) for f in fields)), dict(entry.filters)))
+        _READ[id(entries)] = (entries, read)
+    return _READ[id(entries)][1]
+
+
 def pages(entries, base: str, text: str, filters: dict | None = None) -> set[str]:
     found = set()
-    for entry in entries:
-        fields = [normal(value) for _, value in entry.fields]
-        have = dict(entry.filters)
+    for path, fields, vocabulary, have in _read(entries):
         if any(value not in have.get(name, ()) for name, value in (filters or {}).items()):
             continue
-        if matches(fields, text):
-            found.add(entry.path[len(base):])
+        if matches(fields, text, vocabulary):
+            found.add(path[len(base):])
     return found
+
+
+def sweep(index: Index, lengths=(3, 4, 5)) -> Figures:
+    """Every run of `lengths` Chinese characters in the example's searched texts, as a query whose
+    expected pages are what this reference reads: how the index answers phrases nobody chose."""
+    entries, _, base = site_entries(SETS["zh"][0])
+    runs = set()
+    for entry in entries:
+        for _, text in entry.fields:
+            for run in re.findall(rf"[{HAN}]+", normal(text)):
+                runs.update(run[i:i + n] for n in lengths for i in range(len(run) - n + 1))
+    queries = [Query(run, "sweep", frozenset(pages(entries, base, run))) for run in sorted(runs)]
+    return evaluate(index, queries, "zh sweep")
 
 
 if __name__ == "__main__":
