@@ -9,6 +9,9 @@ when the query does not end with a space or a mark, as the beginning of a word (
 still be typing it). Filters keep the pages that carry the value.
 
     python -m tests.search.reference 大红袍 "龙井 明前"    # prints the pages each finds
+
+sweep() asks the index every run of 3 to 5 Chinese characters of the example's texts this way
+(benchmarks/search_quality.py --sweep).
 """
 
 from __future__ import annotations
