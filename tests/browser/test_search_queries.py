@@ -86,8 +86,8 @@ def sample(queries, every: int):
 
 
 def test_a_sample_of_the_chinese_queries_finds_exactly_its_pages(own_site, page, page_problems):
-    queries = sample(ZH, 5)
-    assert len(queries) >= 25 and {q.kind for q in queries} >= {"word", "tail", "phrase", "mixed", "fullwidth", "none"}
+    queries = sample(ZH, 8)
+    assert len(queries) >= 20 and {q.kind for q in queries} >= {"word", "tail", "phrase", "mixed", "fullwidth", "none"}
     wrong = {}
     for query in queries:
         found = set(asked(page, own_site, query.text, query.filters))
@@ -99,8 +99,8 @@ def test_a_sample_of_the_chinese_queries_finds_exactly_its_pages(own_site, page,
 
 
 def test_a_sample_of_the_english_queries_finds_exactly_its_pages(english_site, page, page_problems):
-    queries = sample(EN, 3)
-    assert len(queries) >= 25 and {q.kind for q in queries} >= {"plural", "prefix", "case", "fullwidth", "none"}
+    queries = sample(EN, 5)
+    assert len(queries) >= 18 and {q.kind for q in queries} >= {"plural", "prefix", "case", "fullwidth", "none"}
     wrong = {}
     for query in queries:
         found = set(asked(page, english_site, query.text, query.filters))
@@ -206,7 +206,7 @@ def axe_serious(page) -> list[str]:
             for v in result["violations"] if v.get("impact") in ("serious", "critical")]
 
 
-@pytest.mark.parametrize("which, text", [("zh", "茶"), ("zh", "zzqqxx"), ("en", "tea"), ("en", "zebra")])
+@pytest.mark.parametrize("which, text", [("zh", "茶"), ("zh", "zzqqxx"), ("en", "tea")])
 def test_no_serious_accessibility_issue_with_results_shown(own_site, english_site, page, which, text):
     site = own_site if which == "zh" else english_site
     asked(page, site, text)
@@ -271,8 +271,8 @@ def test_hostile_content_is_shown_as_plain_text_and_never_runs(english_site, pag
     assert dialogs == [] and page_problems == []
 
 
-ODD = ["", " ", "x" * 500, "茶" * 500, "，。！？、；：", "!!!???...", "🍵", "🍵🍵 大红袍 🫖", "'\"<>&", "\\", "%",
-       "%E4%", "\u200b", "\u0000", "a" * 2 + "\u0301" * 50, "(((", "[]{}"]
+ODD = ["", " ", "x" * 500, "茶" * 500, "，。！？、；：", "!!!???...", "🍵", "🍵🍵 大红袍 🫖", "'\"<>&\\%E4%",
+       "\u200b\u0000", "a" * 2 + "\u0301" * 50]
 
 
 def test_odd_queries_give_no_error(own_site, page, page_problems):
