@@ -120,6 +120,18 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def own_site(tmp_path_factory):
+    """The example built with shopdir's own search index (site.yaml `search: {engine: shopdir}`) and served."""
+    root = tmp_path_factory.mktemp("own-search-root")
+    shutil.copytree(ROOT / "content", root / "content")
+    shutil.copytree(ROOT / "themes", root / "themes")
+    (root / "site.yaml").write_text((ROOT / "site.yaml").read_text("utf-8") + "search:\n  engine: shopdir\n", "utf-8")
+    with _served(tmp_path_factory.mktemp("own-search-site"), root=root) as served:
+        assert (served.out / "search/index.json").is_file() and not (served.out / "pagefind").exists()
+        yield served
+
+
+@pytest.fixture(scope="session")
 def sharded_site(tmp_path_factory):
     """The example built with its search index split into shards, as a large directory's is."""
     with pytest.MonkeyPatch.context() as patch:

@@ -3,30 +3,16 @@ the same queries as test_search.py must find every product whose name holds them
 
 from __future__ import annotations
 
-import shutil
 from urllib.parse import quote
 
 import pytest
 
-from tests.browser.conftest import _served
 from tests.browser.pages import TIMEOUT_MS, open_page
 from tests.browser.test_search import CHINESE, ENGLISH, expected_pages
-from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
 DONE = "() => document.querySelector('#search')?.getAttribute('data-state') === 'done'"
-
-
-@pytest.fixture(scope="module")
-def own_site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("own-search-root")
-    shutil.copytree(ROOT / "content", root / "content")
-    shutil.copytree(ROOT / "themes", root / "themes")
-    (root / "site.yaml").write_text((ROOT / "site.yaml").read_text("utf-8") + "search:\n  engine: shopdir\n", "utf-8")
-    with _served(tmp_path_factory.mktemp("own-search-site"), root=root) as served:
-        assert (served.out / "search/index.json").is_file() and not (served.out / "pagefind").exists()
-        yield served
 
 
 def results(page, site, query: str) -> list[str]:
