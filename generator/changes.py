@@ -7,6 +7,7 @@ import collections
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from generator import routes
 from generator.model import Directory, Shop
 
 KINDS = ("shop", "product", "store", "guide", "category", "home", "collection", "tag", "city", "new", "feed",
@@ -42,23 +43,6 @@ class PageChanges:
         return sum(len(paths) for paths in getattr(self, which).values())
 
 
-def page_kind(path: str) -> str | None:
-    """The kind of page an output file is (None for a file that is not a page: a picture, a QR code, CSS)."""
-    if path == "feed.xml":
-        return "feed"
-    if not path.endswith("index.html"):
-        return None
-    parts = path.split("/")[:-1]
-    if not parts:
-        return "home"
-    if parts[0] == "shops" and len(parts) >= 2 and not (len(parts) == 3 and parts[1] == "page"):
-        if len(parts) == 4:
-            return "product" if parts[2] == "products" else "store"
-        return {2: "shop", 6: "guide"}.get(len(parts), "other")
-    return {"categories": "category", "collections": "collection", "tags": "tag", "cities": "city",
-            "new": "new", "shops": "other"}.get(parts[0], "page" if len(parts) == 1 else "other")
-
-
 def page_changes(base: dict[str, str], head: dict[str, str]) -> PageChanges:
     """base and head map each output file to a digest of its bytes."""
     changes = PageChanges()
@@ -67,7 +51,7 @@ def page_changes(base: dict[str, str], head: dict[str, str]) -> PageChanges:
         if was == now:
             continue
         which = "added" if was is None else "removed" if now is None else "changed"
-        kind = page_kind(path)
+        kind = routes.kind_of(path)
         if kind is None:
             changes.files[which] += 1
         else:

@@ -108,11 +108,11 @@ def plan_site(directory: Directory, assets: Assets) -> tuple[list[PageSpec], lis
         add(routes.page(page.slug), "page.html", v.text_page, page)
     add(routes.search(), "search.html", v.search)
     add("404.html", "404.html", v.not_found)
-    add("sitemap.xml", "sitemap.xml", v.sitemap, tuple(s.path for s in specs
+    add(routes.sitemap(), "sitemap.xml", v.sitemap, tuple(s.path for s in specs
                                                        if (s.path.endswith("/") or s.path == "")
                                                        and s.path != routes.search()))
-    add("feed.xml", "feed.xml", v.feed)
-    add("robots.txt", "robots.txt", v.robots)
+    add(routes.feed(), "feed.xml", v.feed)
+    add(routes.robots(), "robots.txt", v.robots)
     return specs, _collisions(specs)
 
 
@@ -369,7 +369,7 @@ class _Views:
                     updated=(self.newest[0].date if self.newest else self.a.build_date).isoformat())
 
     def robots(self) -> dict:
-        return dict(sitemap=routes.absolute(self.d.settings.base_url, "sitemap.xml"))
+        return dict(sitemap=routes.absolute(self.d.settings.base_url, routes.sitemap()))
 
     # -- structured data (schema.org, as JSON-LD) ----------------------------
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import zxingcpp
 from PIL import Image
 
-from generator import fingerprint
+from generator import fingerprint, routes
 
 MIN_PIXELS = 288  # the drawn code, quiet zone included, is at least this wide
 BORDER = 4  # modules of quiet zone, as the QR standard asks
@@ -33,7 +33,7 @@ def draw(text: str) -> QRCode:
     image = picture(symbol(text))
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
-    return QRCode(text, output_path(text), image.size[0], buffer.getvalue())
+    return QRCode(text, routes.qr_code(text), image.size[0], buffer.getvalue())
 
 
 def symbol(text: str) -> Image.Image:
@@ -63,11 +63,6 @@ def picture(modules: Image.Image) -> Image.Image:
     return framed.resize((width * scale, width * scale), Image.NEAREST).convert("1", dither=Image.Dither.NONE)
 
 
-def output_path(text: str) -> str:
-    """One file per distinct text, named by its hash."""
-    return f"qr/{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}.png"
-
-
 def _cache_path(text: str, cache_dir: Path) -> Path:
     key = hashlib.sha256(f"{SETTINGS_KEY}\0{text}".encode("utf-8")).hexdigest()[:20]
     return cache_dir / "qr" / key[:2] / f"{key}.png"
@@ -80,7 +75,7 @@ def from_cache(text: str, cache_dir: Path | None) -> QRCode | None:
     try:
         png = _cache_path(text, cache_dir).read_bytes()
         width = int.from_bytes(png[16:20], "big")  # from the PNG header
-        return QRCode(text, output_path(text), width, png)
+        return QRCode(text, routes.qr_code(text), width, png)
     except (OSError, ValueError):
         return None
 

@@ -31,7 +31,7 @@ def common_view(directory: Directory, theme: Theme, dev: bool = False) -> dict:
                  "links": {name: routes.url(base, path) for name, path in (
                      ("categories", routes.categories()), ("shops", routes.shops()), ("tags", routes.tags()),
                      ("cities", routes.cities()), ("collections", routes.collections()),
-                     ("new", routes.new_arrivals()), ("feed", "feed.xml"), ("search", routes.search()),
+                     ("new", routes.new_arrivals()), ("feed", routes.feed()), ("search", routes.search()),
                      ("search_bundle", "pagefind/"))}},
         "t": theme.strings,
         "css": routes.url(base, theme.asset_path("style.css")) if "style.css" in theme.assets else None,

@@ -77,6 +77,41 @@ def page(slug: str) -> str:
     return f"{slug}/"
 
 
+def sitemap() -> str:
+    return "sitemap.xml"
+
+
+def feed() -> str:
+    return "feed.xml"
+
+
+def robots() -> str:
+    return "robots.txt"
+
+
+def qr_code(text: str) -> str:
+    """One file per distinct QR text, named by its hash."""
+    return f"qr/{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}.png"
+
+
+def kind_of(path: str) -> str | None:
+    """The kind of page an output file is (None for a file that is not a page: a picture, a QR code, CSS):
+    the paths above read backwards."""
+    if path == feed():
+        return "feed"
+    if not path.endswith("index.html"):
+        return None
+    parts = path.split("/")[:-1]
+    if not parts:
+        return "home"
+    if parts[0] == "shops" and len(parts) >= 2 and not (len(parts) == 3 and parts[1] == "page"):
+        if len(parts) == 4:
+            return "product" if parts[2] == "products" else "store"
+        return {2: "shop", 6: "guide"}.get(len(parts), "other")
+    return {"categories": "category", "collections": "collection", "tags": "tag", "cities": "city",
+            "new": "new", "shops": "other"}.get(parts[0], "page" if len(parts) == 1 else "other")
+
+
 def asset(name: str) -> str:
     return f"assets/{name}"
 

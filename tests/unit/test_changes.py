@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from generator import routes
-from generator.changes import page_changes, page_kind
+from generator.changes import page_changes
+from generator.routes import kind_of as page_kind
 from generator.review import code
 
 
