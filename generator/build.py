@@ -9,7 +9,6 @@ import functools
 import gc
 import multiprocessing
 import os
-import signal
 import time
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -17,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from generator import fingerprint, images, markup, printkit, qr, rules, search, searchindex
+from generator import fingerprint, images, markup, printkit, processes, qr, rules, search, searchindex
 from generator.config import settings_from_doc
 from generator.load import Parsed, ShopSource, Sources, load_site, load_sources, read_shop_file, shop_file
 from generator.model import Directory, Limits, Settings
-from generator.output import Staging, look_ahead
+from generator.output import Staging, exclusive, look_ahead
 from generator.plan import Assets, plan_site
 from generator.problems import Problem, sorted_problems
 from generator.schema import qr_capacity_problem, url_problem
@@ -75,21 +74,20 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
     root = Path(root)
     result = Result()
     clock = _Clock(result, progress)
-    if out is not None:
-        look_ahead(out)  # the spare site's folders read beside loading, before they are checked
-    if out is not None and cache_dir is not None:
-        inputs = inputs or fingerprint.Scan(root, out, fingerprint.options(base_url=base_url, drafts=drafts, dev=dev,
-                                                                         search_index=search_index))
-        fingerprint.forget(cache_dir)
-
-    site, problems = load_site(root)
-    settings, found = settings_from_doc(site, base_url)
-    problems += found
     jobs = jobs or os.cpu_count() or 1
     # Rendered Markdown is kept from loading to the search records. What lives on after loading (the
     # parsed files, then the model) is frozen: later collections, here and in the forked workers,
     # need not walk it again, as each full collection would (over a second at 10,000 shops).
-    with markup.kept_in(cache_dir), _unfrozen_at_end():
+    with _one_at_a_time(out, cache_dir), markup.kept_in(cache_dir), _unfrozen_at_end():
+        if out is not None:
+            look_ahead(out)  # the spare site's folders read beside loading, before they are checked
+        if out is not None and cache_dir is not None:
+            inputs = inputs or fingerprint.Scan(root, out, fingerprint.options(
+                base_url=base_url, drafts=drafts, dev=dev, search_index=search_index))
+            fingerprint.forget(cache_dir)
+        site, problems = load_site(root)
+        settings, found = settings_from_doc(site, base_url)
+        problems += found
         # millions of parsed values arrive, none in a cycle: nothing to collect
         with _collector_paused(), _MarkdownAhead(jobs) as ahead:
             kept = Parsed(cache_dir, settings.limits) if cache_dir is not None and out is not None else None
@@ -261,6 +259,18 @@ _WORK: tuple = ()
 
 
 @contextlib.contextmanager
+def _one_at_a_time(out: Path | None, cache_dir: Path | None):
+    """One build at a time writes to an output folder or a cache: a second one waits for the first (see
+    output.exclusive), before it reads or writes either. Each build ends with the processes it started:
+    those it must wait for (a removal) have finished, the others are stopped, before the next may begin."""
+    with exclusive(out, cache_dir):
+        try:
+            yield
+        finally:
+            processes.settle()
+
+
+@contextlib.contextmanager
 def _unfrozen_at_end():
     """What gc.freeze() set aside is given back to the collector when the build ends (shopdir serve
     builds again and again in one process)."""
@@ -288,7 +298,7 @@ def _forked_map(function: Callable, items: list, jobs: int, chunk: int = 0, mini
     a run of indexes and sends back only results.
     """
     global _WORK
-    if jobs <= 1 or len(items) < minimum or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or len(items) < minimum or not _may_fork():
         yield from map(function, items)
         return
     chunk = chunk or max(1, -(-len(items) // (jobs * 8)))
@@ -311,16 +321,26 @@ def _forked_map(function: Callable, items: list, jobs: int, chunk: int = 0, mini
         _WORK = ()
 
 
+def _may_fork() -> bool:
+    """Workers are forked (they see all the build has loaded, which no other start method would give them
+    without copying it), and only while no other thread runs (see processes): the pool's own threads
+    start after its workers, and every pool and thread pool of the build is shut down before the next
+    one starts. Where another thread runs (a program that calls build() from a thread pool of its own),
+    the work is done in this process."""
+    return "fork" in multiprocessing.get_all_start_methods() and processes.alone()
+
+
 def _pool(jobs: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_as_worker)
+    """All `jobs` workers are forked at the first task, before the pool starts its threads."""
+    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_as_worker,
+                               initargs=(os.getpid(),))
 
 
-def _as_worker() -> None:
-    """In each forked worker. Ctrl-C reaches the whole process group: only the build answers it (the
-    workers finish their task and are stopped by it), so the person sees one line, not a traceback per
-    worker. SIGTERM stops a worker at once: the build's own answer to it (see cli) is not theirs."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+def _as_worker(build: int) -> None:
+    """In each forked worker: it dies with the build (see processes). Ctrl-C reaches the whole process
+    group: only the build answers it, and stops the workers, so the person sees one line, not a
+    traceback per worker. SIGTERM stops a worker at once: the build's own answer to it is not theirs."""
+    processes.as_child(build)
 
 
 def _work_on(bounds: tuple[int, int]) -> list:
@@ -375,7 +395,7 @@ class _MarkdownAhead:
 
     def __init__(self, jobs: int):
         self.pool = None
-        if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+        if jobs > 1 and _may_fork():
             self.pool = _pool(jobs)
         self.did_shops = self.pool is not None
         self.batch: list[str] = []

@@ -227,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         problem = base_url_problem(args.base_url)
         if problem:
             parser.error(f"--base-url: {problem}")
-    previous = _stopped_by_sigterm()
+    previous = _stopped_by_signals(args.command)
     try:
         return _run(args)
     except KeyboardInterrupt:
@@ -246,31 +246,35 @@ def main(argv: list[str] | None = None) -> int:
                   f"shopdir, not in your files: please report it with the output of --debug.", file=sys.stderr)
         return 2
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
-def _terminated(signum, frame):
-    """SIGTERM (a cancelled CI job, `kill PID`): stop now, and take the worker processes along, which
-    would otherwise wait for ever for work (the search indexer sees its build gone and stops itself).
+def _stopped(signum, frame):
+    """SIGTERM (a cancelled CI job, `kill PID`) or Ctrl-C: stop now, and every process the command started
+    with it (see processes), which would otherwise finish their task first, or wait for ever for work.
 
     Nothing is raised: an exception from a signal handler can land where Python only prints it and
     goes on. What a stopped build leaves (its staging folder, its search work folder) is what a
     killed one leaves, and the next build removes it; the previous output is untouched.
     """
-    import multiprocessing
+    from generator import processes
 
-    for child in multiprocessing.active_children():
-        child.kill()
+    processes.stop()
+    if signum == signal.SIGINT:
+        os.write(2, b"shopdir: interrupted; the previous output is kept\n")
+        os._exit(130)
     os.write(2, b"shopdir: stopped (SIGTERM); the previous output is kept\n")
     os._exit(143)
 
 
-def _stopped_by_sigterm():
-    """Answer SIGTERM with _terminated while the command runs; the handler it replaces (None off the main thread)."""
+def _stopped_by_signals(command: str | None) -> dict:
+    """Answer SIGTERM, and Ctrl-C, with _stopped while the command runs; the handlers replaced (none off
+    the main thread). `shopdir serve` answers Ctrl-C itself: it stops serving and removes its folder."""
     if threading.current_thread() is not threading.main_thread():
-        return None
-    return signal.signal(signal.SIGTERM, _terminated)
+        return {}
+    numbers = (signal.SIGTERM,) if command == "serve" else (signal.SIGTERM, signal.SIGINT)
+    return {number: signal.signal(number, _stopped) for number in numbers}
 
 
 def _run(args) -> int:

@@ -16,6 +16,7 @@ starts empty, as it always did before.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import errno
@@ -26,9 +27,11 @@ import json
 import os
 import posixpath
 import shutil
-import signal
 import sys
+import time
 from pathlib import Path
+
+from generator import processes
 
 _RENAME_EXCHANGE = 2
 _graves = itertools.count()
@@ -50,7 +53,6 @@ class Staging:
         self.folders: set[str] = set()  # folders made in the staging folder so far
         self.stats = {"written": 0, "unchanged": 0, "removed": 0}
         self._out, self._dir = str(self.out), str(self.dir)
-        self._lock = _lock(self.out)
         _recover(self.out)
         # What the staging folder starts with, when it is the spare site: the published site's files
         # (previous), less those the spare has not (added), and the spare's files that are not the
@@ -107,19 +109,18 @@ class Staging:
         return self.out.parent / f".{self.out.name}.removing-{os.getpid()}-{next(_graves)}"
 
     def _look(self) -> tuple[int, int] | None:
-        """Check the spare against its record while the build goes on, in a forked process (started before
-        any other, and no thread is ever running when this process forks): files that no build wrote
-        (added to a published site by hand) and files the record has that are missing (removed by hand)."""
-        if not hasattr(os, "fork"):
-            return None
+        """Check the spare against its record while the build goes on, in a forked process (see processes):
+        files that no build wrote (added to a published site by hand) and files the record has that are
+        missing (removed by hand)."""
         reader, writer = os.pipe()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        child = os.fork()
+        child = processes.fork(wait=False)
+        if child is None:
+            os.close(reader)
+            os.close(writer)
+            return None
         if child == 0:  # never returns into the build's code
             try:
                 os.close(reader)
-                os.close(self._lock)  # the lock is the build's: a killed build's next one need not wait for this
                 with os.fdopen(writer, "wb") as handle:
                     handle.write(json.dumps(self._compare()).encode("utf-8", "surrogateescape"))
             finally:
@@ -142,7 +143,7 @@ class Staging:
         self._looking = None
         with os.fdopen(reader, "rb") as handle:
             said = handle.read()
-        os.waitpid(child, 0)
+        processes.reap(child)
         try:
             return json.loads(said.decode("utf-8", "surrogateescape"))
         except ValueError:
@@ -261,7 +262,6 @@ class Staging:
         else:  # the first site: nothing replaced, but the next build need not walk this one to know its files
             os.rename(self.dir, self.out)
             self._write_record({"spare": False})
-        self.close()
         return self.stats
 
     def _match_the_record(self) -> None:
@@ -329,15 +329,12 @@ class Staging:
         return True
 
     def abort(self) -> None:
-        self._looked()
+        if self._looking is not None:  # its answer is not needed
+            processes.kill(self._looking[0])
+            os.close(self._looking[1])
+            self._looking = None
         if self.dir.exists():
             _remove_later(self.dir, self._grave())
-        self.close()
-
-    def close(self) -> None:
-        if self._lock is not None:
-            os.close(self._lock)
-            self._lock = None
 
 
 def _write_new(path: str, data: bytes) -> None:
@@ -407,82 +404,118 @@ def _walk(folder: int, prefix: str, files: list[str], folder_links: list[str]) -
 
 
 def look_ahead(out: Path) -> None:
-    """Read the spare site's folder listings now, as a build starts, in a detached process that changes
+    """Read the spare site's folder listings now, as a build starts, in a forked process that changes
     nothing. The check of the spare (Staging._look) starts only when the build has a site to write; when
     the system has let go of the listings of its 131,000 folders (after a build that wrote every page, or
     under memory pressure), that walk alone took longer than the build of a 10,000-shop edit, and the
-    swap waited 5.8 s for it. Read here, beside loading, they are in the system's cache by then."""
+    swap waited 5.8 s for it. Read here, beside loading, they are in the system's cache by then. The
+    reader is stopped when the build ends, if it has not finished by then."""
     out = Path(out).absolute()
     spare = out.parent / f".{out.name}.spare"
     if spare.is_dir() and not spare.is_symlink():
-        _detached(lambda: _tree(str(spare)))
+        _beside(lambda: _tree(str(spare)), wait=False)
 
 
 def _remove_later(folder: Path, grave: Path) -> None:
-    """Remove a site's folder (thousands of files) in a detached process, so the build goes on now.
-
-    It is first renamed out of the way; a folder left by a process that was killed is removed by
-    the next build (see _recover).
-    """
+    """Remove a site's folder (thousands of files) in a forked process, so the build goes on now; the
+    build waits for it before it ends. It is first renamed out of the way; a folder whose removal was cut
+    short (the build was killed) is removed by the next build (see _recover)."""
     try:
         os.rename(folder, grave)
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)
         return
-    if not _detached(lambda: shutil.rmtree(grave, ignore_errors=True)):
+    if not _beside(lambda: shutil.rmtree(grave, ignore_errors=True), wait=True):
         shutil.rmtree(grave, ignore_errors=True)
 
 
-def _detached(work) -> bool:
-    """work() in a grandchild process of its own session, left to the system to reap (a `shopdir serve`
-    that builds again and again collects no finished children); False where processes cannot be forked.
-
-    The grandchild holds nothing of the build's: its standard streams are /dev/null (a caller reading
-    the build's output through a pipe does not wait for it), every other file is closed (the output
-    folder's lock, which the next build would wait for; the server's sockets), and the build's answer to
-    SIGTERM is not its own.
-    """
-    if not hasattr(os, "fork"):
+def _beside(work, *, wait: bool) -> bool:
+    """work() in a forked child of the build (see processes); False where none could be forked."""
+    child = processes.fork(wait=wait)
+    if child is None:
         return False
-    sys.stdout.flush()
-    sys.stderr.flush()
-    child = os.fork()
-    if child == 0:  # the child: fork the worker, and leave without running any of the parent's clean-up
+    if child == 0:
         try:
-            os.setsid()
-            if os.fork() == 0:
-                signal.signal(signal.SIGTERM, signal.SIG_DFL)
-                signal.signal(signal.SIGINT, signal.SIG_DFL)
-                nothing = os.open(os.devnull, os.O_RDWR)
-                for stream in (0, 1, 2):
-                    os.dup2(nothing, stream)
-                os.closerange(3, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 4096)
-                work()
+            work()
         finally:
             os._exit(0)
-    os.waitpid(child, 0)
     return True
 
 
-def _lock(out: Path) -> int:
-    """Only one build writes to an output folder at a time; the second waits, saying so."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle = os.open(out.parent / f".{out.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+LOCK_WAIT = 900  # seconds a build waits for another build of the same site, unless SHOPDIR_LOCK_WAIT says
+_NO_LOCK = (errno.EAGAIN, errno.EACCES)
+
+
+@contextlib.contextmanager
+def exclusive(out: Path | None, cache_dir: Path | None):
+    """Only one build at a time uses an output folder (its lock is `.NAME.lock` beside it) or a cache
+    (`build.lock` in it): a second one waits for the first, saying so, before it reads or writes either,
+    and gives up with an OutputError after SHOPDIR_LOCK_WAIT seconds (default LOCK_WAIT). The locks are
+    the system's (flock): they go with the process that holds them, however it ends."""
+    paths = set()
+    if out is not None:
+        out = Path(out).absolute()
+        paths.add(out.parent / f".{out.name}.lock")
+    if cache_dir is not None:
+        paths.add(Path(cache_dir).absolute() / "build.lock")
+    handles = []
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError as error:
-        if error.errno not in (errno.EAGAIN, errno.EACCES):
-            raise
-        print(f"shopdir: another build is writing {out}; waiting for it to finish", file=sys.stderr)
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        for path in sorted(paths):  # always in the same order: two builds never wait for each other
+            handles.append(_lock(path))
+        yield
+    finally:
+        for handle in handles:
+            os.close(handle)
+
+
+def _lock(path: Path) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        _wait_for(handle, path)
+        os.ftruncate(handle, 0)
+        os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)  # who holds it, for the next build's message
+    except BaseException:
+        os.close(handle)
+        raise
     return handle
+
+
+def _wait_for(handle: int, path: Path) -> None:
+    deadline = None
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except OSError as error:
+            if error.errno not in _NO_LOCK:
+                raise
+        holder = os.pread(handle, 32, 0).decode("ascii", "replace").strip() or "unknown"
+        if deadline is None:
+            limit = _lock_wait()
+            deadline = time.monotonic() + limit
+            print(f"shopdir: waiting for another build of this site (pid {holder}) to finish "
+                  f"(at most {limit:g} s)...", file=sys.stderr, flush=True)
+        elif time.monotonic() >= deadline:
+            raise OutputError(f"{path}: another build of this site (pid {holder}) still holds this lock after "
+                              f"{limit:g} s; let it finish or stop it, then build again")
+        time.sleep(0.1)
+
+
+def _lock_wait() -> float:
+    try:
+        return max(0.0, float(os.environ.get("SHOPDIR_LOCK_WAIT", LOCK_WAIT)))
+    except ValueError:
+        return LOCK_WAIT
 
 
 def _recover(out: Path) -> None:
     """A build killed between the two renames of the fallback swap left the old site beside the output;
-    a removal that did not finish left a previous site to remove."""
-    for grave in out.parent.glob(f".{out.name}.removing-*"):
-        shutil.rmtree(grave, ignore_errors=True)
+    a removal that did not finish left a previous site to remove (beside this build)."""
+    graves = list(out.parent.glob(f".{out.name}.removing-*"))
+    if graves and not _beside(lambda: [shutil.rmtree(grave, ignore_errors=True) for grave in graves], wait=True):
+        for grave in graves:
+            shutil.rmtree(grave, ignore_errors=True)
     old = out.parent / f".{out.name}.old"
     if old.exists():
         if not out.exists():

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from generator import routes
+from generator import processes, routes
 from generator.markup import plain_text
 from generator.model import Directory
 from generator.output import OutputError
@@ -192,7 +192,8 @@ class Indexing:
 
     That process makes each shard's records (see shards), writes them for Pagefind and runs at
     most `jobs` Pagefind processes at once; this one goes on planning and rendering, and files()
-    waits for the index. Where processes cannot be forked, files() does the same work itself.
+    waits for the index. It and its Pagefind processes die with the build (see processes). Where no
+    process can be forked (or another thread runs), files() does the same work itself.
     """
 
     def __init__(self, shards: Iterable[tuple[str, list[Record]]], folders: list[str], language: str,
@@ -202,11 +203,9 @@ class Indexing:
         self.shards = _Shards(shards, language, cache_dir, jobs, self.work)
         self.child: int | None = None
         self.pipe: int | None = None
-        if folders and hasattr(os, "fork"):
+        if folders:
             self.pipe, writer = os.pipe()
-            sys.stdout.flush()
-            sys.stderr.flush()
-            self.child = os.fork()
+            self.child = processes.fork(wait=False)
             if self.child == 0:  # never returns into the build's code, whatever happens
                 try:
                     os.close(self.pipe)
@@ -214,6 +213,9 @@ class Indexing:
                 finally:
                     os._exit(1)
             os.close(writer)
+            if self.child is None:
+                os.close(self.pipe)
+                self.pipe = None
 
     def files(self) -> dict[str, bytes | str]:
         """Every index file of every shard, by output path (waits for the index to be made): the file's
@@ -229,7 +231,7 @@ class Indexing:
                 with os.fdopen(self.pipe, "rb") as reader:
                     self.pipe = None
                     said = json.loads(reader.read() or b'{"error": "the indexing process stopped"}')
-                os.waitpid(self.child, 0)
+                processes.reap(self.child)
                 self.child = None
                 if "error" in said:
                     raise (IndexerFailed if said.get("indexer") else RuntimeError)(said["error"])
@@ -248,7 +250,7 @@ class Indexing:
         """Stop what still runs (a build that failed or was interrupted) and remove the work folder."""
         if self.child is not None:
             os.kill(self.child, signal.SIGTERM)  # it stops its Pagefind processes and leaves
-            os.waitpid(self.child, 0)
+            processes.reap(self.child)
             self.child = None
         if self.pipe is not None:
             os.close(self.pipe)
@@ -261,6 +263,7 @@ def _index_and_report(shards: "_Shards", writer: int) -> None:
     """In the forked process: make the index, send back where its files are (or why not), and leave."""
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(1))
     shards.parent = os.getppid()  # the build: when it is gone (killed), so is the reason to index
+    shards.dying = processes.dying_with_this_process()  # no other thread runs here: preexec_fn is safe
     try:
         said = {"files": {name: str(path) for name, path in shards.files().items()}}
     except BaseException as error:  # noqa: BLE001 - whatever it is, the build reports it
@@ -292,6 +295,7 @@ class _Shards:
         self.running: list[tuple[str, str, subprocess.Popen, Path]] = []
         self.keys: list[str] = []
         self.parent: int | None = None  # set in a forked indexing process: the build it works for
+        self.dying = None  # there, what makes its Pagefind processes die with it
 
     def _orphaned(self) -> bool:
         return self.parent is not None and os.getppid() != self.parent
@@ -336,7 +340,8 @@ class _Shards:
             folder, key = self.waiting.pop(0)
             site, out = self.work / key / "site", self.work / key / "index"
             process = subprocess.Popen([_indexer(), "--site", str(site), "--output-path", str(out), "--silent"],
-                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                       preexec_fn=self.dying if self.parent is not None else None)
             self.running.append((folder, key, process, out))
 
     def _collect(self, folder: str, key: str, process: subprocess.Popen, out: Path) -> None:

@@ -5,8 +5,11 @@
 (b) Two builds started at once into one output folder: both succeed, the result is complete.
 (c) The same input gives the same bytes: another PYTHONHASHSEED, the content copied in another order.
 (d) An internal error is one line that says where and asks for a bug report; --debug shows the traceback.
-(e) Ctrl-C reaches the whole process group: the build's worker processes leave it to the build.
+(e) Ctrl-C reaches the whole process group: the build's worker processes leave it to the build, which
+    stops them all at once.
 (f) SIGTERM to the build's process alone stops its workers and indexer too, and keeps the previous site.
+(g) A build waiting for another one's lock gives up after SHOPDIR_LOCK_WAIT, having written nothing.
+(h) A build run while another thread of the program runs forks nothing, and builds the same site.
 
 The sites are copies of the example directory that ships in the repository root.
 """
@@ -141,6 +144,11 @@ def test_a_killed_build_leaves_the_previous_site_or_the_new_one(sites):
             os.killpg(process.pid, signal.SIGKILL)  # the build and anything it started
         process.communicate(timeout=60)
         found = snapshot(out)
+        if _proc:  # nothing it started lives on: nothing writes into or beside the output any more
+            assert _left_in(process.pid) == [], f"kill {number}: processes left running"
+            beside = sorted(os.listdir(out.parent))
+            time.sleep(0.3)
+            assert snapshot(out) == found and sorted(os.listdir(out.parent)) == beside, f"kill {number}"
         state = "old" if found == refs["old"] else "new" if found == refs["new"] else "MIXED"
         outcomes.append((f"{current}->{target}", round(delay, 2), "running" if running else "done",
                          "staging" if writing else "-", state))
@@ -170,6 +178,9 @@ def test_b_two_builds_at_once_into_one_folder(sites):
         assert "Traceback" not in err
     waited = [err for _, _, err in results if "waiting" in err]
     assert len(waited) <= 1, waited  # at most one waits for the other; both finished
+    for err in waited:  # one line, naming the build it waits for
+        assert err.startswith("shopdir: waiting for another build of this site (pid "), err
+        assert any(f"(pid {process.pid})" in err for process in processes), err
     assert snapshot(out) == sites["ref_new"]
     # beside the output: its lock, and the site the second build replaced, kept to make the next one from
     leftovers = sorted(p.name for p in out.parent.iterdir()
@@ -219,6 +230,9 @@ def test_d_an_internal_error_is_one_line_asking_for_a_bug_report(run_cli, make_s
     assert not out.exists()
 
 
+_proc = os.path.isdir("/proc/self")
+
+
 def _interrupted_while_working(number: int) -> int:
     os.kill(os.getpid(), signal.SIGINT)  # as Ctrl-C reaches every process of the group
     time.sleep(0.05)
@@ -233,15 +247,67 @@ def test_e_a_worker_finishes_its_task_through_ctrl_c_and_leaves_the_answer_to_th
         assert list(pool.map(_interrupted_while_working, range(6))) == list(range(6))
 
 
+@pytest.mark.skipif(not _proc, reason="reads /proc")
+def test_e_ctrl_c_stops_the_build_and_all_it_started_within_a_second_and_keeps_the_previous_site(sites):
+    """Ctrl-C (SIGINT to the whole process group) while the build renders: one line, exit 130, and no
+    process of the build left a second later; the workers used to finish their task first."""
+    out = sites["tmp"] / "ctrl-c" / "out"
+    assert run_build(sites["old"], out, sites["cache"]).returncode == 0
+    for _ in range(5):  # until it is caught rendering (it may finish first: then the old site is published again)
+        process = subprocess.Popen(build_command(sites["new"], out, sites["cache"]), cwd=sites["new"],
+                                   env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                   start_new_session=True)
+        if _rendering(process, out):
+            break
+        process.communicate(timeout=60)
+        assert run_build(sites["old"], out, sites["cache"]).returncode == 0
+    try:
+        sent = time.monotonic()
+        os.killpg(process.pid, signal.SIGINT)
+        _, err = process.communicate(timeout=10)
+        took = time.monotonic() - sent
+        left = _left_in(process.pid)
+    finally:
+        for pid in _in_session(process.pid):
+            os.kill(pid, signal.SIGKILL)
+    assert process.returncode == 130, err
+    assert err.strip().splitlines() == ["shopdir: interrupted; the previous output is kept"], err
+    assert took < 3, took  # within a second, and the time to see it end on a busy machine
+    assert left == []
+    assert snapshot(out) == sites["ref_old"]
+
+
+def _rendering(process: subprocess.Popen, out: Path) -> bool:
+    """Waits until the build has its staging folder and has forked its workers (it renders): True, or
+    False when it ended first."""
+    staging = out.parent / f".{out.name}.staging"
+    while process.poll() is None:
+        if staging.exists() and len(_in_session(process.pid)) > 2:
+            return True
+        time.sleep(0.005)
+    return False
+
+
 def _in_session(session: int) -> list[int]:
+    """The processes of a session still running (not those ended and waiting to be reaped)."""
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            if int(open(f"/proc/{pid}/stat").read().rsplit(") ", 1)[1].split()[3]) == session:
+            fields = open(f"/proc/{pid}/stat").read().rsplit(") ", 1)[1].split()
+            if int(fields[3]) == session and fields[0] not in "ZX":
                 found.append(int(pid))
         except (OSError, IndexError, ValueError):
             pass
     return found
+
+
+def _left_in(session: int, within: float = 1.0) -> list[int]:
+    """The processes of a session still running after `within` seconds (the system takes a moment to end
+    the processes it kills)."""
+    deadline = time.monotonic() + within
+    while _in_session(session) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return _in_session(session)
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc")
@@ -258,12 +324,17 @@ def test_f_sigterm_to_the_build_alone_stops_everything_it_started_and_keeps_the_
         process = subprocess.Popen(build_command(sites["new"], out, sites["cache"]), cwd=sites["new"], env=environment(),
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
         time.sleep(whole * fraction)
+        sent = time.monotonic()
         process.send_signal(signal.SIGTERM)
         try:
             _, err = process.communicate(timeout=60)  # its workers hold the pipe open while they live
+            took = time.monotonic() - sent
+            left = _left_in(process.pid)
         finally:
             for pid in _in_session(process.pid):
                 os.kill(pid, signal.SIGKILL)
+        assert took < 5, f"stopped {took:.1f} s after SIGTERM"  # within a second, on a busy machine
+        assert left == []
         assert "Traceback" not in err
         if process.returncode == -signal.SIGTERM:  # before Python had started the command: nothing to stop
             stopped += 1
@@ -273,11 +344,64 @@ def test_f_sigterm_to_the_build_alone_stops_everything_it_started_and_keeps_the_
             answered += 1
             assert process.returncode == 143 and err.strip().splitlines() == [
                 "shopdir: stopped (SIGTERM); the previous output is kept"], err
-        deadline = time.monotonic() + 10
-        while _in_session(process.pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert _in_session(process.pid) == []
         assert snapshot(out) in (sites["ref_old"], sites["ref_new"])
         if snapshot(out) == sites["ref_new"]:  # it finished: start from the old site again
             assert run_build(sites["old"], out, sites["cache"]).returncode == 0
     assert stopped >= 2 and answered >= 1
+
+
+def test_g_a_build_waiting_for_another_gives_up_with_one_line_having_written_nothing(sites):
+    """The other build here is a process holding the cache's lock (as `shopdir serve` does while it
+    builds): the output folder is free, but a build shares the cache, so it waits, then gives up."""
+    cache = sites["tmp"] / "locked-cache"
+    out = sites["tmp"] / "locked" / "out"
+    holder = subprocess.Popen([sys.executable, "-c", "import time; from generator.output import exclusive\n"
+                               f"with exclusive(None, {str(cache)!r}):\n print('held', flush=True); time.sleep(60)"],
+                              env=environment(), stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        started = time.monotonic()
+        done = run_build(sites["new"], out, cache, SHOPDIR_LOCK_WAIT="1")
+        took = time.monotonic() - started
+    finally:
+        holder.kill()
+        holder.wait()
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines() == [
+        f"shopdir: waiting for another build of this site (pid {holder.pid}) to finish (at most 1 s)...",
+        f"shopdir: {cache / 'build.lock'}: another build of this site (pid {holder.pid}) still holds this lock "
+        "after 1 s; let it finish or stop it, then build again"], done.stderr
+    assert took < 30
+    assert sorted(os.listdir(cache)) == ["build.lock"]  # nothing of the cache was read or written
+    assert sorted(os.listdir(out.parent)) == [".out.lock"]  # nor of the output
+    done = run_build(sites["new"], out, cache)  # the holder gone, its lock went with it
+    assert done.returncode == 0, done.stderr
+    assert snapshot(out) == sites["ref_new"]
+
+
+_forks = []
+os.register_at_fork(before=lambda: _forks.append(os.getpid()))
+
+
+def test_h_a_build_beside_another_thread_forks_nothing_and_builds_the_same_site(sites, tmp_path):
+    """A process forked while another thread runs can inherit a lock that thread holds, and wait for it
+    for ever. A program that builds while a thread of its own runs gets the same site, made in one process."""
+    import threading
+
+    from generator import build
+
+    root = copy_site(tmp_path / "site")
+    edit_site(root)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        _forks.clear()
+        result = build.build(root, tmp_path / "out", cache_dir=tmp_path / "cache", jobs=2)
+        forked = list(_forks)
+    finally:
+        stop.set()
+        other.join()
+    assert result.ok, result.problems
+    assert forked == []
+    assert snapshot(tmp_path / "out") == sites["ref_new"]

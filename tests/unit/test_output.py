@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from generator.output import OutputError, Staging, look_ahead
+from generator import processes
+from generator.output import OutputError, Staging, exclusive, look_ahead
 
 OLD = 1_000_000_000  # 2001: an mtime no fresh write can have
 
@@ -18,6 +19,7 @@ def files_under(folder) -> dict[str, bytes]:
 
 
 def publish(out, files: dict[str, bytes]) -> dict:
+    """As a build publishes: and ends with the processes it started (build.build settles them)."""
     staging = Staging(out)
     try:
         for rel, data in files.items():
@@ -26,6 +28,8 @@ def publish(out, files: dict[str, bytes]) -> dict:
     except BaseException:
         staging.abort()
         raise
+    finally:
+        processes.settle()
 
 
 def test_writes_then_commit_make_the_output_folder(tmp_path):
@@ -90,48 +94,66 @@ def test_reading_the_spare_ahead_changes_nothing_and_leaves_no_process_behind(tm
         look_ahead(out)
     time.sleep(0.5)  # time for the readers to end
     assert (files_under(spare), record.read_bytes(), sorted(os.listdir(tmp_path))) == before
-    assert _children_finished_but_not_reaped() == []
+    processes.settle()  # as each build ends
+    assert _children() == []
     stats = publish(out, {"index.html": b"2", **{f"p/{i}/index.html": b"x" for i in range(50)}})
     assert stats == {"written": 1, "unchanged": 50, "removed": 0}
     look_ahead(tmp_path / "never-built")  # no spare: nothing to read, nothing made
     assert not (tmp_path / ".never-built.spare").exists()
 
 
-def test_work_left_to_a_detached_process_holds_none_of_the_callers_pipes(tmp_path):
-    """A CI step reading the build's output through a pipe ends when the build does, not when the
-    detached reader of the spare site (or remover of an old site) does."""
-    import signal
-    import subprocess
-    import sys
-
-    pid_file = tmp_path / "pid"
-    program = ("import os, time; from generator.output import _detached\n"
-               f"_detached(lambda: (open({str(pid_file)!r}, 'w').write(str(os.getpid())), time.sleep(60)))\n"
-               "print('built')")
-    started = time.monotonic()
-    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=30)
-    waited = time.monotonic() - started
-    for _ in range(50):
-        if pid_file.exists() and pid_file.read_text():
-            break
-        time.sleep(0.1)
-    os.kill(int(pid_file.read_text()), signal.SIGTERM)  # the detached process was still running
-    assert done.stdout == "built\n" and done.returncode == 0
-    assert waited < 20, "the caller waited for the detached process"
+def _children() -> list[int]:
+    me = os.getpid()
+    return [int(pid) for pid in open(f"/proc/{me}/task/{me}/children").read().split()]
 
 
-def test_the_next_build_does_not_wait_for_the_previous_site_to_be_removed(tmp_path):
-    import fcntl
-
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="reads /proc")
+def test_the_removal_of_the_previous_site_ends_with_the_build(tmp_path):
+    """Removals run beside the build, in its process group and session, and the build waits for them: once
+    it has ended, nothing it started changes a folder beside the output."""
     out = tmp_path / "output"
     publish(out, {"index.html": b"1"})
     publish(out, {"index.html": b"2", **{f"p/{i}/index.html": b"x" for i in range(2000)}})
-    publish(out, {"index.html": b"3"})  # the 2,000 files are being removed now
-    handle = os.open(tmp_path / ".output.lock", os.O_RDWR)
+    staging = Staging(out)  # a spare that cannot be used: it is removed beside this build
+    (tmp_path / ".output.spare.json").write_text("{}")
+    staging.abort()
+    staging = Staging(out)
+    staging.write("index.html", b"3")
+    staging.commit()
+    assert _children()  # the removals were still running
+    processes.settle()
+    assert _children() == []
+    assert [p.name for p in tmp_path.iterdir() if ".removing-" in p.name] == []
+
+
+def test_a_second_build_waits_for_the_first_then_gives_up_with_one_line(tmp_path, monkeypatch, capsys):
+    """The lock is taken before anything is read or written, on the output folder and on the cache."""
+    import subprocess
+    import sys
+
+    out, cache = tmp_path / "output", tmp_path / "cache"
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from generator.output import exclusive\n"
+                               f"with exclusive({str(out)!r}, None):\n print('held', flush=True); time.sleep(30)"],
+                              stdout=subprocess.PIPE, text=True)
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free at once: no remover holds it
+        assert holder.stdout.readline() == "held\n"
+        monkeypatch.setenv("SHOPDIR_LOCK_WAIT", "0.5")
+        started = time.monotonic()
+        with pytest.raises(OutputError) as raised:
+            with exclusive(out, cache):
+                pass
+        assert time.monotonic() - started < 5
+        assert str(raised.value).startswith(f"{tmp_path / '.output.lock'}: another build of this site "
+                                            f"(pid {holder.pid}) still holds this lock after 0.5 s")
+        assert capsys.readouterr().err == (f"shopdir: waiting for another build of this site (pid {holder.pid}) "
+                                           "to finish (at most 0.5 s)...\n")
+        with exclusive(tmp_path / "elsewhere", cache):  # another output folder, the cache free: no wait
+            pass
     finally:
-        os.close(handle)
+        holder.kill()
+        holder.wait()
+    with exclusive(out, cache):  # the holder killed: its lock went with it
+        assert not out.exists()  # the lock is beside the output folder, which it does not make
 
 
 def test_a_previous_site_whose_removal_was_cut_short_is_removed_by_the_next_build(tmp_path):
@@ -329,7 +351,7 @@ def test_a_build_killed_while_making_the_spare_into_the_next_site_leaves_no_trac
     staging = Staging(out)  # takes the spare, as a build does, and is killed half-way
     staging.write("index.html", b"half")
     staging.write("b/index.html", b"half")
-    staging.close()  # the lock goes with the process; nothing else happens
+    processes.settle()  # killed: the processes it started go with it (see processes); nothing else happens
     assert files_under(out) == {"index.html": b"2", "a/index.html": b"a"}
     assert publish(out, {"index.html": b"3", "a/index.html": b"a"})["removed"] == 0
     assert files_under(out) == {"index.html": b"3", "a/index.html": b"a"}

@@ -1,0 +1,123 @@
+"""The processes a build starts: forked only while no other thread runs, and gone when the build is.
+
+A process forked while another thread of ours runs gets a copy of every lock that thread held at that
+moment (a stream's, a queue's, the import lock), held for ever in the copy: the child can wait on one
+and never end. So every fork of the build asks `alone()` first, and where another thread runs, the
+caller does the work itself instead.
+
+Every child stays in the build's process group (no session of its own), dies with the process that
+forked it (on Linux the kernel sends it SIGKILL; elsewhere it finds its parent gone), and is reaped by
+the build: `settle()` at the end of each build, `stop()` when the build is stopped (SIGTERM, Ctrl-C).
+So nothing the build started reads or writes the output folder after the command has ended.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+
+_PR_SET_PDEATHSIG = 1
+_PARENT: int | None = None  # in a forked child: the process that forked it
+# pid -> whether the build must wait for it to finish (a removal) or may stop it at the end (a reader)
+_children: dict[int, bool] = {}
+
+
+def alone() -> bool:
+    """No other Python thread runs in this process: forking now is safe."""
+    return threading.active_count() == 1
+
+
+def fork(*, wait: bool) -> int | None:
+    """os.fork() for work beside the build: 0 in the child, the child's pid in the build, and None where
+    forking is not safe (another thread runs) or not possible: then the caller does the work itself.
+
+    The child must end with os._exit(). With wait=True the build waits for it to finish before it ends
+    (settle); with wait=False it is stopped then, if it still runs.
+    """
+    if not hasattr(os, "fork") or not alone():
+        return None
+    sys.stdout.flush()
+    sys.stderr.flush()
+    parent = os.getpid()
+    child = os.fork()
+    if child == 0:
+        as_child(parent)
+        return 0
+    _children[child] = wait
+    return child
+
+
+def as_child(parent: int) -> None:
+    """In a process just forked from `parent` (also each worker of a pool): it dies with its parent, has no
+    children of its own yet, and leaves Ctrl-C and SIGTERM to the build, which stops it (see stop)."""
+    global _PARENT
+    _PARENT = parent
+    _children.clear()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent(parent)
+
+
+def die_with_parent(parent: int) -> None:
+    """The kernel kills this process when its parent ends (Linux); a parent already gone ends it now."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def dying_with_this_process():
+    """For subprocess.Popen(preexec_fn=...) in a process with no other thread: the program started dies
+    with this process (the search indexer's Pagefind processes)."""
+    parent = os.getpid()
+    return lambda: die_with_parent(parent)
+
+
+def reap(pid: int) -> int:
+    """Wait for a child of fork() to end; its exit status."""
+    _children.pop(pid, None)
+    try:
+        return os.waitpid(pid, 0)[1]
+    except ChildProcessError:
+        return 0
+
+
+def kill(pid: int) -> None:
+    """Stop a child of fork() at once, and reap it."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    reap(pid)
+
+
+def settle() -> None:
+    """As a build ends: the children it must wait for are waited for, the others stopped."""
+    for pid, wait in list(_children.items()):
+        if wait:
+            reap(pid)
+        else:
+            kill(pid)
+
+
+def stop() -> None:
+    """Every child this process started, stopped now (SIGKILL; their own children die with them):
+    from a signal handler, before the build leaves with os._exit."""
+    for pid in list(_children):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    for worker in multiprocessing.active_children():  # the pools' workers
+        worker.kill()
+    for pid in list(_children):
+        reap(pid)
