@@ -11,6 +11,7 @@ import hashlib
 import html
 import json
 import os
+import pickle
 import shutil
 import signal
 import subprocess
@@ -164,7 +165,7 @@ def groups(directory: Directory, strings: dict, pictures: dict) -> tuple[list[tu
         read += [make.image(shop.slug, guide.photo) for store in shop.stores for guide in store.guides]
         for product in products.get(shop.slug, ()):
             read += [_values(product, "body"), make.image(product.shop, (product.images or (None,))[0])]
-        found.append((shop.slug, hashlib.sha256(repr(read).encode("utf-8", "surrogatepass")).hexdigest()[:24]))
+        found.append((shop.slug, hashlib.sha256(pickle.dumps(read, protocol=5)).hexdigest()[:24]))
     return found, entries_of
 
 
@@ -173,14 +174,14 @@ def site_key(directory: Directory, strings: dict, code: str) -> str:
     and shopdir's code (`code`)."""
     read = [code, directory.settings.base_path, sorted(strings.items()),
             [_values(category, "description") for category in directory.categories]]
-    return hashlib.sha256(repr(read).encode("utf-8", "surrogatepass")).hexdigest()[:24]
+    return hashlib.sha256(pickle.dumps(read, protocol=5)).hexdigest()[:24]
 
 
-def _values(item, markdown: str) -> tuple:
-    """A model object's values, its Markdown field by its text's key."""
+def _values(item, markdown: str) -> dict:
+    """A model object's values (pickled, they are hashed quickly), its Markdown field by its text's key."""
     values = dict(vars(item))
     values[markdown] = text_key(values[markdown]) if values[markdown] else ""
-    return tuple(values.items())
+    return values
 
 
 SHARD_RECORDS = 3000  # records per index: more are split into shards, indexed in parallel and apart

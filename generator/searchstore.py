@@ -35,9 +35,8 @@ def files(directory: Directory, strings: dict, pictures: dict, language: str,
     done = searchindex.update(groups, make, language, site, kept)
     if done.base is None:  # the kept base stands: its files are linked from the cache
         base = kept["base"]
-        folder = cache_dir / FOLDER / base["version"]
-        return {**{f"{searchindex.FOLDER}{base['version']}/{name}": str(folder / name) for name in base["files"]},
-                **done.files}
+        kept_at, published_at = os.path.join(cache_dir, FOLDER, base["version"], ""), f"{searchindex.FOLDER}{base['version']}/"
+        return {**{published_at + name: kept_at + name for name in base["files"]}, **done.files}
     if cache_dir is not None:
         _keep(cache_dir / FOLDER, done)
     return done.files
