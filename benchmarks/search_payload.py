@@ -12,6 +12,7 @@ kind: for Pagefind its code and each shard's entry and metadata ("setup"), filte
 chunks and result fragments; for shopdir's index the manifest ("setup"), the term buckets and the
 delta's removed list ("index"), the filters ("filter") and the display chunks ("fragment"). The
 opening is the whole page: HTML, styles, scripts and what the scripts load before anything is typed.
+The server compresses text files with gzip, as static hosts do (GitHub Pages, Netlify, Cloudflare).
 A directory split into shards (see search.split) loads the setup, filters and one index chunk per word
 from every shard.
 """
@@ -20,7 +21,9 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import http.server
+import io
 import sys
 import threading
 import time
@@ -34,8 +37,28 @@ KINDS = ("index", "filter", "fragment")
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
+    """Serves the folder as a static host does: text files (HTML, CSS, scripts, JSON, SVG) gzip-compressed
+    when the browser accepts it; files that are compressed already (the indexes' .gz and .pf_ files) as they are."""
+
     def log_message(self, format, *args):
         pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if path.suffix not in TEXT or "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file():
+            return super().send_head()
+        data = gzip.compress(path.read_bytes(), mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        return io.BytesIO(data)
+
+
+TEXT = {".html", ".css", ".js", ".json", ".svg", ".xml"}
 
 
 def kind(url: str) -> str:

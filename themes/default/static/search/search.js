@@ -12,7 +12,7 @@
   var form = box.querySelector("form"), input = box.querySelector("input[name=q]");
   var status = box.querySelector("[role=status]"), list = box.querySelector("ol");
   var selects = Array.prototype.slice.call(box.querySelectorAll("select[data-filter]"));
-  var cache = new Map(), manifest = null, LIMIT = 30;
+  var cache = new Map(), manifest = null, FIRST = 10, LIMIT = 30;  // results shown at once, then in all
 
   function say(text, state) {  // state "done" once what is said is the answer
     status.textContent = text;
@@ -121,31 +121,35 @@
     return { file: part.version + "/d" + Math.floor(local / manifest.chunk) + ".json.gz", row: local % manifest.chunk,
              version: part.version, name: "d" + Math.floor(local / manifest.chunk) + ".json.gz" };
   }
-  function show(ids, text) {
-    var top = ids.slice(0, LIMIT), chunks = {};
-    top.forEach(function (id) { var at = where(id); chunks[at.file] = at; });
+  function rows(ids) {  // the display rows of some entries, each file fetched once
+    var chunks = {};
+    ids.forEach(function (id) { var at = where(id); chunks[at.file] = at; });
     return Promise.all(Object.keys(chunks).map(function (file) {
-      return load(chunks[file].version, chunks[file].name).then(function (rows) { chunks[file] = rows; });
+      return load(chunks[file].version, chunks[file].name).then(function (got) { chunks[file] = got; });
     })).then(function () {
+      return ids.map(function (id) { var at = where(id); return chunks[at.file][at.row]; });
+    });
+  }
+  function append(row) {
+    var item = element("li", "result"), href = safeUrl(row[5]), image = safeUrl(row[4]);
+    if (image) {
+      var img = element("img");
+      img.src = image; img.alt = ""; img.loading = "lazy"; img.width = 64; img.height = 64;
+      item.appendChild(img);
+    }
+    var title = element(href ? "a" : "span", "result-title", row[0]);
+    if (href) title.href = href;
+    item.appendChild(element("h2")).appendChild(title);
+    item.appendChild(element("p", "result-meta", row[2] ? row[1] + " · " + row[2] : row[1]));
+    if (row[3]) item.appendChild(element("p", "result-excerpt", row[3]));
+    list.appendChild(item);
+  }
+  function show(ids, text) {  // the first results as soon as their rows are here, then the rest up to LIMIT
+    return rows(ids.slice(0, FIRST)).then(function (first) {
+      if (input.value !== text) return;
       list.textContent = "";
-      top.forEach(function (id) {
-        var at = where(id), row = chunks[at.file][at.row];
-        var item = element("li", "result"), href = safeUrl(row[5]), image = safeUrl(row[4]);
-        if (image) {
-          var img = element("img");
-          img.src = image; img.alt = ""; img.loading = "lazy"; img.width = 64; img.height = 64;
-          item.appendChild(img);
-        }
-        var title = element(href ? "a" : "span", "result-title", row[0]);
-        if (href) title.href = href;
-        item.appendChild(element("h2")).appendChild(title);
-        item.appendChild(element("p", "result-meta", row[2] ? row[1] + " · " + row[2] : row[1]));
-        if (row[3]) item.appendChild(element("p", "result-excerpt", row[3]));
-        list.appendChild(item);
-      });
-      if (ids.length) {
-        say(fill(T.count, { n: ids.length, q: text }));
-      } else {
+      first.forEach(append);
+      if (!ids.length) {
         say(fill(T.none, { q: text }));
         var hint = element("li", "result-none");
         hint.appendChild(document.createTextNode(T.suggest + " "));
@@ -153,7 +157,13 @@
         browse.href = box.getAttribute("data-categories");
         hint.appendChild(browse);
         list.appendChild(hint);
+        return;
       }
+      return rows(ids.slice(FIRST, LIMIT)).then(function (more) {
+        if (input.value !== text) return;
+        more.forEach(append);
+        say(fill(T.count, { n: ids.length, q: text }));
+      });
     });
   }
   function run(push) {
