@@ -10,6 +10,7 @@ import dataclasses
 import hashlib
 import html
 import json
+import operator
 import os
 import pickle
 import shutil
@@ -177,11 +178,17 @@ def site_key(directory: Directory, strings: dict, code: str) -> str:
     return hashlib.sha256(pickle.dumps(read, protocol=5)).hexdigest()[:24]
 
 
-def _values(item, markdown: str) -> dict:
+def _values(item, markdown: str) -> tuple:
     """A model object's values (pickled, they are hashed quickly), its Markdown field by its text's key."""
-    values = dict(vars(item))
-    values[markdown] = text_key(values[markdown]) if values[markdown] else ""
-    return values
+    read = _READERS.get((type(item), markdown))
+    if read is None:
+        read = _READERS[type(item), markdown] = operator.attrgetter(
+            *[field.name for field in dataclasses.fields(item) if field.name != markdown])
+    text = getattr(item, markdown)
+    return read(item), text_key(text) if text else ""
+
+
+_READERS: dict[tuple[type, str], Callable] = {}  # each model class's fields but its Markdown, read at once
 
 
 SHARD_RECORDS = 3000  # records per index: more are split into shards, indexed in parallel and apart

@@ -12,6 +12,11 @@ A visitor's browser fetches a small manifest, then per query only the few files 
 - d<n>.json.gz: what a result shows (title, kind, shop, excerpt, thumbnail, page), CHUNK
   entries a file.
 
+Those files make a base. After an edit, update() leaves the base as it is and adds a delta in a
+folder of its own: the same kinds of files for the entries of the groups (shops) that changed,
+numbered after the base's, and x.json.gz, the base's entries it removes (delta-encoded). The
+manifest names both; the browser reads the base's and the delta's bucket for each term.
+
 Files are gzip with a fixed time and JSON with sorted keys: the same entries give the same bytes.
 """
 
