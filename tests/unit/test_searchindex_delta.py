@@ -184,16 +184,20 @@ def output_files(out) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / "search").rglob("*") if p.is_file()}
 
 
-def test_builds_with_the_cache_answer_what_a_build_without_it_answers(make_site, tmp_path, monkeypatch):
-    monkeypatch.setattr(searchindex, "DELTA_SHARE", 0.25)  # a small site: its deltas stay under a quarter
-    root = make_site(SITE)
-    for n in range(24):
+def shops(root, count: int):
+    for n in range(count):
         shop = root / "content/shops" / f"shop-{n:02}"
         (shop / "products").mkdir(parents=True)
         (shop / "shop.yaml").write_text(f"name: Shop {n} 茶庄\ncategories: [oolong]\ncity: City{n % 3}\n"
                                         f"contact:\n  qr: https://u.wechat.com/shop{n}\n", "utf-8")
         (shop / "products" / "tea.md").write_text(f"---\nname: Oolong {n} tea\ncategory: oolong\n---\n"
                                                   f"大红袍 teapot gift box {n}\n", "utf-8")
+    return root
+
+
+def test_builds_with_the_cache_answer_what_a_build_without_it_answers(make_site, tmp_path, monkeypatch):
+    monkeypatch.setattr(searchindex, "DELTA_SHARE", 0.25)  # a small site: its deltas stay under a quarter
+    root = shops(make_site(SITE), 24)
     cache, out = tmp_path / "cache", tmp_path / "out"
     queries = ["tea", "oolong", "大红袍", "红袍", "teap", "gift box", "shop 1", "茶庄", "city2", "fuzhou", "kiln"]
     versions = []
@@ -219,3 +223,23 @@ def test_builds_with_the_cache_answer_what_a_build_without_it_answers(make_site,
     assert not [path for _, path in answer(output_files(out), "tea") if "shop-07" in path]
     kept = cache / searchstore.FOLDER
     assert sorted(p.name for p in kept.iterdir()) == sorted([versions[0]["version"], searchstore.STATE])
+
+
+@pytest.mark.parametrize("damage", ["nothing", "a base file lost", "the state unreadable"])
+def test_a_damaged_cache_gives_a_whole_index_again(make_site, tmp_path, monkeypatch, damage):
+    monkeypatch.setattr(searchindex, "DELTA_SHARE", 1.0)  # undamaged, any edit would be a delta
+    root = shops(make_site(SITE), 6)
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    assert build.build(root, out, cache_dir=cache).ok
+    kept = cache / searchstore.FOLDER
+    if damage == "a base file lost":
+        next(p for p in kept.rglob("t*.json.gz")).unlink()
+    elif damage == "the state unreadable":
+        (kept / searchstore.STATE).write_text("{not json", "utf-8")
+    (root / "content/shops/shop-02/products/tea.md").write_text(
+        "---\nname: Lapsang\ncategory: oolong\n---\n正山小种\n", "utf-8")
+    assert build.build(root, out, cache_dir=cache).ok
+    files = output_files(out)
+    assert (json.loads(files[searchindex.MANIFEST])["delta"] is None) == (damage != "nothing")
+    assert build.build(root, tmp_path / "clean").ok
+    same_answers(files, output_files(tmp_path / "clean"), ["正山小种", "lapsang", "tea", "大红袍", "茶庄"])
