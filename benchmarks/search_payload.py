@@ -2,20 +2,28 @@
 
     python benchmarks/search_payload.py OUT [--query 茶 --query teapot] [--slow]
 
-OUT is a site built with its search index (`shopdir build`, without --no-search). The folder is served on
-127.0.0.1, Debian's Chromium opens /search/ through Playwright, launched as the browser tests launch it
-(`pip install -e '.[test]'` and `apt-get install chromium`), types each query into a new page, and counts
-the seconds until the first result shows, and the requests and bytes of the search bundle's files by kind:
-Pagefind's code and each shard's entry and metadata ("setup"), filter lists, word index chunks and result
-fragments. The index files are stored compressed, so their bytes are what travels. A directory split into
-shards (see search.split) loads the setup, filters and one index chunk per word from every shard.
+OUT is a site built with its search index (`shopdir build`, without --no-search), by either engine:
+Pagefind (pagefind/) or shopdir's own (search/index.json). The folder is served on 127.0.0.1, Debian's
+Chromium opens /search/ through Playwright, launched as the browser tests launch it (`pip install -e
+'.[test]'` and `apt-get install chromium`), types each query into a new page, and counts the seconds
+until the first result shows, and the requests and bytes (Resource Timing's transferSize: what
+travelled, headers included) of the opening and of the first query. The query's files are counted by
+kind: for Pagefind its code and each shard's entry and metadata ("setup"), filter lists, word index
+chunks and result fragments; for shopdir's index the manifest ("setup"), the term buckets and the
+delta's removed list ("index"), the filters ("filter") and the display chunks ("fragment"). The
+opening is the whole page: HTML, styles, scripts and what the scripts load before anything is typed.
+The server compresses text files with gzip, as static hosts do (GitHub Pages, Netlify, Cloudflare).
+A directory split into shards (see search.split) loads the setup, filters and one index chunk per word
+from every shard.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import http.server
+import io
 import sys
 import threading
 import time
@@ -29,33 +37,71 @@ KINDS = ("index", "filter", "fragment")
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
+    """Serves the folder as a static host does: text files (HTML, CSS, scripts, JSON, SVG) gzip-compressed
+    when the browser accepts it; files that are compressed already (the indexes' .gz and .pf_ files) as they are."""
+
     def log_message(self, format, *args):
         pass
 
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if path.suffix not in TEXT or "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file():
+            return super().send_head()
+        data = gzip.compress(path.read_bytes(), mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        return io.BytesIO(data)
+
+
+TEXT = {".html", ".css", ".js", ".json", ".svg", ".xml"}
+
 
 def kind(url: str) -> str:
-    parts = url.split("/pagefind/", 1)[1].split("/")
-    return next((part for part in parts if part in KINDS), "setup")
+    """Which part of a search bundle a file is: setup, index, filter or fragment ("page": not the bundle's)."""
+    if "/pagefind/" in url:
+        parts = url.split("/pagefind/", 1)[1].split("/")
+        return next((part for part in parts if part in KINDS), "setup")
+    if "/search/" in url and url.endswith(".json.gz"):
+        name = url.rsplit("/", 1)[1]
+        return {"f": "filter", "d": "fragment"}.get(name[0], "index")
+    return "setup" if url.endswith("/search/index.json") else "page"
 
 
-def settled(page, seen: list, quiet: float = 2.0, limit: float = 120.0) -> None:
-    """Wait until the search shows its outcome and no file of the bundle was asked for in `quiet` seconds."""
+RESOURCES = """() => performance.getEntriesByType("navigation").concat(performance.getEntriesByType("resource"))
+                 .map(e => [e.name, e.transferSize])"""
+
+
+def settled(page, engine: str, quiet: float = 2.0, limit: float = 120.0) -> None:
+    """Wait until the search shows its outcome and no file was asked for in `quiet` seconds."""
     waited, count, still = 0.0, -1, 0.0
     while waited < limit:
         page.wait_for_timeout(250)
         waited += 0.25
-        still = still + 0.25 if len(seen) == count else 0.0
-        count = len(seen)
-        message = page.locator(".pagefind-ui__message")
-        searching = not message.count() or any(dots in message.first.inner_text() for dots in ("…", "..."))
+        seen = len(page.evaluate(RESOURCES))
+        still = still + 0.25 if seen == count else 0.0
+        count = seen
+        if engine == "pagefind":
+            message = page.locator(".pagefind-ui__message")
+            searching = not message.count() or any(dots in message.first.inner_text() for dots in ("…", "..."))
+        else:
+            searching = page.get_attribute("#search", "data-state") != "done"
         if still >= quiet and not searching:
             return
     raise TimeoutError(f"the search did not settle within {limit:g} s")
 
 
+RESULT = {"pagefind": ".pagefind-ui__result", "shopdir": "#search li.result, #search li.result-none"}
+
+
 def measure(out: Path, queries: list[str], network: tuple[int, int] | None = None) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
+    engine = "shopdir" if (out / "search" / "index.json").is_file() else "pagefind"
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     rows = []
@@ -63,7 +109,8 @@ def measure(out: Path, queries: list[str], network: tuple[int, int] | None = Non
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             for query in queries:
-                page = browser.new_page()
+                context = browser.new_context()  # nothing cached from the query before
+                page = context.new_page()
                 if network:  # Chromium's own throttling: every request waits the latency, all share the bandwidth
                     kbps, latency = network
                     cdp = page.context.new_cdp_session(page)
@@ -71,26 +118,27 @@ def measure(out: Path, queries: list[str], network: tuple[int, int] | None = Non
                     cdp.send("Network.emulateNetworkConditions", {
                         "offline": False, "latency": latency, "downloadThroughput": kbps * 1000 / 8,
                         "uploadThroughput": kbps * 1000 / 16})
-                seen: list[tuple[str, int]] = []
-                page.on("response", lambda r: seen.append((kind(r.url), len(r.body()) if r.ok else 0))
-                        if "/pagefind/" in r.url else None)
                 page.goto(f"http://127.0.0.1:{server.server_port}/search/")
                 page.wait_for_load_state("networkidle")
-                opened = len(seen)
+                if engine == "shopdir":
+                    page.wait_for_selector("#search form:not([hidden])")
+                opening = page.evaluate(RESOURCES)
                 typed = time.perf_counter()
                 page.fill("#search input", query)
-                page.wait_for_selector(".pagefind-ui__result", timeout=300_000)
+                page.wait_for_selector(RESULT[engine], timeout=300_000)
                 shown = time.perf_counter() - typed
-                settled(page, seen)
-                row = {"query": query, "opening requests": opened, "opening KB": sum(n for _, n in seen[:opened]) / 1024,
-                       "results": page.locator(".pagefind-ui__result").count(), "seconds to results": shown}
+                settled(page, engine)
+                seen = [(kind(url), size) for url, size in page.evaluate(RESOURCES)[len(opening):]]
+                row = {"query": query, "engine": engine, "opening requests": len(opening),
+                       "opening KB": sum(size for _, size in opening) / 1024,
+                       "results": page.locator(RESULT[engine].split(",")[0]).count(), "seconds to results": shown}
                 for name in ("setup",) + KINDS:
-                    files = [n for k, n in seen[opened:] if k == name]
+                    files = [n for k, n in seen if k == name]
                     row[f"{name} requests"], row[f"{name} KB"] = len(files), sum(files) / 1024
-                row["query requests"] = len(seen) - opened
-                row["query KB"] = sum(n for _, n in seen[opened:]) / 1024
+                row["query requests"] = len(seen)
+                row["query KB"] = sum(n for _, n in seen) / 1024
                 rows.append(row)
-                page.close()
+                context.close()
             browser.close()
     finally:
         server.shutdown()
@@ -104,12 +152,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slow", action="store_true",
                         help="throttle the browser's network to 1,600 kbit/s down and 150 ms a request, as a phone on 3G")
     args = parser.parse_args(argv)
-    if not (args.out / "pagefind" / "pagefind-entry.json").is_file():
+    own = (args.out / "search" / "index.json").is_file()
+    if not own and not (args.out / "pagefind" / "pagefind-entry.json").is_file():
         print(f"{args.out} has no search index: build it without --no-search", file=sys.stderr)
         return 2
-    shards = 1 + sum(1 for p in (args.out / "pagefind").iterdir() if p.is_dir() and p.name.isdigit())
+    shards = 1 if own else 1 + sum(1 for p in (args.out / "pagefind").iterdir() if p.is_dir() and p.name.isdigit())
     network = (1600, 150) if args.slow else None
-    print(f"{args.out}: {shards} index shard(s); network: "
+    print(f"{args.out}: {'shopdir' if own else 'Pagefind'} index, {shards} shard(s); network: "
           + ("1,600 kbit/s, 150 ms a request (--slow)" if network else "loopback, not throttled"))
     print(f"{'query':<12} {'opening':>14} {'first query':>16} {'to results':>10}   by kind (requests / KB)")
     for row in measure(args.out, args.query or ["茶", "大红袍", "teapot"], network):

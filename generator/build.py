@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from generator import fingerprint, images, markup, printkit, processes, qr, rules, search, searchindex
+from generator import fingerprint, images, markup, printkit, processes, qr, rules, search, searchstore
 from generator.config import settings_from_doc
 from generator.load import Parsed, ShopSource, Sources, load_site, load_sources, read_shop_file, shop_file
 from generator.model import Directory, Limits, Settings
@@ -124,7 +124,7 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
             return _check(result, problems, root, directory, theme, pictures, qr_codes, qr_texts, jobs, clock)
 
         own = search_index and settings.search_engine == "shopdir"  # shopdir's own index, not Pagefind's
-        own_files = searchindex.build(search.entries(directory, theme.strings, pictures), settings.language) \
+        own_files = searchstore.files(directory, theme.strings, pictures, settings.language, cache_dir) \
             if own and directory.shops else {}
         split = search.split_of(directory) if search_index and not own else []
         shards = search.shards(directory, theme.strings, pictures, split) if split else ()

@@ -10,7 +10,9 @@ import dataclasses
 import hashlib
 import html
 import json
+import operator
 import os
+import pickle
 import shutil
 import signal
 import subprocess
@@ -18,10 +20,10 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from generator import processes, routes
-from generator.markup import plain_text
+from generator.markup import plain_text, text_key
 from generator.model import Directory
 from generator.output import OutputError
 from generator.searchindex import Entry
@@ -140,6 +142,53 @@ def entries(directory: Directory, strings: dict, pictures: dict) -> list[Entry]:
     for shop in directory.shops:
         found += make.shop_entries(shop)
     return found + [make.product_entry(p) for p in directory.products]
+
+
+def groups(directory: Directory, strings: dict, pictures: dict) -> tuple[list[tuple[str, str]], Callable]:
+    """The entries of entries() in groups, for an index made again group by group (searchindex.update):
+    "" the categories, then each shop with its stores, guides and products, each with a key that
+    changes whenever its entries could. The key reads the model's values, a Markdown text by its hash
+    (markup.text_key, which the pages' views hash too); the categories, strings and base path are in
+    site_key. Returns the groups and a function that makes one group's entries."""
+    make = _Records(directory, strings, pictures)
+    products: dict[str, list] = {}
+    for product in directory.products:
+        products.setdefault(product.shop, []).append(product)
+
+    def entries_of(name: str) -> list[Entry]:
+        if not name:
+            return [make.category_entry(c) for c in directory.categories]
+        return make.shop_entries(make.shops[name]) + [make.product_entry(p) for p in products.get(name, ())]
+
+    found = [("", "")]
+    for shop in directory.shops:
+        read = [_values(shop, "description"), make.image(shop.slug, shop.logo)]
+        read += [make.image(shop.slug, guide.photo) for store in shop.stores for guide in store.guides]
+        for product in products.get(shop.slug, ()):
+            read += [_values(product, "body"), make.image(product.shop, (product.images or (None,))[0])]
+        found.append((shop.slug, hashlib.sha256(pickle.dumps(read, protocol=5)).hexdigest()[:24]))
+    return found, entries_of
+
+
+def site_key(directory: Directory, strings: dict, code: str) -> str:
+    """What every entry depends on beyond its group: the categories, the theme's strings, the base path,
+    and shopdir's code (`code`)."""
+    read = [code, directory.settings.base_path, sorted(strings.items()),
+            [_values(category, "description") for category in directory.categories]]
+    return hashlib.sha256(pickle.dumps(read, protocol=5)).hexdigest()[:24]
+
+
+def _values(item, markdown: str) -> tuple:
+    """A model object's values (pickled, they are hashed quickly), its Markdown field by its text's key."""
+    read = _READERS.get((type(item), markdown))
+    if read is None:
+        read = _READERS[type(item), markdown] = operator.attrgetter(
+            *[field.name for field in dataclasses.fields(item) if field.name != markdown])
+    text = getattr(item, markdown)
+    return read(item), text_key(text) if text else ""
+
+
+_READERS: dict[tuple[type, str], Callable] = {}  # each model class's fields but its Markdown, read at once
 
 
 SHARD_RECORDS = 3000  # records per index: more are split into shards, indexed in parallel and apart

@@ -12,6 +12,11 @@ A visitor's browser fetches a small manifest, then per query only the few files 
 - d<n>.json.gz: what a result shows (title, kind, shop, excerpt, thumbnail, page), CHUNK
   entries a file.
 
+Those files make a base. After an edit, update() leaves the base as it is and adds a delta in a
+folder of its own: the same kinds of files for the entries of the groups (shops) that changed,
+numbered after the base's, and x.json.gz, the base's entries it removes (delta-encoded). The
+manifest names both; the browser reads the base's and the delta's bucket for each term.
+
 Files are gzip with a fixed time and JSON with sorted keys: the same entries give the same bytes.
 """
 
@@ -20,19 +25,22 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from collections import Counter
+import operator
+from collections import defaultdict
 from dataclasses import dataclass
+from typing import Callable
 
 from generator import terms
 
 FOLDER = "search/"
 MANIFEST = FOLDER + "index.json"
-FORMAT = 1  # the files' layout: the browser script refuses a manifest of another format
+FORMAT = 2  # the files' layout: the browser script refuses a manifest of another format
 WEIGHTS = {"title": 8, "tags": 4, "category": 3, "city": 3, "shop": 2, "body": 1}
 FILTERS = ("category", "city", "kind", "shop")
 POSTINGS_PER_BUCKET = 2000  # about 4-8 KB of gzip a bucket: the bucket count follows the postings' volume
-CHUNK = 64  # display entries a file
+CHUNK = 4  # display entries a file: a result needs its own file only, and results lie far apart
 EXCERPT = 160  # characters of body text shown with a result
+GZIP_LEVEL = 5  # 2 % larger files than 6, for 40 % less time compressing them
 
 
 @dataclass(frozen=True)
@@ -51,15 +59,37 @@ class Entry:
 def scores(entry: Entry) -> dict[str, int]:
     """Each term of an entry with its score: the weight of every field it appears in, per appearance."""
     found: dict[str, int] = {}
-    for name, text in entry.fields:
+    rest = entry.fields
+    for at, (name, text) in enumerate(rest):
+        if name == "body":  # the longest text weighs 1: its counts, made in one go, are its scores
+            found = terms.index_counts(text)
+            rest = rest[:at] + rest[at + 1:]
+            break
+    get = found.get
+    for name, text in rest:
         weight = WEIGHTS[name]
-        for term, times in Counter(terms.index_terms(text)).items():
-            found[term] = found.get(term, 0) + weight * times
+        for term, times in _counts(text):
+            found[term] = get(term, 0) + weight * times
+    return found
+
+
+_COUNTS: dict[str, tuple] = {}  # short texts (names, tags, cities) repeat across entries: counted once
+COUNTED_LENGTH, COUNTS_KEPT = 200, 50_000
+
+
+def _counts(text: str) -> tuple:
+    found = _COUNTS.get(text)
+    if found is None:
+        found = tuple(terms.index_counts(text).items())
+        if len(text) <= COUNTED_LENGTH:
+            if len(_COUNTS) >= COUNTS_KEPT:
+                _COUNTS.clear()
+            _COUNTS[text] = found
     return found
 
 
 def deltas(numbers: list[int]) -> list[int]:
-    return [n - (numbers[i - 1] if i else 0) for i, n in enumerate(numbers)]
+    return list(map(operator.sub, numbers, [0, *numbers[:-1]])) if numbers else []
 
 
 def bucket_count(postings: int) -> int:
@@ -77,19 +107,39 @@ def excerpt(entry: Entry) -> str:
 
 def _pack(value) -> bytes:
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
+    return gzip.compress(text.encode("utf-8"), compresslevel=GZIP_LEVEL, mtime=0)
 
 
-def build(entries: list[Entry], language: str = "en") -> dict[str, bytes]:
-    """Every file of the index, by output path; entries are numbered in the order given."""
-    postings: dict[str, list[tuple[int, int]]] = {}
+@dataclass(frozen=True)
+class Part:
+    """One set of index files under search/<version>/: a base, or a delta on top of one."""
+    version: str
+    files: dict[str, bytes]  # by name inside the version's folder
+    buckets: int
+    entries: int
+    filters: dict[str, list[str]]  # the values of each filter but "shop" (listed in f.json.gz)
+
+    def out(self) -> dict[str, bytes]:
+        return {f"{FOLDER}{self.version}/{name}": data for name, data in self.files.items()}
+
+
+def part(entries: list[Entry], removed: list[int] | None = None) -> Part:
+    """The files of some entries, numbered from 0 in the order given; a delta also lists the base's
+    entries it removes (x.json.gz)."""
+    # term -> its entry numbers (rising) and scores, interleaved: at 1,000 shops that is six million
+    # postings, and this loop, the plainest way found, is a good part of the index's time
+    postings: defaultdict[str, list[int]] = defaultdict(list)
+    total = 0
     for number, entry in enumerate(entries):
-        for term, score in sorted(scores(entry).items()):
-            postings.setdefault(term, []).append((number, score))
-    count = bucket_count(sum(map(len, postings.values())))
+        found = scores(entry)
+        total += len(found)
+        for term, score in found.items():
+            postings[term] += (number, score)
+    count = bucket_count(total)
     buckets: list[dict] = [{} for _ in range(count)]
+    where = terms.bucket
     for term, found in postings.items():
-        buckets[terms.bucket(term, count)][term] = [deltas([n for n, _ in found]), [s for _, s in found]]
+        buckets[where(term, count)][term] = [deltas(found[0::2]), found[1::2]]
     filters: dict[str, dict[str, list[int]]] = {name: {} for name in FILTERS}
     for number, entry in enumerate(entries):
         for name, values in entry.filters:
@@ -100,13 +150,92 @@ def build(entries: list[Entry], language: str = "en") -> dict[str, bytes]:
     for start in range(0, len(entries), CHUNK):
         files[f"d{start // CHUNK}.json.gz"] = _pack([
             [e.text("title"), e.kind, e.shop, excerpt(e), e.image, e.path] for e in entries[start:start + CHUNK]])
+    if removed is not None:
+        files["x.json.gz"] = _pack(deltas(sorted(removed)))
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(name.encode("utf-8") + b"\0" + files[name])
-    version = digest.hexdigest()[:12]
-    manifest = {"format": FORMAT, "version": version, "language": language, "buckets": count,
-                "chunk": CHUNK, "entries": len(entries),
-                "filters": {name: sorted(filters[name]) for name in FILTERS if name != "shop"}}  # shops: in f
-    out = {f"{FOLDER}{version}/{name}": data for name, data in files.items()}
-    out[MANIFEST] = json.dumps(manifest, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-    return out
+    return Part(digest.hexdigest()[:12], files, count, len(entries),
+                {name: sorted(filters[name]) for name in FILTERS if name != "shop"})
+
+
+def filter_values(entries: list[Entry]) -> dict[str, list[str]]:
+    """The values of each filter listed in the manifest (all but "shop") that some entries have."""
+    found: dict[str, set[str]] = {name: set() for name in FILTERS if name != "shop"}
+    for entry in entries:
+        for name, values in entry.filters:
+            if name in found:
+                found[name].update(values)
+    return {name: sorted(values) for name, values in found.items()}
+
+
+def manifest(base: Part, delta: Part | None, language: str, filters: dict[str, list[str]]) -> bytes:
+    """search/index.json: the base's folder and size, the delta's if there is one, and the filter values
+    a visitor may choose (of the entries the two hold together)."""
+    value = {"format": FORMAT, "version": base.version, "language": language, "buckets": base.buckets,
+             "chunk": CHUNK, "entries": base.entries, "filters": filters,
+             "delta": delta and {"version": delta.version, "buckets": delta.buckets, "entries": delta.entries}}
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def build(entries: list[Entry], language: str = "en") -> dict[str, bytes]:
+    """Every file of a whole index (a base, no delta), by output path; entries are numbered in the order given."""
+    base = part(entries)
+    return {**base.out(), MANIFEST: manifest(base, None, language, base.filters)}
+
+
+DELTA_SHARE = 0.05  # a delta of more than this share of the base's entries (added and removed) makes a new base
+
+
+@dataclass(frozen=True)
+class Update:
+    """What update() made: the files to publish, and what the next update starts from."""
+    files: dict[str, bytes]  # by output path: the manifest, the delta's files, and the base's when it is new
+    base: Part | None  # a new base (to keep for the next build), or None when the kept base stands
+    state: dict  # JSON: the base's version, size, and each group's key, first entry, count and filter values
+
+
+def update(groups: list[tuple[str, str]], make: Callable[[str], list[Entry]], language: str, site: str,
+           kept: dict | None) -> Update:
+    """The index of a directory whose entries come in groups (a shop with its stores, guides and
+    products; the categories), each named and with a key that changes whenever its entries do.
+
+    With `kept`, the state of the previous update, made under the same `site` key (everything the
+    entries depend on beyond their groups), only the groups whose keys changed are made again: their
+    entries go into a small delta, and the base's entries of changed and removed groups are listed
+    in it as removed. A delta larger than DELTA_SHARE of the base, or no usable state, makes a new base
+    of every group. `make(name)` gives a group's entries; it is called only for the groups needed.
+    """
+    keys = dict(groups)
+    old = kept.get("base") if isinstance(kept, dict) and [kept.get(k) for k in ("format", "site", "language")] \
+        == [FORMAT, site, language] else None
+    if old is not None:
+        had = old["groups"]
+        changed = [name for name, key in groups if had.get(name, (None,))[0] != key]
+        removed = [n for name, (_, first, count, _) in had.items() if name not in keys or name in changed
+                   for n in range(first, first + count)]
+        fresh = [entry for name in changed for entry in make(name)]
+        if len(fresh) + len(removed) <= DELTA_SHARE * old["entries"]:
+            base = Part(old["version"], {}, old["buckets"], old["entries"], {})
+            filters = _merged([had[name][3] for name, _ in groups if name not in changed] + [filter_values(fresh)])
+            delta = part(fresh, removed) if changed or removed else None
+            return Update({**(delta.out() if delta else {}), MANIFEST: manifest(base, delta, language, filters)},
+                          None, kept)
+    entries: list[Entry] = []
+    placed = {}
+    for name, key in groups:
+        made = make(name)
+        placed[name] = [key, len(entries), len(made), filter_values(made)]
+        entries += made
+    base = part(entries)
+    state = {"format": FORMAT, "site": site, "language": language,
+             "base": {"version": base.version, "buckets": base.buckets, "entries": base.entries, "groups": placed}}
+    return Update({**base.out(), MANIFEST: manifest(base, None, language, base.filters)}, base, state)
+
+
+def _merged(filters: list[dict[str, list[str]]]) -> dict[str, list[str]]:
+    found: dict[str, set[str]] = {name: set() for name in FILTERS if name != "shop"}
+    for values in filters:
+        for name, listed in values.items():
+            found[name].update(listed)
+    return {name: sorted(values) for name, values in found.items()}

@@ -65,7 +65,8 @@ def test_the_own_index_holds_categories_shops_stores_guides_and_products_with_th
     assert found[-1].text("body") == "肉桂 香"  # Markdown read as plain text
     files = searchindex.build(found, "zh-CN")
     version = json.loads(files[searchindex.MANIFEST])["version"]
-    shown = json.loads(gzip.decompress(files[f"search/{version}/d0.json.gz"]))
+    shown = [row for n in range(0, len(found), searchindex.CHUNK)
+             for row in json.loads(gzip.decompress(files[f"search/{version}/d{n // searchindex.CHUNK}.json.gz"]))]
     assert shown[-1][:3] == ["大红袍 </script>", "商品", "岩韵茶庄"]
 
 

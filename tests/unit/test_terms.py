@@ -145,3 +145,21 @@ def test_punctuation_emoji_and_markup_only_separate():
 def test_a_prefix_and_its_longer_words_share_a_bucket():
     assert terms.bucket("gi", 97) == terms.bucket("gift", 97) == terms.bucket("gifts", 97)
     assert terms.bucket("烤鸭", 97) == terms.bucket("烤鸭店", 97)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_fast_count_the_index_uses_gives_the_terms_of_the_plain_cut(seed):
+    """index_counts cuts with regular expressions and cached words; index_terms goes character by
+    character. Random text from every kind of block (Latin, marks, CJK, full-width, emoji, beyond
+    16 bits) and the corpus above must give the same terms, as often, either way."""
+    from collections import Counter
+    import random
+
+    pick = random.Random(seed)
+    blocks = [(0x20, 0x7E), (0xA0, 0x36F), (0x900, 0x97F), (0x2000, 0x33FF), (0x3400, 0x4DBF),
+              (0x4E00, 0x9FFF), (0xAC00, 0xD7A3), (0xFF00, 0xFFEF), (0x1F300, 0x1F6FF), (0x20000, 0x2A6DF)]
+    texts = list(CORPUS)
+    for _ in range(2000):
+        texts.append("".join(chr(pick.randint(*pick.choice(blocks))) for _ in range(pick.randint(0, 30))))
+    for text in texts:
+        assert terms.index_counts(text) == Counter(terms.index_terms(text)), ascii(text)

@@ -1,6 +1,8 @@
 /* The search page: asks the index files under search/ (see generator/searchindex.py) through
-   the same term cut as the builder (terms.js). No framework; results are built as text nodes,
-   never as HTML from the index. */
+   the same term cut as the builder (terms.js). The index is a base and, after a build that
+   changed a few shops, a small delta: the delta's entries are numbered after the base's, and
+   it lists the base's entries it replaces or removes. No framework; results are built as text
+   nodes, never as HTML from the index. */
 (function () {
   "use strict";
   var box = document.getElementById("search");
@@ -10,7 +12,7 @@
   var form = box.querySelector("form"), input = box.querySelector("input[name=q]");
   var status = box.querySelector("[role=status]"), list = box.querySelector("ol");
   var selects = Array.prototype.slice.call(box.querySelectorAll("select[data-filter]"));
-  var cache = new Map(), manifest = null, LIMIT = 30;
+  var cache = new Map(), manifest = null, FIRST = 10, LIMIT = 30;  // results shown at once, then in all
 
   function say(text, state) {  // state "done" once what is said is the answer
     status.textContent = text;
@@ -25,30 +27,58 @@
     return;
   }
 
-  function load(name) {  // a gzip JSON file of this build, fetched once
-    if (!cache.has(name)) {
-      cache.set(name, fetch(base + manifest.version + "/" + name).then(function (response) {
+  function load(version, name) {  // a gzip JSON file of the base's or the delta's folder, fetched once
+    var path = version + "/" + name;
+    if (!cache.has(path)) {
+      cache.set(path, fetch(base + path).then(function (response) {
         if (!response.ok) throw new Error(response.status);
         return new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).json();
       }));
     }
-    return cache.get(name);
+    return cache.get(path);
+  }
+  function parts() {  // the base, then the delta if there is one, with the number of its first entry
+    var found = [{ version: manifest.version, buckets: manifest.buckets, first: 0 }];
+    if (manifest.delta) {
+      found.push({ version: manifest.delta.version, buckets: manifest.delta.buckets, first: manifest.entries });
+    }
+    return found;
+  }
+  function removed() {  // the base's entries that the delta replaces or removes
+    if (!manifest.delta) return Promise.resolve(new Set());
+    return load(manifest.delta.version, "x.json.gz").then(function (ids) { return new Set(undelta(ids)); });
   }
   function undelta(numbers) {
     var out = [], total = 0;
     for (var i = 0; i < numbers.length; i++) { total += numbers[i]; out.push(total); }
     return out;
   }
-  function postings(key, match) {  // entry -> score for the terms `match` accepts, from key's bucket
-    return load("t" + shopdirTerms.bucket(key, manifest.buckets) + ".json.gz").then(function (bucket) {
-      var found = new Map();
-      Object.keys(bucket).forEach(function (term) {
-        if (!match(term)) return;
-        var ids = undelta(bucket[term][0]), scores = bucket[term][1];
-        ids.forEach(function (id, i) { found.set(id, Math.max(found.get(id) || 0, scores[i])); });
+  function postings(key, match) {  // entry -> score for the terms `match` accepts, from key's buckets
+    var all = parts();
+    return Promise.all(all.map(function (part) {
+      return load(part.version, "t" + shopdirTerms.bucket(key, part.buckets) + ".json.gz");
+    }).concat([removed()])).then(function (got) {
+      var found = new Map(), gone = got.pop();
+      got.forEach(function (bucket, n) {
+        Object.keys(bucket).forEach(function (term) {
+          if (!match(term)) return;
+          var ids = undelta(bucket[term][0]), scores = bucket[term][1];
+          ids.forEach(function (id, i) {
+            if (!n && gone.has(id)) return;
+            id += all[n].first;
+            found.set(id, Math.max(found.get(id) || 0, scores[i]));
+          });
+        });
       });
       return found;
     });
+  }
+  function allowed(name, value) {  // the entries a filter value lets through, of base and delta
+    return Promise.all(parts().map(function (part) {
+      return load(part.version, "f.json.gz").then(function (filters) {
+        return undelta((filters[name] || {})[value] || []).map(function (id) { return id + part.first; });
+      });
+    })).then(function (lists) { return new Set([].concat.apply([], lists)); });
   }
   function find(text, chosen) {
     var asked = shopdirTerms.query(text);
@@ -61,17 +91,16 @@
       lookups.push(postings(asked.prefix, function (t) { return t.indexOf(asked.prefix) === 0 || t === folded; }));
     }
     var names = Object.keys(chosen).filter(function (name) { return chosen[name]; });
-    if (names.length) lookups.push(load("f.json.gz"));
-    return Promise.all(lookups).then(function (lists) {
-      var filters = names.length ? lists.pop() : null, found = lists[0];
+    var filters = names.map(function (name) { return allowed(name, chosen[name]); });
+    return Promise.all(lookups.concat(filters)).then(function (lists) {
+      var sets = lists.splice(lookups.length), found = lists[0];
       lists.slice(1).forEach(function (other) {
         var next = new Map();
         found.forEach(function (score, id) { if (other.has(id)) next.set(id, score + other.get(id)); });
         found = next;
       });
-      names.forEach(function (name) {
-        var allowed = new Set(undelta((filters[name] || {})[chosen[name]] || []));
-        found.forEach(function (_, id) { if (!allowed.has(id)) found.delete(id); });
+      sets.forEach(function (set) {
+        found.forEach(function (_, id) { if (!set.has(id)) found.delete(id); });
       });
       return Array.from(found.keys()).sort(function (a, b) {
         return (found.get(b) - found.get(a)) || (a - b);
@@ -87,31 +116,40 @@
     if (text) node.textContent = text;
     return node;
   }
-  function show(ids, text) {
-    var top = ids.slice(0, LIMIT), chunks = {};
-    top.forEach(function (id) { chunks[Math.floor(id / manifest.chunk)] = true; });
-    return Promise.all(Object.keys(chunks).map(function (n) {
-      return load("d" + n + ".json.gz").then(function (rows) { chunks[n] = rows; });
+  function where(id) {  // the display file of an entry, and its row there
+    var part = parts().filter(function (p) { return id >= p.first; }).pop(), local = id - part.first;
+    return { file: part.version + "/d" + Math.floor(local / manifest.chunk) + ".json.gz", row: local % manifest.chunk,
+             version: part.version, name: "d" + Math.floor(local / manifest.chunk) + ".json.gz" };
+  }
+  function rows(ids) {  // the display rows of some entries, each file fetched once
+    var chunks = {};
+    ids.forEach(function (id) { var at = where(id); chunks[at.file] = at; });
+    return Promise.all(Object.keys(chunks).map(function (file) {
+      return load(chunks[file].version, chunks[file].name).then(function (got) { chunks[file] = got; });
     })).then(function () {
+      return ids.map(function (id) { var at = where(id); return chunks[at.file][at.row]; });
+    });
+  }
+  function append(row) {
+    var item = element("li", "result"), href = safeUrl(row[5]), image = safeUrl(row[4]);
+    if (image) {
+      var img = element("img");
+      img.src = image; img.alt = ""; img.loading = "lazy"; img.width = 64; img.height = 64;
+      item.appendChild(img);
+    }
+    var title = element(href ? "a" : "span", "result-title", row[0]);
+    if (href) title.href = href;
+    item.appendChild(element("h2")).appendChild(title);
+    item.appendChild(element("p", "result-meta", row[2] ? row[1] + " · " + row[2] : row[1]));
+    if (row[3]) item.appendChild(element("p", "result-excerpt", row[3]));
+    list.appendChild(item);
+  }
+  function show(ids, text) {  // the first results as soon as their rows are here, then the rest up to LIMIT
+    return rows(ids.slice(0, FIRST)).then(function (first) {
+      if (input.value !== text) return;
       list.textContent = "";
-      top.forEach(function (id) {
-        var row = chunks[Math.floor(id / manifest.chunk)][id % manifest.chunk];
-        var item = element("li", "result"), href = safeUrl(row[5]), image = safeUrl(row[4]);
-        if (image) {
-          var img = element("img");
-          img.src = image; img.alt = ""; img.loading = "lazy"; img.width = 64; img.height = 64;
-          item.appendChild(img);
-        }
-        var title = element(href ? "a" : "span", "result-title", row[0]);
-        if (href) title.href = href;
-        item.appendChild(element("h2")).appendChild(title);
-        item.appendChild(element("p", "result-meta", row[2] ? row[1] + " · " + row[2] : row[1]));
-        if (row[3]) item.appendChild(element("p", "result-excerpt", row[3]));
-        list.appendChild(item);
-      });
-      if (ids.length) {
-        say(fill(T.count, { n: ids.length, q: text }));
-      } else {
+      first.forEach(append);
+      if (!ids.length) {
         say(fill(T.none, { q: text }));
         var hint = element("li", "result-none");
         hint.appendChild(document.createTextNode(T.suggest + " "));
@@ -119,7 +157,13 @@
         browse.href = box.getAttribute("data-categories");
         hint.appendChild(browse);
         list.appendChild(hint);
+        return;
       }
+      return rows(ids.slice(FIRST, LIMIT)).then(function (more) {
+        if (input.value !== text) return;
+        more.forEach(append);
+        say(fill(T.count, { n: ids.length, q: text }));
+      });
     });
   }
   function run(push) {
@@ -143,7 +187,7 @@
   }
 
   fetch(base + "index.json", { cache: "no-cache" }).then(function (r) { return r.json(); }).then(function (m) {
-    if (m.format !== 1) throw new Error("format");
+    if (m.format !== 2) throw new Error("format");
     manifest = m;
     var params = new URLSearchParams(location.search);
     selects.forEach(function (select) {

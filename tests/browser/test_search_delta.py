@@ -1,0 +1,65 @@
+"""shopdir's own search after an edit, in Chromium: the page reads the kept base and the delta of
+the edited shop, and shows what the Python reading of the same files finds, in the same order
+(tests/unit/test_searchindex_delta.py holds that reading equal to a whole index's)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from urllib.parse import quote, unquote
+
+import pytest
+
+from generator import build, searchindex
+from tests.browser.conftest import _served
+from tests.browser.pages import TIMEOUT_MS, open_page
+from tests.browser.test_search import CHINESE, ENGLISH
+from tests.conftest import ROOT
+from tests.unit.test_searchindex_delta import answer
+
+pytestmark = pytest.mark.browser
+
+DONE = "() => document.querySelector('#search')?.getAttribute('data-state') === 'done'"
+EDITED = ["新到货", "restocked", "新到货 restocked", "茶", "tea", "tea cup"]
+
+
+@pytest.fixture(scope="module")
+def edited_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("delta-search-root")
+    shutil.copytree(ROOT / "content", root / "content")
+    shutil.copytree(ROOT / "themes", root / "themes")
+    (root / "site.yaml").write_text((ROOT / "site.yaml").read_text("utf-8") + "search:\n  engine: shopdir\n", "utf-8")
+    folder = tmp_path_factory.mktemp("delta-search-site")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(searchindex, "DELTA_SHARE", 1.0)  # the example is small: any edit stays a delta
+        with _served(folder, root=root) as served:
+            base = json.loads((served.out / searchindex.MANIFEST).read_text("utf-8"))
+            product = sorted((root / "content/shops").glob("*/products/*.md"))[0]
+            product.write_text(product.read_text("utf-8") + "\n\n新到货 restocked\n", "utf-8")
+            shutil.rmtree(sorted((root / "content/shops").iterdir())[-1])  # and a shop removed
+            assert build.build(root, served.out, base_url=served.base_url, cache_dir=folder / "cache").ok
+            manifest = json.loads((served.out / searchindex.MANIFEST).read_text("utf-8"))
+            assert manifest["version"] == base["version"] and manifest["delta"], "a delta on the kept base"
+            yield served
+
+
+def results(page, site, query: str) -> list[str]:
+    open_page(page, site.url("search/") + "?q=" + quote(query))
+    page.wait_for_function(DONE, timeout=TIMEOUT_MS)
+    links = page.eval_on_selector_all("#search .results a.result-title", "links => links.map(a => a.href)")
+    return ["/" + unquote(link[len(site.base_url):]) for link in links]
+
+
+def test_the_page_shows_what_base_and_delta_answer_together(edited_site, page, page_problems):
+    out = edited_site.out
+    files = {p.relative_to(out).as_posix(): str(p) for p in (out / "search").rglob("*.gz")}
+    files[searchindex.MANIFEST] = (out / searchindex.MANIFEST).read_bytes()
+    differ = {}
+    for query in EDITED + CHINESE + ENGLISH:
+        expected = [path for _, path in answer(files, query)][:30]
+        shown = results(page, edited_site, query)
+        if shown != expected:
+            differ[query] = (shown, expected)
+    assert differ == {}
+    assert results(page, edited_site, "新到货 restocked"), "the edited product is found by its new words"
+    assert page_problems == []

@@ -1,0 +1,245 @@
+"""The index made again shop by shop (a base and a delta) answers every query exactly as a whole
+index made from scratch: after random shops are added, edited and removed, and through real builds."""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import random
+import shutil
+
+import pytest
+
+from generator import build, searchindex, searchstore, terms
+from generator.searchindex import Entry
+
+from tests.unit.test_searchindex import QUERIES, WORDS, corpus
+
+
+def read(files: dict, name: str):
+    data = files[name]
+    return _unpacked(data if isinstance(data, bytes) else open(data, "rb").read())
+
+
+@functools.lru_cache(maxsize=4096)
+def _unpacked(data: bytes):
+    return json.loads(gzip.decompress(data))
+
+
+def undelta(numbers: list[int]) -> list[int]:
+    out, total = [], 0
+    for n in numbers:
+        total += n
+        out.append(total)
+    return out
+
+
+def answer(files: dict, text: str, filters: dict[str, str] | None = None) -> list[tuple[int, str]]:
+    """What the browser script does (search.js): the manifest, the base's and the delta's buckets for each
+    term, the base's entries the delta removes left out, the delta's entries numbered after the base's.
+    Each result as (score, page path), best first."""
+    manifest = json.loads(files[searchindex.MANIFEST])
+    parts = [(manifest["version"], manifest["buckets"], 0)]
+    gone: set[int] = set()
+    if manifest["delta"]:
+        delta = manifest["delta"]
+        parts.append((delta["version"], delta["buckets"], manifest["entries"]))
+        gone = set(undelta(read(files, f"search/{delta['version']}/x.json.gz")))
+    asked = terms.query(text)
+    if not asked.terms and not asked.prefix:
+        return []
+
+    def postings(key: str, match) -> dict[int, int]:
+        got: dict[int, int] = {}
+        for n, (version, buckets, first) in enumerate(parts):
+            bucket = read(files, f"search/{version}/t{terms.bucket(key, buckets)}.json.gz")
+            for term, (ids, scores) in bucket.items():
+                if match(term):
+                    for i, s in zip(undelta(ids), scores):
+                        if n or i not in gone:
+                            got[i + first] = max(got.get(i + first, 0), s)
+        return got
+
+    lists = [postings(t, lambda term, t=t: term == t) for t in asked.terms]
+    if asked.prefix:
+        folded = terms.fold(asked.prefix)
+        lists.append(postings(asked.prefix, lambda term: term.startswith(asked.prefix) or term == folded))
+    found = lists[0]
+    for got in lists[1:]:
+        found = {n: found[n] + s for n, s in got.items() if n in found}
+    for name, value in (filters or {}).items():
+        allowed = {i + first for version, _, first in parts
+                   for i in undelta(read(files, f"search/{version}/f.json.gz")[name].get(value, []))}
+        found = {n: s for n, s in found.items() if n in allowed}
+
+    def path(n: int) -> str:
+        version, _, first = [part for part in parts if n >= part[2]][-1]
+        local = n - first
+        return read(files, f"search/{version}/d{local // manifest['chunk']}.json.gz")[local % manifest["chunk"]][5]
+
+    return [(found[n], path(n)) for n in sorted(found, key=lambda n: (-found[n], n))]
+
+
+def same_answers(one: dict, two: dict, queries: list[str]) -> None:
+    for text in queries:
+        assert sorted(answer(one, text)) == sorted(answer(two, text)), text
+    for text, filters in [("tea", {"city": "上海"}), ("茶", {"category": "Food"}), ("box", {"kind": "Products"}),
+                          ("gift", {"shop": "s3"})]:
+        assert sorted(answer(one, text, filters)) == sorted(answer(two, text, filters)), (text, filters)
+    listed = json.loads(one[searchindex.MANIFEST])["filters"]
+    assert listed == json.loads(two[searchindex.MANIFEST])["filters"]
+
+
+class Directory:
+    """Groups of entries, edited at random: shops added, edited and removed."""
+
+    def __init__(self, seed: int, shops: int):
+        self.pick = random.Random(seed)
+        self.serial = 0
+        self.groups: dict[str, list[Entry]] = {"": corpus(3, seed)}
+        for _ in range(shops):
+            self.add()
+
+    def shop(self, name: str) -> list[Entry]:
+        self.serial += 1
+        made = corpus(self.pick.randint(1, 6), self.serial)
+        return [Entry(f"/{name}/{n}/{self.serial}/", e.kind, e.fields, e.filters, e.shop, e.image)
+                for n, e in enumerate(made)]
+
+    def add(self) -> None:
+        self.groups[f"shop{self.serial}"] = self.shop(f"shop{self.serial}")
+
+    def edit(self) -> None:
+        name = self.pick.choice([n for n in self.groups if n])
+        self.groups[name] = self.shop(name)
+
+    def remove(self) -> None:
+        del self.groups[self.pick.choice([n for n in self.groups if n])]
+
+    def keys(self) -> list[tuple[str, str]]:
+        return [(name, repr(entries)) for name, entries in self.groups.items()]
+
+    def entries(self) -> list[Entry]:
+        return [e for entries in self.groups.values() for e in entries]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_random_edits_answer_what_a_whole_index_answers(seed):
+    site = Directory(seed, 40)
+    done = searchindex.update(site.keys(), site.groups.__getitem__, "en", "site", None)
+    state, base_files = done.state, done.base.out()
+    deltas = bases = 0
+    for step in range(25):
+        getattr(site, site.pick.choice(["add", "edit", "edit", "remove"]))()
+        asked: list[str] = []
+        done = searchindex.update(site.keys(), lambda name: asked.append(name) or site.groups[name], "en", "site", state)
+        if done.base is None:
+            deltas += 1
+            assert len(asked) <= 3, "a delta makes only the groups that changed since the base"
+            files = {**base_files, **done.files}
+        else:
+            bases += 1
+            state, base_files = done.state, done.base.out()
+            files = done.files
+        same_answers(files, searchindex.build(site.entries()), QUERIES + WORDS)
+    assert deltas and bases, "both paths taken"
+
+
+def test_nothing_changed_gives_the_same_manifest_and_no_delta():
+    site = Directory(7, 30)
+    first = searchindex.update(site.keys(), site.groups.__getitem__, "en", "site", None)
+    again = searchindex.update(site.keys(), lambda name: pytest.fail(f"{name} made again"), "en", "site", first.state)
+    assert again.base is None and again.files == {searchindex.MANIFEST: first.files[searchindex.MANIFEST]}
+
+
+def test_another_site_key_or_language_makes_a_new_base():
+    site = Directory(8, 30)
+    first = searchindex.update(site.keys(), site.groups.__getitem__, "en", "site", None)
+    assert searchindex.update(site.keys(), site.groups.__getitem__, "en", "other", first.state).base is not None
+    assert searchindex.update(site.keys(), site.groups.__getitem__, "zh-CN", "site", first.state).base is not None
+
+
+def test_a_delta_past_its_share_of_the_base_makes_a_new_base():
+    site = Directory(9, 30)
+    state = searchindex.update(site.keys(), site.groups.__getitem__, "en", "site", None).state
+    entries = len(site.entries())
+    while True:
+        site.edit()
+        done = searchindex.update(site.keys(), site.groups.__getitem__, "en", "site", state)
+        manifest = json.loads(done.files[searchindex.MANIFEST])
+        if done.base is not None:
+            assert manifest["delta"] is None and manifest["entries"] == len(site.entries())
+            break
+        removed = undelta(read(done.files, f"search/{manifest['delta']['version']}/x.json.gz"))
+        assert manifest["delta"]["entries"] + len(removed) <= searchindex.DELTA_SHARE * entries
+
+
+# Through real builds: shop files edited, added and removed, built with the cache and without.
+
+SITE = {"site.yaml": "title: T\nbase_url: https://example.org/\nlanguage: en\nsearch: {engine: shopdir}\n"}
+
+
+def output_files(out) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / "search").rglob("*") if p.is_file()}
+
+
+def shops(root, count: int):
+    for n in range(count):
+        shop = root / "content/shops" / f"shop-{n:02}"
+        (shop / "products").mkdir(parents=True)
+        (shop / "shop.yaml").write_text(f"name: Shop {n} 茶庄\ncategories: [oolong]\ncity: City{n % 3}\n"
+                                        f"contact:\n  qr: https://u.wechat.com/shop{n}\n", "utf-8")
+        (shop / "products" / "tea.md").write_text(f"---\nname: Oolong {n} tea\ncategory: oolong\n---\n"
+                                                  f"大红袍 teapot gift box {n}\n", "utf-8")
+    return root
+
+
+def test_builds_with_the_cache_answer_what_a_build_without_it_answers(make_site, tmp_path, monkeypatch):
+    monkeypatch.setattr(searchindex, "DELTA_SHARE", 0.25)  # a small site: its deltas stay under a quarter
+    root = shops(make_site(SITE), 24)
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    queries = ["tea", "oolong", "大红袍", "红袍", "teap", "gift box", "shop 1", "茶庄", "city2", "fuzhou", "kiln"]
+    versions = []
+    for edit in range(4):
+        if edit == 1:  # one product's text edited
+            (root / "content/shops/shop-03/products/tea.md").write_text(
+                "---\nname: Lapsang souchong\ncategory: oolong\n---\n正山小种 smoky\n", "utf-8")
+            queries += ["正山小种", "smoky", "lapsang"]
+        elif edit == 2:  # a shop added
+            shutil.copytree(root / "content/shops/shop-05", root / "content/shops/shop-new")
+        elif edit == 3:  # a shop removed
+            shutil.rmtree(root / "content/shops/shop-07")
+        assert build.build(root, out, cache_dir=cache).ok
+        clean = tmp_path / f"clean{edit}"
+        assert build.build(root, clean).ok
+        files, whole = output_files(out), output_files(clean)
+        same_answers(files, whole, queries)
+        versions.append(json.loads(files[searchindex.MANIFEST]))
+    assert versions[0]["delta"] is None
+    assert all(m["version"] == versions[0]["version"] and m["delta"] for m in versions[1:]), \
+        "the base is kept, only a delta is made"
+    assert answer(output_files(out), "smoky")
+    assert not [path for _, path in answer(output_files(out), "tea") if "shop-07" in path]
+    kept = cache / searchstore.FOLDER
+    assert sorted(p.name for p in kept.iterdir()) == sorted([versions[0]["version"], searchstore.STATE])
+
+
+@pytest.mark.parametrize("damage", ["nothing", "a base file lost", "the state unreadable"])
+def test_a_damaged_cache_gives_a_whole_index_again(make_site, tmp_path, monkeypatch, damage):
+    monkeypatch.setattr(searchindex, "DELTA_SHARE", 1.0)  # undamaged, any edit would be a delta
+    root = shops(make_site(SITE), 6)
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    assert build.build(root, out, cache_dir=cache).ok
+    kept = cache / searchstore.FOLDER
+    if damage == "a base file lost":
+        next(p for p in kept.rglob("t*.json.gz")).unlink()
+    elif damage == "the state unreadable":
+        (kept / searchstore.STATE).write_text("{not json", "utf-8")
+    (root / "content/shops/shop-02/products/tea.md").write_text(
+        "---\nname: Lapsang\ncategory: oolong\n---\n正山小种\n", "utf-8")
+    assert build.build(root, out, cache_dir=cache).ok
+    files = output_files(out)
+    assert (json.loads(files[searchindex.MANIFEST])["delta"] is None) == (damage != "nothing")
+    assert build.build(root, tmp_path / "clean").ok
+    same_answers(files, output_files(tmp_path / "clean"), ["正山小种", "lapsang", "tea", "大红袍", "茶庄"])
