@@ -269,7 +269,8 @@ class Staging:
         is not there, from the published site."""
         looked = self._looked()
         if looked is None:  # the spare could not be checked: it is walked now, and every file looked for
-            looked = {"strays": list(_files(self._dir) - self.written), "missing": list(self.written)}
+            files, folder_links = _tree(self._dir)
+            looked = {"strays": list(set(files) - self.written) + folder_links, "missing": list(self.written)}
         missing = set(looked["missing"])
         for rel in looked["strays"]:
             path = os.path.join(self._dir, rel)
@@ -465,6 +466,8 @@ def exclusive(out: Path | None, cache_dir: Path | None):
         yield
     finally:
         for handle in handles:
+            with contextlib.suppress(OSError):
+                os.pwrite(handle, b" " * 20 + b"\n", 0)  # no holder now: the next waiter reads its holder's pid
             os.close(handle)
 
 
@@ -473,8 +476,8 @@ def _lock(path: Path) -> int:
     handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         _wait_for(handle, path)
-        os.ftruncate(handle, 0)
-        os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)  # who holds it, for the next build's message
+        os.pwrite(handle, f"{os.getpid():<20}\n".encode(), 0)  # who holds it, for the next build's message:
+        os.ftruncate(handle, 21)  # written over in place, never empty once written
     except BaseException:
         os.close(handle)
         raise
@@ -482,7 +485,7 @@ def _lock(path: Path) -> int:
 
 
 def _wait_for(handle: int, path: Path) -> None:
-    deadline = None
+    deadline = started = None
     while True:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -490,7 +493,13 @@ def _wait_for(handle: int, path: Path) -> None:
         except OSError as error:
             if error.errno not in _NO_LOCK:
                 raise
-        holder = os.pread(handle, 32, 0).decode("ascii", "replace").strip() or "unknown"
+        holder = os.pread(handle, 32, 0).decode("ascii", "replace").strip()
+        if not holder and started is None:
+            started = time.monotonic()
+        if not holder and time.monotonic() - started < 1:  # the holder has just made the file: its pid comes next
+            time.sleep(0.02)
+            continue
+        holder = holder or "unknown"
         if deadline is None:
             limit = _lock_wait()
             deadline = time.monotonic() + limit

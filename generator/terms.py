@@ -111,17 +111,38 @@ def _runs(normal: str) -> list[tuple[str, str]]:
 
 
 def fold(word: str) -> str:
-    """An English plural as its singular; any other word unchanged. Both sides fold alike, so
-    a rough rule is enough: it only has to send "shoes" and "shoe" to one term."""
-    if not (word.isascii() and word.isalpha()) or len(word) <= 3:
+    """An English plural and its singular as one term; any other word unchanged. Both sides fold
+    alike, so a rough rule is enough: it has to send "shoes" and "shoe", "leaves" and "leaf",
+    "knives" and "knife", "cookies" and "cookie", "tomatoes" and "tomato" each to one term (which
+    need not be a word: "knif", "cooky", "sho")."""
+    if not (word.isascii() and word.isalpha()) or len(word) < 3:
         return word
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+    if len(word) == 3:  # gas, bus, yes: no plural cut; pie, toe: their endings below
+        pass
+    elif word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("ves"):
+        word = word[:-3] + "f"
+    elif word.endswith("oes"):
+        word = word[:-2]
+    elif word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh")):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if word.endswith("ie"):  # the singulars' own endings, where their plurals meet them
+        return word[:-2] + "y"
+    if word.endswith(("fe", "ve")):
+        return word[:-2] + "f"
+    if word.endswith("oe"):
         return word[:-1]
     return word
+
+
+def word_terms(word: str) -> list[str]:
+    """A word's terms: folded, then its letter and digit parts folded, then the word as written when
+    folding changed it (so that a plural being typed, "berri", still begins a term: "berries")."""
+    folded = fold(word)
+    return [folded, *(fold(piece) for piece in parts(word)), *([word] if folded != word else [])]
 
 
 def parts(word: str) -> list[str]:
@@ -176,7 +197,7 @@ class _Words(dict):
     """The terms of each word seen, by word: words repeat across a directory, so most are cut once."""
 
     def __missing__(self, word: str) -> tuple[str, ...]:
-        found = (fold(word), *(fold(piece) for piece in parts(word)))
+        found = tuple(word_terms(word))
         if len(self) >= WORDS_KEPT:
             self.clear()
         self[word] = found
@@ -217,8 +238,7 @@ def _slow_terms(normal: str) -> list[str]:
         if kind == CJK:
             terms += cjk_terms(run)
         else:
-            terms.append(fold(run))
-            terms += [fold(piece) for piece in parts(run)]
+            terms += word_terms(run)
     return terms
 
 

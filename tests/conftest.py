@@ -109,3 +109,10 @@ def site_repo(tmp_path):
         return root
 
     return root, commit
+
+
+def pytest_collection_modifyitems(config, items):
+    """The browser tests run last. Playwright keeps a thread of its own in this process for the rest of
+    the session, and a build forks no process while another thread runs (generator/processes.py): the
+    tests of what the build's processes do must run before it starts."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)  # stable: order kept otherwise

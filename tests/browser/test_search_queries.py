@@ -173,13 +173,18 @@ def test_the_keyboard_alone_finds_and_opens_a_result(own_site, page, page_proble
     assert page_problems == []
 
 
-@pytest.mark.xfail(strict=True, reason="search.js does not answer the arrow keys: ArrowDown in the box stays in the box; "
-                                       "only Tab reaches the results")
-def test_arrow_down_from_the_box_reaches_the_first_result(own_site, page):
-    asked(page, own_site, "龙井")
+def test_the_arrow_keys_go_from_the_box_through_the_results_and_back(own_site, page):
+    asked(page, own_site, "茶")
     page.focus("#search-q")
+    titles = page.locator("#search .results a.result-title")
+    assert titles.count() >= 2
     page.keyboard.press("ArrowDown")
-    assert page.evaluate("() => document.activeElement.matches('#search .results a.result-title')")
+    assert page.evaluate("() => document.activeElement === document.querySelectorAll('#search a.result-title')[0]")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("() => document.activeElement === document.querySelectorAll('#search a.result-title')[1]")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("() => document.activeElement.matches('#search-q')")
 
 
 def test_the_results_show_where_the_keyboard_is(own_site, page):

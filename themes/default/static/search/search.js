@@ -204,6 +204,16 @@
     var timer = null;
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(function () { run(true); }, 200); });
     form.addEventListener("submit", function (event) { event.preventDefault(); run(true); });
+    box.addEventListener("keydown", function (event) {  // the arrow keys go from the box through the results
+      if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+      var links = Array.prototype.slice.call(list.querySelectorAll("a.result-title"));
+      var at = event.target === input ? -1 : links.indexOf(event.target);
+      if (at < 0 && event.target !== input) return;
+      var next = at + (event.key === "ArrowDown" ? 1 : -1);
+      if (next < -1 || next >= links.length || (next === -1 && at === -1)) return;
+      event.preventDefault();
+      (next === -1 ? input : links[next]).focus();
+    });
     form.hidden = false;
     if (input.value) run(false);
   }).catch(function () { say(T.failed); });

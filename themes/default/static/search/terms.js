@@ -50,13 +50,23 @@
   }
 
   function fold(word) {
-    if (!/^[a-z]+$/.test(word) || word.length <= 3) return word;
-    if (word.slice(-3) === "ies" && word.length > 4) return word.slice(0, -3) + "y";
-    if (word.slice(-2) === "es" && endsWithAny(word.slice(0, -2), ["s", "x", "z", "ch", "sh"])) {
-      return word.slice(0, -2);
-    }
-    if (word.slice(-1) === "s" && !endsWithAny(word, ["ss", "us", "is"])) return word.slice(0, -1);
+    if (!/^[a-z]+$/.test(word) || word.length < 3) return word;
+    if (word.length === 3) { /* gas, bus, yes: no plural cut; pie, toe: their endings below */ }
+    else if (word.slice(-3) === "ies" && word.length > 4) word = word.slice(0, -3) + "y";
+    else if (word.slice(-3) === "ves") word = word.slice(0, -3) + "f";
+    else if (word.slice(-3) === "oes") word = word.slice(0, -2);
+    else if (word.slice(-2) === "es" && endsWithAny(word.slice(0, -2), ["s", "x", "z", "ch", "sh"])) {
+      word = word.slice(0, -2);
+    } else if (word.slice(-1) === "s" && !endsWithAny(word, ["ss", "us", "is"])) word = word.slice(0, -1);
+    if (word.slice(-2) === "ie") return word.slice(0, -2) + "y";
+    if (endsWithAny(word, ["fe", "ve"])) return word.slice(0, -2) + "f";
+    if (word.slice(-2) === "oe") return word.slice(0, -1);
     return word;
+  }
+
+  function wordTerms(chars) {
+    var word = chars.join(""), folded = fold(word);
+    return [folded].concat(parts(chars).map(fold), folded !== word ? [word] : []);
   }
 
   function parts(chars) {
@@ -82,8 +92,7 @@
       if (run[0] === CJK) {
         terms = terms.concat(run[1], pairs(run[1]));
       } else {
-        terms.push(fold(run[1].join("")));
-        terms = terms.concat(parts(run[1]).map(fold));
+        terms = terms.concat(wordTerms(run[1]));
       }
     });
     return terms;
