@@ -92,6 +92,15 @@ def deltas(numbers: list[int]) -> list[int]:
     return list(map(operator.sub, numbers, [0, *numbers[:-1]])) if numbers else []
 
 
+def undeltas(numbers: list[int]) -> list[int]:
+    """The numbers deltas() was given, back (what the browser does to a posting list)."""
+    out, total = [], 0
+    for n in numbers:
+        total += n
+        out.append(total)
+    return out
+
+
 def bucket_count(postings: int) -> int:
     """Scaled to the directory: about POSTINGS_PER_BUCKET postings a file, a power of two."""
     count = 1

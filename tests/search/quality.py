@@ -73,14 +73,6 @@ def index_files(root: Path) -> tuple[dict[str, bytes], str]:
     return searchindex.build(entries, language), base
 
 
-def _undelta(numbers: list[int]) -> list[int]:
-    out, total = [], 0
-    for n in numbers:
-        total += n
-        out.append(total)
-    return out
-
-
 class Index:
     """A built index, asked as the search page asks it."""
 
@@ -110,7 +102,7 @@ class Index:
         found: dict[int, int] = {}
         for term, (ids, scores) in bucket.items():
             if match(term):
-                for n, score in zip(_undelta(ids), scores):
+                for n, score in zip(searchindex.undeltas(ids), scores):
                     found[n] = max(found.get(n, 0), score)
         return found
 
@@ -132,7 +124,7 @@ class Index:
         for other in lists[1:]:
             found = {n: score + other[n] for n, score in found.items() if n in other}
         for name, value in filters:
-            allowed = set(_undelta(self._load("f.json.gz").get(name, {}).get(value, [])))
+            allowed = set(searchindex.undeltas(self._load("f.json.gz").get(name, {}).get(value, [])))
             found = {n: score for n, score in found.items() if n in allowed}
         return [self._path(n) for n in sorted(found, key=lambda n: (-found[n], n))]
 

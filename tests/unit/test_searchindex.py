@@ -17,14 +17,6 @@ def read(files: dict[str, bytes], name: str):
     return json.loads(gzip.decompress(files[name]))
 
 
-def undelta(numbers: list[int]) -> list[int]:
-    out, total = [], 0
-    for n in numbers:
-        total += n
-        out.append(total)
-    return out
-
-
 def answer(files: dict[str, bytes], text: str, filters: dict[str, str] | None = None) -> list[int]:
     """What the browser does: the manifest, then only the buckets the query's terms hash to."""
     manifest = json.loads(files[searchindex.MANIFEST])
@@ -40,7 +32,7 @@ def answer(files: dict[str, bytes], text: str, filters: dict[str, str] | None = 
         bucket = read(files, f"{base}t{terms.bucket(key, manifest['buckets'])}.json.gz")
         for term, (ids, scores) in bucket.items():
             if (term == match) if match is not None else (term.startswith(asked.prefix) or term == terms.fold(asked.prefix)):
-                for n, s in zip(undelta(ids), scores):
+                for n, s in zip(searchindex.undeltas(ids), scores):
                     got[n] = max(got.get(n, 0), s)
         return got
 
@@ -48,7 +40,7 @@ def answer(files: dict[str, bytes], text: str, filters: dict[str, str] | None = 
     for got in lists:
         found = got if found is None else {n: found[n] + s for n, s in got.items() if n in found}
     for name, value in (filters or {}).items():
-        allowed = set(undelta(read(files, base + "f.json.gz")[name].get(value, [])))
+        allowed = set(searchindex.undeltas(read(files, base + "f.json.gz")[name].get(value, [])))
         found = {n: s for n, s in found.items() if n in allowed}
     return sorted(found, key=lambda n: (-found[n], n))
 
@@ -158,3 +150,10 @@ def test_hostile_text_is_kept_as_the_text_it_was():
 def test_no_entries_make_an_index_that_finds_nothing():
     files = searchindex.build([])
     assert answer(files, "tea") == []
+
+
+def test_undeltas_gives_back_what_deltas_was_given():
+    rng = random.Random(7)
+    for _ in range(50):
+        numbers = sorted(rng.sample(range(10_000), rng.randrange(0, 40)))
+        assert searchindex.undeltas(searchindex.deltas(numbers)) == numbers

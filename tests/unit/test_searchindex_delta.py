@@ -27,14 +27,6 @@ def _unpacked(data: bytes):
     return json.loads(gzip.decompress(data))
 
 
-def undelta(numbers: list[int]) -> list[int]:
-    out, total = [], 0
-    for n in numbers:
-        total += n
-        out.append(total)
-    return out
-
-
 def answer(files: dict, text: str, filters: dict[str, str] | None = None) -> list[tuple[int, str]]:
     """What the browser script does (search.js): the manifest, the base's and the delta's buckets for each
     term, the base's entries the delta removes left out, the delta's entries numbered after the base's.
@@ -45,7 +37,7 @@ def answer(files: dict, text: str, filters: dict[str, str] | None = None) -> lis
     if manifest["delta"]:
         delta = manifest["delta"]
         parts.append((delta["version"], delta["buckets"], manifest["entries"]))
-        gone = set(undelta(read(files, f"search/{delta['version']}/x.json.gz")))
+        gone = set(searchindex.undeltas(read(files, f"search/{delta['version']}/x.json.gz")))
     asked = terms.query(text)
     if not asked.terms and not asked.prefix:
         return []
@@ -56,7 +48,7 @@ def answer(files: dict, text: str, filters: dict[str, str] | None = None) -> lis
             bucket = read(files, f"search/{version}/t{terms.bucket(key, buckets)}.json.gz")
             for term, (ids, scores) in bucket.items():
                 if match(term):
-                    for i, s in zip(undelta(ids), scores):
+                    for i, s in zip(searchindex.undeltas(ids), scores):
                         if n or i not in gone:
                             got[i + first] = max(got.get(i + first, 0), s)
         return got
@@ -70,7 +62,7 @@ def answer(files: dict, text: str, filters: dict[str, str] | None = None) -> lis
         found = {n: found[n] + s for n, s in got.items() if n in found}
     for name, value in (filters or {}).items():
         allowed = {i + first for version, _, first in parts
-                   for i in undelta(read(files, f"search/{version}/f.json.gz")[name].get(value, []))}
+                   for i in searchindex.undeltas(read(files, f"search/{version}/f.json.gz")[name].get(value, []))}
         found = {n: s for n, s in found.items() if n in allowed}
 
     def path(n: int) -> str:
@@ -171,7 +163,7 @@ def test_a_delta_past_its_share_of_the_base_makes_a_new_base():
         if done.base is not None:
             assert manifest["delta"] is None and manifest["entries"] == len(site.entries())
             break
-        removed = undelta(read(done.files, f"search/{manifest['delta']['version']}/x.json.gz"))
+        removed = searchindex.undeltas(read(done.files, f"search/{manifest['delta']['version']}/x.json.gz"))
         assert manifest["delta"]["entries"] + len(removed) <= searchindex.DELTA_SHARE * entries
 
 
