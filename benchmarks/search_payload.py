@@ -13,7 +13,7 @@ chunks and result fragments; for shopdir's index the manifest ("setup"), the ter
 delta's removed list ("index"), the filters ("filter") and the display chunks ("fragment"). The
 opening is the whole page: HTML, styles, scripts and what the scripts load before anything is typed.
 The server compresses text files with gzip, as static hosts do (GitHub Pages, Netlify, Cloudflare).
-A directory split into shards (see search.split) loads the setup, filters and one index chunk per word
+A directory split into shards (see pagefind.split) loads the setup, filters and one index chunk per word
 from every shard.
 """
 

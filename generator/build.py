@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from generator import fingerprint, images, markup, printkit, processes, qr, rules, search, searchstore
+from generator import fingerprint, images, markup, pagefind, printkit, processes, qr, rules, searchstore
 from generator.config import settings_from_doc
 from generator.load import Parsed, ShopSource, Sources, load_site, load_sources, read_shop_file, shop_file
 from generator.model import Directory, Limits, Settings
@@ -126,10 +126,10 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
         own = search_index and settings.search_engine == "shopdir"  # shopdir's own index, not Pagefind's
         own_files = searchstore.files(directory, theme.strings, pictures, settings.language, cache_dir) \
             if own and directory.shops else {}
-        split = search.split_of(directory) if search_index and not own else []
-        shards = search.shards(directory, theme.strings, pictures, split) if split else ()
+        split = pagefind.split_of(directory) if search_index and not own else []
+        shards = pagefind.shards(directory, theme.strings, pictures, split) if split else ()
         folders = [folder for folder, _ in split]
-        indexing = search.Indexing(shards, folders, settings.language, cache_dir, jobs)  # runs beside what follows
+        indexing = pagefind.Indexing(shards, folders, settings.language, cache_dir, jobs)  # runs beside what follows
         clock.lap("search")
         try:
             assets = Assets(pictures, qr_codes, qr_texts, theme.strings, _build_date(),
@@ -163,7 +163,7 @@ def _check(result: Result, problems: list[Problem], root: Path, directory: Direc
            qr_codes: dict, qr_texts: dict, jobs: int, clock: _Clock) -> Result:
     """The rest of a build without writing: the plan (two pages at one path) and every page rendered in
     memory (template errors), so that a check fails whenever the build would."""
-    folders = tuple(folder for folder, _ in search.split_of(directory))  # where a build puts the search index
+    folders = tuple(folder for folder, _ in pagefind.split_of(directory))  # where a build puts the search index
     assets = Assets(pictures, qr_codes, qr_texts, theme.strings, _build_date(), folders)
     specs, found = plan_site(directory, assets)
     problems += found
@@ -180,7 +180,7 @@ def _check(result: Result, problems: list[Problem], root: Path, directory: Direc
 
 
 def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Directory, dev: bool, jobs: int,
-             files: dict, indexing: search.Indexing, cache_dir: Path | None, inputs, result: Result,
+             files: dict, indexing: pagefind.Indexing, cache_dir: Path | None, inputs, result: Result,
              clock: _Clock) -> Result:
     """Render every page into the staging folder with the other files, and swap it in."""
     problems = []

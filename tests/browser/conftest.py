@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import search
+from generator import pagefind
 from generator.build import build
 from tests.browser.pages import CHROMIUM, CHROMIUM_ARGS, PHONE, TIMEOUT_MS, encode, record_problems
 from tests.conftest import ROOT
@@ -135,7 +135,7 @@ def own_site(tmp_path_factory):
 def sharded_site(tmp_path_factory):
     """The example built with its search index split into shards, as a large directory's is."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(search, "SHARD_RECORDS", 25)
+        patch.setattr(pagefind, "SHARD_RECORDS", 25)
         with _served(tmp_path_factory.mktemp("browser-sharded-site")) as served:
             assert (served.out / "pagefind/2/pagefind-entry.json").is_file()
             yield served

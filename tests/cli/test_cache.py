@@ -72,9 +72,9 @@ def test_warm_cache_and_no_cache_give_the_same_bytes(edit, make_site, tmp_path):
 
 
 def test_a_sharded_search_index_reindexes_only_the_shard_of_the_edited_shop(make_site, tmp_path, monkeypatch):
-    from generator import search
+    from generator import pagefind
 
-    monkeypatch.setattr(search, "SHARD_RECORDS", 1)  # the small site's records in several shards
+    monkeypatch.setattr(pagefind, "SHARD_RECORDS", 1)  # the small site's records in several shards
     root = make_site()
     cache = tmp_path / "cache"
     assert build(root, tmp_path / "first", cache_dir=cache).ok

@@ -222,7 +222,7 @@ def test_no_search_builds_the_site_without_an_index_and_says_so_on_the_search_pa
 def test_a_failing_search_indexer_is_reported_in_one_line_and_the_previous_site_stays(make_site, run_cli, tmp_path,
                                                                                          monkeypatch):
     """The index is made in a process of its own: what goes wrong there still reaches the person."""
-    from generator import search
+    from generator import pagefind
 
     root, out = make_site(), tmp_path / "out"
     status, _, err = run_cli("build", "--root", str(root), "--out", str(out))
@@ -231,7 +231,7 @@ def test_a_failing_search_indexer_is_reported_in_one_line_and_the_previous_site_
     broken = tmp_path / "broken-indexer"
     broken.write_text("#!/bin/sh\necho 'index store is full' >&2\nexit 3\n")
     broken.chmod(0o755)
-    monkeypatch.setattr(search, "_indexer", lambda: str(broken))
+    monkeypatch.setattr(pagefind, "_indexer", lambda: str(broken))
     (root / "content/shops/alpha-tea/products/dhp.md").write_text(
         (root / "content/shops/alpha-tea/products/dhp.md").read_text("utf-8").replace("Roasted", "Toasted"), "utf-8")
     status, _, err = run_cli("build", "--root", str(root), "--out", str(out), "--quiet")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from generator import search
-from generator.search import split
+from generator import pagefind, search
+from generator.pagefind import split
 
 
 def folders(shops: int) -> list[str]:
@@ -12,7 +12,7 @@ def folders(shops: int) -> list[str]:
 
 
 def test_one_index_until_a_shard_would_be_full(monkeypatch):
-    monkeypatch.setattr(search, "SHARD_RECORDS", 100)
+    monkeypatch.setattr(pagefind, "SHARD_RECORDS", 100)
     assert folders(0) == []
     assert folders(1) == folders(100) == ["pagefind/"]
     assert folders(101) == ["pagefind/", "pagefind/1/"]
@@ -20,12 +20,12 @@ def test_one_index_until_a_shard_would_be_full(monkeypatch):
 
 
 def test_empty_shards_are_left_out(monkeypatch):
-    monkeypatch.setattr(search, "SHARD_RECORDS", 1)
+    monkeypatch.setattr(pagefind, "SHARD_RECORDS", 1)
     assert split(["a"], 3) == [("pagefind/", ["a"])]  # one shop and its two products
 
 
 def test_a_shop_and_its_products_stay_in_their_shard_when_shops_are_added(monkeypatch):
-    monkeypatch.setattr(search, "SHARD_RECORDS", 11)
+    monkeypatch.setattr(pagefind, "SHARD_RECORDS", 11)
     shops = [f"shop-{s}" for s in range(30)]
     found = split(shops, 30 * 4)  # each shop with 3 products
     assert len(found) == 11 and sorted(s for _, group in found for s in group) == sorted(shops)
