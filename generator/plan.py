@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from generator import rotation, routes
+from generator.catalogue import Catalogue, newest_first
 from generator.images import Picture
 from generator.markup import filled, html_later, summary_later
 from generator.model import Category, Directory, Product, Shop
@@ -81,7 +82,7 @@ def plan_site(directory: Directory, assets: Assets) -> tuple[list[PageSpec], lis
     for number, chunk, pager in v.paginate(sorted(d.shops, key=lambda s: s.slug), routes.shops):
         add(routes.shops(number), "shops.html", v.shops_az, chunk, pager)
     for shop in d.shops:
-        products = sorted(v.products_of[shop.slug], key=v.newest_first)
+        products = sorted(v.products_of[shop.slug], key=newest_first)
         add(routes.shop(shop.slug), "shop.html", v.shop, shop, products)
         for product in products:
             add(routes.product(shop.slug, product.slug), "product.html", v.product, shop, product)
@@ -129,6 +130,29 @@ def _collisions(specs: list[PageSpec]) -> list[Problem]:
     return problems
 
 
+def paginate(items: list, per_page: int, route: Callable[[int], str],
+             url: Callable[[str], str]) -> Iterable[tuple[int, list, dict | None]]:
+    """A list cut into pages of per_page items: (number, items, pager), the pager None for one page and
+    otherwise linking the first and last pages and PAGER_WINDOW pages either side of the current one."""
+    count = max(1, math.ceil(len(items) / per_page))
+    for number in range(1, count + 1):
+        chunk = items[(number - 1) * per_page: number * per_page]
+        pager = None
+        if count > 1:
+            shown = sorted({1, count, *range(max(1, number - PAGER_WINDOW),
+                                             min(count, number + PAGER_WINDOW) + 1)})
+            pages: list[dict] = []
+            for n in shown:
+                if pages and n > pages[-1]["number"] + 1:
+                    pages.append({"number": None, "gap": True})  # a run of pages not linked
+                pages.append({"number": n, "url": url(route(n)), "current": n == number, "gap": False})
+            pager = {"number": number, "count": count,
+                     "prev": url(route(number - 1)) if number > 1 else None,
+                     "next": url(route(number + 1)) if number < count else None,
+                     "pages": pages}
+        yield number, chunk, pager
+
+
 class _Views:
     """Small view dicts for templates, computed from the model and the assets; their Markdown as stand-ins
     (markup.html_later, summary_later), filled in when a page is rendered."""
@@ -137,18 +161,10 @@ class _Views:
         self.d = directory
         self.a = assets
         self.t = assets.strings
-        self.shops = {s.slug: s for s in directory.shops}
-        self.products = {(p.shop, p.slug): p for p in directory.products}
-        self.categories = {c.slug: c for c in directory.categories}
-        self.products_of: dict[str, list[Product]] = defaultdict(list)
-        for product in directory.products:
-            self.products_of[product.shop].append(product)
-        self.by_category: dict[str, list[Product]] = defaultdict(list)
-        for product in directory.products:
-            self.by_category[product.category].append(product)
-        self.newest = sorted((p for p in directory.products if p.date), key=self.newest_first)
-        self._under: dict[str, list[Product]] = {}
-        self.shops_in = self._shops_in()
+        self.c = Catalogue(directory)
+        self.shops, self.products, self.categories = self.c.shops, self.c.products, self.c.categories
+        self.products_of, self.newest, self.shops_in = self.c.products_of, self.c.newest, self.c.shops_in
+        self.products_under, self.group_by_text = self.c.products_under, self.c.group_by_text
         # Cards stand in many listings (every ancestor category, tags, the shop, new arrivals): built once.
         self._shop_cards: dict[str, dict] = {}
         self._product_cards: dict[tuple[str, str], dict] = {}
@@ -163,16 +179,6 @@ class _Views:
 
     # -- ordering and grouping ------------------------------------------
 
-    @staticmethod
-    def newest_first(product: Product):
-        return (-(product.date.toordinal() if product.date else 0), product.shop, product.slug)
-
-    def descendants(self, slug: str) -> list[str]:
-        out = [slug]
-        for child in self.categories[slug].children:
-            out.extend(self.descendants(child))
-        return out
-
     def ancestors(self, category: Category) -> list[tuple[str, str]]:
         if category.slug not in self._ancestors:
             chain = []
@@ -183,62 +189,13 @@ class _Views:
             self._ancestors[category.slug] = [(self.t["categories"], routes.categories())] + chain[::-1]
         return self._ancestors[category.slug]
 
-    def products_under(self, slug: str) -> list[Product]:
-        """Products of a category and of all its subcategories, newest first (worked out once per category)."""
-        if slug not in self._under:
-            found = [p for c in self.descendants(slug) for p in self.by_category[c]]
-            self._under[slug] = sorted(found, key=self.newest_first)
-        return self._under[slug]
-
-    def _shops_in(self) -> dict[str, list[Shop]]:
-        """Each category's shops: those in it or in one of its subcategories, in one pass over the shops."""
-        found: dict[str, list[Shop]] = defaultdict(list)
-        for shop in self.d.shops:
-            lineage = set()
-            for slug in shop.categories:
-                while slug:
-                    lineage.add(slug)
-                    slug = self.categories[slug].parent
-            for slug in sorted(lineage):
-                found[slug].append(shop)
-        return found
-
     def turn(self, listing: str, shops: list[Shop], slots: int) -> list[Shop]:
         """The shops a listing's first page shows today: `slots` of them, taking fair turns (see rotation)."""
         slugs = rotation.order(listing, [shop.slug for shop in shops], self.day, slots)
         return [self.shops[slug] for slug in slugs[:slots]]
 
-    def group_by_text(self, shop_values: Callable, product_values: Callable, route: Callable):
-        groups: dict[str, tuple[str, list, list]] = {}
-        for index, items, values_of in ((1, self.d.shops, shop_values), (2, self.d.products, product_values)):
-            for item in items:
-                routes_of_item = {}
-                for value in values_of(item):  # 'tea' and 'TeA' on one item: one page, listed once
-                    routes_of_item.setdefault(route(value), value)
-                for path, value in routes_of_item.items():
-                    groups.setdefault(path, (value, [], []))[index].append(item)
-        return [(name, shops, sorted(products, key=self.newest_first))
-                for _, (name, shops, products) in sorted(groups.items())]
-
     def paginate(self, items: list, route: Callable[[int], str]) -> Iterable[tuple[int, list, dict | None]]:
-        per_page = self.d.settings.per_page
-        count = max(1, math.ceil(len(items) / per_page))
-        for number in range(1, count + 1):
-            chunk = items[(number - 1) * per_page: number * per_page]
-            pager = None
-            if count > 1:
-                shown = sorted({1, count, *range(max(1, number - PAGER_WINDOW),
-                                                 min(count, number + PAGER_WINDOW) + 1)})
-                pages: list[dict] = []
-                for n in shown:
-                    if pages and n > pages[-1]["number"] + 1:
-                        pages.append({"number": None, "gap": True})  # a run of pages not linked
-                    pages.append({"number": n, "url": self.url(route(n)), "current": n == number, "gap": False})
-                pager = {"number": number, "count": count,
-                         "prev": self.url(route(number - 1)) if number > 1 else None,
-                         "next": self.url(route(number + 1)) if number < count else None,
-                         "pages": pages}
-            yield number, chunk, pager
+        return paginate(items, self.d.settings.per_page, route, self.url)
 
     # -- small views ------------------------------------------------------
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from generator import routes
+from generator.catalogue import Catalogue
 from generator.markup import plain_text, text_key
 from generator.model import Directory
 from generator.searchindex import Entry
@@ -31,22 +32,15 @@ class Records:
     def __init__(self, directory: Directory, strings: dict, pictures: dict):
         self.base = directory.settings.base_path
         self.strings, self.pictures = strings, pictures
-        self.categories = {c.slug: c for c in directory.categories}
-        self.shops = {s.slug: s for s in directory.shops}
+        self.catalogue = Catalogue(directory)
+        self.categories, self.shops = self.catalogue.categories, self.catalogue.shops
 
     def image(self, shop: str, path: str | None) -> str:
         picture = self.pictures.get((shop, path)) if path else None
         return routes.url(self.base, picture.fitting(320).path) if picture else ""
 
-    def lineage(self, slug: str) -> tuple[str, ...]:
-        names = []
-        while slug:
-            names.append(self.categories[slug].name)
-            slug = self.categories[slug].parent
-        return tuple(names)
-
     def filters(self, category_slugs, city) -> tuple:
-        names = sorted({name for slug in category_slugs for name in self.lineage(slug)})
+        names = sorted({name for slug in category_slugs for name in self.catalogue.lineage(slug)})
         found = [(self.strings["category"], tuple(names))]
         if city:
             found.append((self.strings["city"], (city,)))
@@ -75,7 +69,7 @@ class Records:
     # Fielded entries for shopdir's own index (searchindex): the same texts, each in its own field.
 
     def _entry(self, path, kind, fields, categories, city, shop_name, image="") -> Entry:
-        names = sorted({name for slug in categories for name in self.lineage(slug)})
+        names = sorted({name for slug in categories for name in self.catalogue.lineage(slug)})
         filters = (("category", tuple(names)), ("city", (city,) if city else ()),
                    ("kind", (kind,)), ("shop", (shop_name,) if shop_name else ()))
         return Entry(routes.url(self.base, path), kind, tuple((k, v) for k, v in fields if v), filters,

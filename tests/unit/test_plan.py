@@ -141,21 +141,16 @@ def test_a_free_page_on_its_own_path_is_fine():
 
 
 def test_a_long_list_links_its_first_and_last_pages_and_the_pages_around_the_current_one():
-    from generator.plan import _Views
+    from generator import routes
+    from generator.plan import paginate
 
-    class Settings:
-        per_page = 1
-
-    class D:
-        settings = Settings()
-
-    views = _Views.__new__(_Views)
-    views.d, views.base = D(), "/"
-    pagers = {number: pager for number, _, pager in views.paginate(list(range(40)), lambda n: f"c/{n}/")}
+    pagers = {number: pager for number, _, pager in paginate(list(range(40)), 1, lambda n: f"c/{n}/",
+                                                              lambda path: routes.url("/", path))}
     numbers = lambda p: [n["number"] if not n.get("gap") else "…" for n in p["pages"]]  # noqa: E731
     assert numbers(pagers[1]) == [1, 2, 3, "…", 40]
     assert numbers(pagers[20]) == [1, "…", 18, 19, 20, 21, 22, "…", 40]
     assert numbers(pagers[39]) == [1, "…", 37, 38, 39, 40]
     assert [n["url"] for n in pagers[20]["pages"] if n.get("current")] == ["/c/20/"]
-    small = {number: pager for number, _, pager in views.paginate(list(range(5)), lambda n: f"c/{n}/")}
+    small = {number: pager for number, _, pager in paginate(list(range(5)), 1, lambda n: f"c/{n}/",
+                                                             lambda path: routes.url("/", path))}
     assert numbers(small[3]) == [1, 2, 3, 4, 5]

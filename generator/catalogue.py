@@ -1,0 +1,104 @@
+"""The catalogue: the model's lookups and orders, worked out once and shared by the page views (plan)
+and the search records (search), instead of each walking the model again.
+
+Nothing here knows about pages or templates: only shops, products and categories, found by slug,
+grouped by category (with their subcategories) and ordered newest first.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from typing import Callable
+
+from generator.model import Directory, Product, Shop
+
+
+def newest_first(product: Product):
+    return (-(product.date.toordinal() if product.date else 0), product.shop, product.slug)
+
+
+class Catalogue:
+    """Each lookup is made the first time it is asked for, then kept: the search records need only a few."""
+
+    def __init__(self, directory: Directory):
+        self.d = directory
+        self.shops = {s.slug: s for s in directory.shops}
+        self.categories = {c.slug: c for c in directory.categories}
+        self._under: dict[str, list[Product]] = {}
+        self._lineage: dict[str, tuple[str, ...]] = {}
+
+    @functools.cached_property
+    def products(self) -> dict[tuple[str, str], Product]:
+        return {(p.shop, p.slug): p for p in self.d.products}
+
+    @functools.cached_property
+    def products_of(self) -> dict[str, list[Product]]:
+        found: dict[str, list[Product]] = defaultdict(list)
+        for product in self.d.products:
+            found[product.shop].append(product)
+        return found
+
+    @functools.cached_property
+    def by_category(self) -> dict[str, list[Product]]:
+        found: dict[str, list[Product]] = defaultdict(list)
+        for product in self.d.products:
+            found[product.category].append(product)
+        return found
+
+    @functools.cached_property
+    def newest(self) -> list[Product]:
+        return sorted((p for p in self.d.products if p.date), key=newest_first)
+
+    @functools.cached_property
+    def shops_in(self) -> dict[str, list[Shop]]:
+        """Each category's shops: those in it or in one of its subcategories, in one pass over the shops."""
+        found: dict[str, list[Shop]] = defaultdict(list)
+        for shop in self.d.shops:
+            lineage = set()
+            for slug in shop.categories:
+                while slug:
+                    lineage.add(slug)
+                    slug = self.categories[slug].parent
+            for slug in sorted(lineage):
+                found[slug].append(shop)
+        return found
+
+    def descendants(self, slug: str) -> list[str]:
+        """A category's slug, then its subcategories', depth first."""
+        out = [slug]
+        for child in self.categories[slug].children:
+            out.extend(self.descendants(child))
+        return out
+
+    def lineage(self, slug: str) -> tuple[str, ...]:
+        """A category's name, then its parent's, up to the top (worked out once per category)."""
+        if slug not in self._lineage:
+            names = []
+            current = slug
+            while current:
+                names.append(self.categories[current].name)
+                current = self.categories[current].parent
+            self._lineage[slug] = tuple(names)
+        return self._lineage[slug]
+
+    def products_under(self, slug: str) -> list[Product]:
+        """Products of a category and of all its subcategories, newest first (worked out once per category)."""
+        if slug not in self._under:
+            found = [p for c in self.descendants(slug) for p in self.by_category[c]]
+            self._under[slug] = sorted(found, key=newest_first)
+        return self._under[slug]
+
+    def group_by_text(self, shop_values: Callable, product_values: Callable, route: Callable):
+        """Shops and products grouped by a text of theirs (a tag, a city), one group per route: a text
+        written two ways on one item ('tea', 'TeA') lands once in one group."""
+        groups: dict[str, tuple[str, list, list]] = {}
+        for index, items, values_of in ((1, self.d.shops, shop_values), (2, self.d.products, product_values)):
+            for item in items:
+                routes_of_item = {}
+                for value in values_of(item):
+                    routes_of_item.setdefault(route(value), value)
+                for path, value in routes_of_item.items():
+                    groups.setdefault(path, (value, [], []))[index].append(item)
+        return [(name, shops, sorted(products, key=newest_first))
+                for _, (name, shops, products) in sorted(groups.items())]

@@ -1,0 +1,43 @@
+"""The catalogue's lookups and orders, over the small base site (tea > oolong, ceramics)."""
+
+from __future__ import annotations
+
+from generator.catalogue import Catalogue
+from generator.validate import load_directory
+from tests.conftest import BASE_SITE
+
+
+def catalogue() -> Catalogue:
+    return Catalogue(load_directory(BASE_SITE))
+
+
+def test_a_category_reaches_its_subcategories_and_its_names_up_to_the_top():
+    c = catalogue()
+    assert c.descendants("tea") == ["tea", "oolong"]
+    assert c.lineage("oolong") == ("Oolong", "Tea") and c.lineage("tea") == ("Tea",)
+
+
+def test_a_category_lists_the_products_of_its_subcategories_newest_first():
+    c = catalogue()
+    under_tea = [p.name for p in c.products_under("tea")]
+    assert under_tea == [p.name for p in c.products_under("oolong")] and under_tea[:1] == ["Da Hong Pao 250g"]
+    dates = [p.date for p in c.products_under("tea") if p.date]
+    assert dates == sorted(dates, reverse=True)
+    assert [p.name for p in c.products_under("ceramics")] == ["Tea cup"]
+    assert [p.name for p in c.newest][:1] == ["Da Hong Pao 250g"]
+
+
+def test_a_shop_in_a_subcategory_is_in_its_parent_too():
+    c = catalogue()
+    assert [s.name for s in c.shops_in["oolong"]] == ["Alpha Tea"]
+    assert sorted(s.name for s in c.shops_in["tea"]) == ["Alpha Tea", "Beta Kiln"]
+    assert [s.name for s in c.shops_in["ceramics"]] == ["Beta Kiln"]
+
+
+def test_a_text_written_two_ways_on_one_item_groups_it_once():
+    c = catalogue()
+    groups = c.group_by_text(lambda shop: ["Tea", "tea"] if shop.slug == "alpha-tea" else ["TEA"],
+                             lambda product: [], lambda text: text.lower() + "/")
+    assert len(groups) == 1
+    name, shops, products = groups[0]
+    assert sorted(s.slug for s in shops) == ["alpha-tea", "beta-kiln"] and products == []
