@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import datetime
 import functools
 import gc
-import multiprocessing
 import os
 import time
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -172,7 +170,7 @@ def _check(result: Result, problems: list[Problem], root: Path, directory: Direc
         common = common_view(directory, theme)
         chunks = [specs[start:start + RENDER_CHUNK] for start in range(0, len(specs), RENDER_CHUNK)]
         check = functools.partial(_page_problems, theme=theme, common=common, root=root)
-        for found in _forked_map(check, chunks, jobs, chunk=1, minimum=2):
+        for found in processes.forked_map(check, chunks, jobs, chunk=1, minimum=2):
             problems += found
         result.pages = len(specs)
         clock.lap("render")
@@ -250,13 +248,6 @@ def _model_texts(directory: Directory):
 
 
 RENDER_CHUNK = 250  # pages per task
-AHEAD = 4  # runs submitted per worker ahead of the one being used: when writing is slower than
-# rendering (a slow disk), finished pages would otherwise pile up in memory
-PARALLEL_FROM = 64  # fewer items than this are not worth starting processes for
-
-# What forked workers read: set just before they are forked, so nothing is sent to them but indexes.
-_WORK: tuple = ()
-
 
 @contextlib.contextmanager
 def _one_at_a_time(out: Path | None, cache_dir: Path | None):
@@ -291,68 +282,11 @@ def _collector_paused():
             gc.enable()
 
 
-def _forked_map(function: Callable, items: list, jobs: int, chunk: int = 0, minimum: int = PARALLEL_FROM):
-    """function(item) for each item, in order: split over `jobs` forked processes when worth it.
-
-    The workers are forked from this process, so they see everything it has loaded; each gets
-    a run of indexes and sends back only results.
-    """
-    global _WORK
-    if jobs <= 1 or len(items) < minimum or not _may_fork():
-        yield from map(function, items)
-        return
-    chunk = chunk or max(1, -(-len(items) // (jobs * 8)))
-    _WORK = (function, items)
-    waiting: collections.deque = collections.deque()  # submitted runs, in order
-    try:
-        with _pool(jobs) as pool:
-            try:
-                for start in range(0, len(items), chunk):
-                    waiting.append(pool.submit(_work_on, (start, min(start + chunk, len(items)))))
-                    if len(waiting) >= jobs * AHEAD:  # results wait here until used (pages: until written)
-                        yield from waiting.popleft().result()
-                while waiting:
-                    yield from waiting.popleft().result()
-            except BaseException:  # stopped (a problem, Ctrl-C): what has not started never will
-                for future in waiting:
-                    future.cancel()
-                raise
-    finally:
-        _WORK = ()
-
-
-def _may_fork() -> bool:
-    """Workers are forked (they see all the build has loaded, which no other start method would give them
-    without copying it), and only while no other thread runs (see processes): the pool's own threads
-    start after its workers, and every pool and thread pool of the build is shut down before the next
-    one starts. Where another thread runs (a program that calls build() from a thread pool of its own),
-    the work is done in this process."""
-    return "fork" in multiprocessing.get_all_start_methods() and processes.alone()
-
-
-def _pool(jobs: int) -> ProcessPoolExecutor:
-    """All `jobs` workers are forked at the first task, before the pool starts its threads."""
-    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_as_worker,
-                               initargs=(os.getpid(),))
-
-
-def _as_worker(build: int) -> None:
-    """In each forked worker: it dies with the build (see processes). Ctrl-C reaches the whole process
-    group: only the build answers it, and stops the workers, so the person sees one line, not a
-    traceback per worker. SIGTERM stops a worker at once: the build's own answer to it is not theirs."""
-    processes.as_child(build)
-
-
-def _work_on(bounds: tuple[int, int]) -> list:
-    function, items = _WORK
-    return [function(item) for item in items[bounds[0]:bounds[1]]]
-
-
 def _render(specs, theme: Theme, common: dict, root: Path, jobs: int, known: dict):
     """Every page rendered (or found unchanged), in plan order."""
     chunks = [specs[start:start + RENDER_CHUNK] for start in range(0, len(specs), RENDER_CHUNK)]
     render = functools.partial(_render_pages, theme=theme, common=common, root=root, known=known)
-    for rendered in _forked_map(render, chunks, jobs, chunk=1, minimum=2):
+    for rendered in processes.forked_map(render, chunks, jobs, chunk=1, minimum=2):
         yield from rendered
 
 
@@ -395,8 +329,8 @@ class _MarkdownAhead:
 
     def __init__(self, jobs: int):
         self.pool = None
-        if jobs > 1 and _may_fork():
-            self.pool = _pool(jobs)
+        if jobs > 1 and processes.may_fork():
+            self.pool = processes.pool(jobs)
         self.did_shops = self.pool is not None
         self.batch: list[str] = []
         self.sent: list = []  # (texts, future of their HTML and words), in order, until taken
@@ -446,7 +380,7 @@ def _render_markdown(sources: Sources, jobs: int, shops: bool = True) -> None:
     (with shops=False, the shops' texts are done already); then write them all to the cache, where the
     forked processes that make pages read their words."""
     texts = markup.not_rendered(_markdown_texts(sources, shops))
-    for text, (html, words) in zip(texts, _forked_map(markup.render_fresh_with_words, texts, jobs)):
+    for text, (html, words) in zip(texts, processes.forked_map(markup.render_fresh_with_words, texts, jobs)):
         markup.keep(text, html, words)
     markup.flush()
 
@@ -454,7 +388,7 @@ def _render_markdown(sources: Sources, jobs: int, shops: bool = True) -> None:
 def _qr_codes(texts: list[str], cache_dir: Path | None, jobs: int) -> dict:
     """Every QR code, from the cache or drawn in parallel."""
     codes = {text: qr.from_cache(text, cache_dir) for text in texts}
-    for code in _forked_map(qr.draw, [text for text, code in codes.items() if code is None], jobs):
+    for code in processes.forked_map(qr.draw, [text for text, code in codes.items() if code is None], jobs):
         codes[code.text] = code
         qr.keep(code, cache_dir)
     return codes

@@ -13,6 +13,7 @@ So nothing the build started reads or writes the output folder after the command
 
 from __future__ import annotations
 
+import collections
 import ctypes
 import ctypes.util
 import multiprocessing
@@ -20,6 +21,8 @@ import os
 import signal
 import sys
 import threading
+from concurrent.futures import ProcessPoolExecutor
+from typing import Callable
 
 _PR_SET_PDEATHSIG = 1
 _PARENT: int | None = None  # in a forked child: the process that forked it
@@ -121,3 +124,70 @@ def stop() -> None:
         worker.kill()
     for pid in list(_children):
         reap(pid)
+
+
+# -- workers: a map over forked processes ----------------------------------------------------------
+
+AHEAD = 4  # runs submitted per worker ahead of the one being used: when writing is slower than
+# rendering (a slow disk), finished pages would otherwise pile up in memory
+PARALLEL_FROM = 64  # fewer items than this are not worth starting processes for
+
+# What forked workers read: set just before they are forked, so nothing is sent to them but indexes.
+_WORK: tuple = ()
+
+
+def forked_map(function: Callable, items: list, jobs: int, chunk: int = 0, minimum: int | None = None):
+    """function(item) for each item, in order: split over `jobs` forked processes when worth it.
+
+    The workers are forked from this process, so they see everything it has loaded; each gets
+    a run of indexes and sends back only results.
+    """
+    global _WORK
+    if jobs <= 1 or len(items) < (PARALLEL_FROM if minimum is None else minimum) or not may_fork():
+        yield from map(function, items)
+        return
+    chunk = chunk or max(1, -(-len(items) // (jobs * 8)))
+    _WORK = (function, items)
+    waiting: collections.deque = collections.deque()  # submitted runs, in order
+    try:
+        with pool(jobs) as workers:
+            try:
+                for start in range(0, len(items), chunk):
+                    waiting.append(workers.submit(_work_on, (start, min(start + chunk, len(items)))))
+                    if len(waiting) >= jobs * AHEAD:  # results wait here until used (pages: until written)
+                        yield from waiting.popleft().result()
+                while waiting:
+                    yield from waiting.popleft().result()
+            except BaseException:  # stopped (a problem, Ctrl-C): what has not started never will
+                for future in waiting:
+                    future.cancel()
+                raise
+    finally:
+        _WORK = ()
+
+
+def may_fork() -> bool:
+    """Workers are forked (they see all the build has loaded, which no other start method would give them
+    without copying it), and only while no other thread runs (see processes): the pool's own threads
+    start after its workers, and every pool and thread pool of the build is shut down before the next
+    one starts. Where another thread runs (a program that calls build() from a thread pool of its own),
+    the work is done in this process."""
+    return "fork" in multiprocessing.get_all_start_methods() and alone()
+
+
+def pool(jobs: int) -> ProcessPoolExecutor:
+    """All `jobs` workers are forked at the first task, before the pool starts its threads."""
+    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_as_worker,
+                               initargs=(os.getpid(),))
+
+
+def _as_worker(build: int) -> None:
+    """In each forked worker: it dies with the build. Ctrl-C reaches the whole process group: only the
+    build answers it, and stops the workers, so the person sees one line, not a traceback per worker.
+    SIGTERM stops a worker at once: the build's own answer to it is not theirs."""
+    as_child(build)
+
+
+def _work_on(bounds: tuple[int, int]) -> list:
+    function, items = _WORK
+    return [function(item) for item in items[bounds[0]:bounds[1]]]

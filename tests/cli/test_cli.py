@@ -162,7 +162,7 @@ def test_parallel_and_serial_builds_are_byte_identical(make_site, tmp_path, monk
     from generator import build as builder
 
     monkeypatch.setattr(builder, "RENDER_CHUNK", 3)  # small chunks, so this small site is split over processes
-    monkeypatch.setattr(builder, "PARALLEL_FROM", 2)  # and its Markdown and QR codes too
+    monkeypatch.setattr(builder.processes, "PARALLEL_FROM", 2)  # and its Markdown and QR codes too
     monkeypatch.setattr(builder._MarkdownAhead, "BATCH", 2)  # Markdown sent to workers while shops load
     left = []  # shop texts not yet rendered when loading is done
     render_rest = builder._render_markdown
@@ -185,7 +185,7 @@ def test_parallel_and_serial_builds_are_byte_identical(make_site, tmp_path, monk
 def test_markdown_too_slow_to_render_in_a_worker_process_is_reported_as_in_one(make_site, tmp_path, monkeypatch):
     from generator import build as builder
 
-    monkeypatch.setattr(builder, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(builder.processes, "PARALLEL_FROM", 2)
     slow = "---\nname: Slow\nprice: 1\n---\n" + "[" * 20000 + "\n"
     root = make_site({"content/shops/alpha-tea/products/slow.md": slow})
     serial = builder.build(root, None, jobs=1).problems

@@ -241,9 +241,9 @@ def _interrupted_while_working(number: int) -> int:
 
 def test_e_a_worker_finishes_its_task_through_ctrl_c_and_leaves_the_answer_to_the_build():
     """Else each worker prints a KeyboardInterrupt traceback of its own beside the build's one line."""
-    from generator import build
+    from generator import processes
 
-    with build._pool(2) as pool:
+    with processes.pool(2) as pool:
         assert list(pool.map(_interrupted_while_working, range(6))) == list(range(6))
 
 
