@@ -1,0 +1,124 @@
+"""The pictures and QR codes a build publishes: each shop's QR text (and a merchant's own QR picture,
+read back and checked against it), the codes drawn or taken from the cache, and every picture
+checked, measured and made into its web sizes. Files are read here; nothing is written but caches.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from generator import images, processes, qr
+from generator.load import read_shop_file, shop_file
+from generator.model import Directory, Limits, Settings
+from generator.problems import Problem
+from generator.schema import qr_capacity_problem, url_problem
+from generator.validate import Sites
+
+
+def qr_codes(texts: list[str], cache_dir: Path | None, jobs: int) -> dict:
+    """Every QR code, from the cache or drawn in parallel."""
+    codes = {text: qr.from_cache(text, cache_dir) for text in texts}
+    for code in processes.forked_map(qr.draw, [text for text, code in codes.items() if code is None], jobs):
+        codes[code.text] = code
+        qr.keep(code, cache_dir)
+    return codes
+
+
+def shop_qr_texts(root: Path, directory: Directory, sites: Sites, settings: Settings) -> tuple[dict, list[Problem]]:
+    """The text each shop's QR code encodes; a merchant's own QR picture is read and must agree with qr."""
+    texts, problems = {}, []
+    for shop in directory.shops:
+        contact = shop.contact
+        if contact.qr_image:
+            path, line, column = sites[(shop.slug, contact.qr_image)]
+            where = lambda message: Problem(path, line, column, f'qr_image "{contact.qr_image}" {message}')  # noqa: E731
+            try:
+                found = qr.read_image(_open_picture(root, shop.slug, contact.qr_image, settings.limits))
+            except images.ImageProblem as error:
+                problems.append(where(str(error)))
+                continue
+            except OSError as error:
+                problems.append(where(f"cannot be read: {error.strerror or error}"))
+                continue
+            if len(found) != 1:
+                problems.append(where("holds no QR code that can be read" if not found else
+                                      f"holds {len(found)} QR codes; it must hold exactly one"))
+                continue
+            if contact.qr and found[0] != contact.qr:
+                problems.append(where(f'decodes to "{found[0]}", but qr is "{contact.qr}"; they must agree'))
+                continue
+            if url_problem(found[0], settings.qr_schemes):
+                problems.append(where(f'holds the QR text "{found[0]}", which must start with '
+                                      + ", ".join(f"{s}:" for s in settings.qr_schemes)))
+                continue
+            too_long = qr_capacity_problem(found[0])
+            if too_long:  # read from a code drawn at a lower error correction level than the site's
+                problems.append(where(f"holds a link that {too_long}, as the site draws its codes (yours may "
+                                      "hold more). Use the QR code of a shorter link"))
+                continue
+            texts[shop.slug] = contact.qr or found[0]
+        elif contact.qr or contact.url:
+            texts[shop.slug] = contact.qr or contact.url
+    return texts, problems
+
+
+def all_qr_texts(directory: Directory, shop_texts: dict) -> set[str]:
+    texts = set(shop_texts.values())
+    texts.update(g.qr for s in directory.shops for store in s.stores for g in store.guides)
+    return texts
+
+
+def _read_picture(root: Path, shop: str, path: str, limits: Limits) -> bytes:
+    data = read_shop_file(root, shop, path, limits.image_bytes)
+    if len(data) > limits.image_bytes:
+        raise images.ImageProblem(f"is larger than {limits.image_bytes:,} bytes")
+    return data
+
+
+def _open_picture(root: Path, shop: str, path: str, limits: Limits):
+    return images.open_checked(_read_picture(root, shop, path, limits), limits.image_pixels)
+
+
+def pictures(root: Path, directory: Directory, sites: Sites, cache_dir: Path | None, limits: Limits,
+              process: bool) -> tuple[dict, dict, list[Problem]]:
+    """Every published picture checked and measured (and, when building, made into web variants), in parallel."""
+    wanted = sorted({(s.slug, p) for s in directory.shops for p in (s.logo, s.cover) if p}
+                    | {(s.slug, g.photo) for s in directory.shops for st in s.stores for g in st.guides if g.photo}
+                    | {(p.shop, path) for p in directory.products for path in p.images})
+
+    index = images.StatIndex(cache_dir, f"{images.SETTINGS_KEY}|{limits.image_pixels}|{limits.image_bytes}")
+
+    def work(key):
+        try:
+            source = shop_file(root, *key)
+            stat = os.stat(source)
+            known = index.get(source, stat)
+            cached = images.from_cache(cache_dir, known) if known else None
+            if cached is not None:  # unchanged since it was last checked and processed
+                index.put(source, stat, known)
+                return key, cached if process else (cached[0], {})
+            data = _read_picture(root, *key, limits)
+            if not process:  # decoded and checked in full; its variants named, not made
+                return key, (images.measure(data, limits.image_pixels), {})
+            picture, files = images.process(data, cache_dir, limits.image_pixels)
+            index.put(source, stat, images.digest(data))
+            return key, (picture, files)
+        except images.ImageProblem as error:
+            return key, str(error)
+        except OSError as error:
+            return key, f"cannot be read: {error.strerror or error}"
+
+    pictures, files, problems = {}, {}, []
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        for key, outcome in pool.map(work, wanted):
+            if isinstance(outcome, str):
+                path, line, column = sites[key]
+                problems.append(Problem(path, line, column, f'image "{key[1]}" {outcome}'))
+            elif outcome is not None:
+                pictures[key] = outcome[0]
+                files.update(outcome[1])
+    if process:
+        index.save()
+    return pictures, files, problems
