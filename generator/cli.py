@@ -250,6 +250,9 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(number, handler)
 
 
+_COMMAND_PID = 0  # the process that runs the command (set as its answers to signals are set)
+
+
 def _stopped(signum, frame):
     """SIGTERM (a cancelled CI job, `kill PID`) or Ctrl-C: stop now, and every process the command started
     with it (see processes), which would otherwise finish their task first, or wait for ever for work.
@@ -260,6 +263,8 @@ def _stopped(signum, frame):
     """
     from generator import processes
 
+    if os.getpid() != _COMMAND_PID:  # a process forked a moment before it could take its own answer: the
+        os._exit(130 if signum == signal.SIGINT else 143)  # command speaks for it, once
     processes.stop()
     if signum == signal.SIGINT:
         os.write(2, b"shopdir: interrupted; the previous output is kept\n")
@@ -271,8 +276,10 @@ def _stopped(signum, frame):
 def _stopped_by_signals(command: str | None) -> dict:
     """Answer SIGTERM, and Ctrl-C, with _stopped while the command runs; the handlers replaced (none off
     the main thread). `shopdir serve` answers Ctrl-C itself: it stops serving and removes its folder."""
+    global _COMMAND_PID
     if threading.current_thread() is not threading.main_thread():
         return {}
+    _COMMAND_PID = os.getpid()
     numbers = (signal.SIGTERM,) if command == "serve" else (signal.SIGTERM, signal.SIGINT)
     return {number: signal.signal(number, _stopped) for number in numbers}
 
