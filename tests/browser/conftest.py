@@ -119,13 +119,19 @@ def site(tmp_path_factory):
         yield served
 
 
-@pytest.fixture(scope="session")
-def own_site(tmp_path_factory):
-    """The example built with shopdir's own search index (site.yaml `search: {engine: shopdir}`) and served."""
-    root = tmp_path_factory.mktemp("own-search-root")
+def example_with_own_search(tmp_path_factory, name: str) -> Path:
+    """A copy of the example whose site.yaml chooses shopdir's own search index (`search: {engine: shopdir}`)."""
+    root = tmp_path_factory.mktemp(name)
     shutil.copytree(ROOT / "content", root / "content")
     shutil.copytree(ROOT / "themes", root / "themes")
     (root / "site.yaml").write_text((ROOT / "site.yaml").read_text("utf-8") + "search:\n  engine: shopdir\n", "utf-8")
+    return root
+
+
+@pytest.fixture(scope="session")
+def own_site(tmp_path_factory):
+    """The example built with shopdir's own search index and served."""
+    root = example_with_own_search(tmp_path_factory, "own-search-root")
     with _served(tmp_path_factory.mktemp("own-search-site"), root=root) as served:
         assert (served.out / "search/index.json").is_file() and not (served.out / "pagefind").exists()
         yield served

@@ -11,10 +11,9 @@ from urllib.parse import quote, unquote
 import pytest
 
 from generator import build, searchindex
-from tests.browser.conftest import _served
+from tests.browser.conftest import _served, example_with_own_search
 from tests.browser.pages import TIMEOUT_MS, open_page
 from tests.browser.test_search import CHINESE, ENGLISH
-from tests.conftest import ROOT
 from tests.unit.test_searchindex_delta import answer
 
 pytestmark = pytest.mark.browser
@@ -25,10 +24,7 @@ EDITED = ["新到货", "restocked", "新到货 restocked", "茶", "tea", "tea cu
 
 @pytest.fixture(scope="module")
 def edited_site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("delta-search-root")
-    shutil.copytree(ROOT / "content", root / "content")
-    shutil.copytree(ROOT / "themes", root / "themes")
-    (root / "site.yaml").write_text((ROOT / "site.yaml").read_text("utf-8") + "search:\n  engine: shopdir\n", "utf-8")
+    root = example_with_own_search(tmp_path_factory, "delta-search-root")
     folder = tmp_path_factory.mktemp("delta-search-site")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(searchindex, "DELTA_SHARE", 1.0)  # the example is small: any edit stays a delta
