@@ -60,8 +60,11 @@ class _Clock:
 
 def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: bool = False,
           cache_dir: Path | None = None, dev: bool = False, jobs: int | None = None,
-          progress: Progress = _quiet, inputs: fingerprint.Scan | None = None, search_index: bool = True) -> Result:
+          progress: Progress = _quiet, inputs: fingerprint.Scan | None = None, search_index: bool = True,
+          told: Callable[[str], None] | None = None) -> Result:
     """Build the site into `out`; with out=None, check everything and write nothing.
+
+    told(line), when given, hears what the person waits for (another build of the same site).
 
     With a cache, a successful build leaves a fingerprint of its inputs there, by which the
     next `shopdir build` can tell that nothing changed; `inputs` is that scan when the caller
@@ -74,7 +77,7 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
     # Rendered Markdown is kept from loading to the search records. What lives on after loading (the
     # parsed files, then the model) is frozen: later collections, here and in the forked workers,
     # need not walk it again, as each full collection would (over a second at 10,000 shops).
-    with _one_at_a_time(out, cache_dir), markup.kept_in(cache_dir), _unfrozen_at_end():
+    with _one_at_a_time(out, cache_dir, told), markup.kept_in(cache_dir), _unfrozen_at_end():
         if out is not None:
             look_ahead(out)  # the spare site's folders read beside loading, before they are checked
         if out is not None and cache_dir is not None:
@@ -248,11 +251,11 @@ def _model_texts(directory: Directory):
 RENDER_CHUNK = 250  # pages per task
 
 @contextlib.contextmanager
-def _one_at_a_time(out: Path | None, cache_dir: Path | None):
+def _one_at_a_time(out: Path | None, cache_dir: Path | None, told: Callable[[str], None] | None):
     """One build at a time writes to an output folder or a cache: a second one waits for the first (see
     output.exclusive), before it reads or writes either. Each build ends with the processes it started:
     those it must wait for (a removal) have finished, the others are stopped, before the next may begin."""
-    with exclusive(out, cache_dir):
+    with exclusive(out, cache_dir, told):
         try:
             yield
         finally:

@@ -250,6 +250,10 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(number, handler)
 
 
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 _COMMAND_PID = 0  # the process that runs the command (set as its answers to signals are set)
 
 
@@ -406,7 +410,7 @@ def _build(args) -> int:
     progress = Progress() if not args.quiet else None
     try:
         result = build.build(root, out, base_url=args.base_url, drafts=args.drafts, cache_dir=cache,
-                             jobs=args.jobs, inputs=inputs, search_index=not args.no_search,
+                             jobs=args.jobs, inputs=inputs, search_index=not args.no_search, told=_say,
                              **({"progress": progress} if progress else {}))
     finally:
         if progress:

@@ -30,6 +30,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 from generator import processes
 
@@ -448,9 +449,10 @@ _NO_LOCK = (errno.EAGAIN, errno.EACCES)
 
 
 @contextlib.contextmanager
-def exclusive(out: Path | None, cache_dir: Path | None):
+def exclusive(out: Path | None, cache_dir: Path | None, told: Callable[[str], None] | None = None):
     """Only one build at a time uses an output folder (its lock is `.NAME.lock` beside it) or a cache
-    (`build.lock` in it): a second one waits for the first, saying so, before it reads or writes either,
+    (`build.lock` in it): a second one waits for the first, saying so through told(line), before it
+    reads or writes either,
     and gives up with an OutputError after SHOPDIR_LOCK_WAIT seconds (default LOCK_WAIT). The locks are
     the system's (flock): they go with the process that holds them, however it ends."""
     paths = set()
@@ -462,7 +464,7 @@ def exclusive(out: Path | None, cache_dir: Path | None):
     handles = []
     try:
         for path in sorted(paths):  # always in the same order: two builds never wait for each other
-            handles.append(_lock(path))
+            handles.append(_lock(path, told))
         yield
     finally:
         for handle in handles:
@@ -471,11 +473,11 @@ def exclusive(out: Path | None, cache_dir: Path | None):
             os.close(handle)
 
 
-def _lock(path: Path) -> int:
+def _lock(path: Path, told: Callable[[str], None] | None) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        _wait_for(handle, path)
+        _wait_for(handle, path, told)
         os.pwrite(handle, f"{os.getpid():<20}\n".encode(), 0)  # who holds it, for the next build's message:
         os.ftruncate(handle, 21)  # written over in place, never empty once written
     except BaseException:
@@ -484,7 +486,7 @@ def _lock(path: Path) -> int:
     return handle
 
 
-def _wait_for(handle: int, path: Path) -> None:
+def _wait_for(handle: int, path: Path, told: Callable[[str], None] | None) -> None:
     deadline = started = None
     while True:
         try:
@@ -503,8 +505,9 @@ def _wait_for(handle: int, path: Path) -> None:
         if deadline is None:
             limit = _lock_wait()
             deadline = time.monotonic() + limit
-            print(f"shopdir: waiting for another build of this site (pid {holder}) to finish "
-                  f"(at most {limit:g} s)...", file=sys.stderr, flush=True)
+            if told is not None:
+                told(f"shopdir: waiting for another build of this site (pid {holder}) to finish "
+                     f"(at most {limit:g} s)...")
         elif time.monotonic() >= deadline:
             raise OutputError(f"{path}: another build of this site (pid {holder}) still holds this lock after "
                               f"{limit:g} s; let it finish or stop it, then build again")

@@ -71,7 +71,8 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
             return
         state["fingerprint"] = fingerprint
         try:
-            result = builder.build(root, out, base_url=base_url, drafts=drafts, cache_dir=cache, dev=True)
+            result = builder.build(root, out, base_url=base_url, drafts=drafts, cache_dir=cache, dev=True,
+                                   told=lambda line: print(line, file=sys.stderr, flush=True))
         except Exception as error:  # keep serving whatever happens
             result = builder.Result(problems=[Problem("site.yaml", 1, 1, f"internal error: {error}")])
         gc.collect()  # what a build leaves in cycles (an old theme's templates) goes before the next one freezes
