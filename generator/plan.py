@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from generator import rotation, routes
+from generator import jsonld, rotation, routes
 from generator.catalogue import Catalogue, newest_first
 from generator.images import Picture
 from generator.markup import filled, html_later, summary_later
@@ -211,7 +211,7 @@ class _Views:
         view["path"] = path
         view["url"] = self.url(path)
         view["canonical"] = routes.absolute(self.d.settings.base_url, path)
-        view["jsonld"] = list(view.pop("structured", ())) + self.breadcrumb_list(view["breadcrumbs"])
+        view["jsonld"] = list(view.pop("structured", ())) + jsonld.breadcrumb_list(view["breadcrumbs"])
         return view
 
     # -- the views of whole pages, one method for each kind of page ------------
@@ -257,7 +257,8 @@ class _Views:
         return dict(title=product.name, description=summary_later(product.body),
                     image=self.og_image(shop.slug, (product.images or (shop.cover or shop.logo,))[0]),
                     product=self.product_detail(product), shop=self.shop_card(shop), qr=self.shop_qr(shop),
-                    structured=[self.product_data(product, shop)],
+                    structured=[jsonld.product(product, shop, self.categories[product.category].name,
+                                               self.d.settings.base_url, self.a.pictures)],
                     breadcrumbs=self.crumbs(*self.ancestors(self.categories[product.category]),
                                             (shop.name, routes.shop(shop.slug))))
 
@@ -265,7 +266,7 @@ class _Views:
         crumbs = self.crumbs((self.t["shops"], routes.shops()), (shop.name, routes.shop(shop.slug)))
         return dict(title=f"{store.name} · {shop.name}", store=self.store_view(shop, store),
                     shop=self.shop_card(shop), qr=self.shop_qr(shop), breadcrumbs=crumbs,
-                    structured=[self.store_data(shop, store)])
+                    structured=[jsonld.store(shop, store, self.d.settings.base_url)])
 
     def guide(self, shop: Shop, store, guide) -> dict:
         store_path = routes.store(shop.slug, store.slug)
@@ -327,50 +328,6 @@ class _Views:
 
     def robots(self) -> dict:
         return dict(sitemap=routes.absolute(self.d.settings.base_url, routes.sitemap()))
-
-    # -- structured data (schema.org, as JSON-LD) ----------------------------
-
-    @staticmethod
-    def breadcrumb_list(crumbs: list[dict]) -> list[dict]:
-        if len(crumbs) < 2:
-            return []
-        return [{"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": [
-            {"@type": "ListItem", "position": i, "name": c["name"], "item": c["absolute"]}
-            for i, c in enumerate(crumbs, start=1)]}]
-
-    def product_data(self, product: Product, shop: Shop) -> dict:
-        base = self.d.settings.base_url
-        data = {"@context": "https://schema.org", "@type": "Product", "name": product.name,
-                "url": routes.absolute(base, routes.product(product.shop, product.slug)),
-                "brand": {"@type": "Brand", "name": shop.name},
-                "category": self.categories[product.category].name}
-        images = [routes.absolute(base, self.a.pictures[(product.shop, p)].fitting(1200).path)
-                  for p in product.images or [shop.cover or shop.logo] if (product.shop, p) in self.a.pictures]
-        if images:
-            data["image"] = images
-        summary = summary_later(product.body, 300, absent_if_empty=True)
-        if summary:
-            data["description"] = summary
-        if isinstance(product.price, (int, float)):
-            data["offers"] = {"@type": "Offer", "price": f"{product.price:.2f}", "priceCurrency": product.currency,
-                              "availability": "https://schema.org/" + ("InStock" if product.available else "OutOfStock"),
-                              "url": data["url"], "seller": {"@type": "Organization", "name": shop.name,
-                                                             "url": routes.absolute(base, routes.shop(shop.slug))}}
-        return data
-
-    def store_data(self, shop: Shop, store) -> dict:
-        base = self.d.settings.base_url
-        data = {"@context": "https://schema.org", "@type": "Store", "name": f"{shop.name} {store.name}",
-                "url": routes.absolute(base, routes.store(shop.slug, store.slug)),
-                "parentOrganization": {"@type": "Organization", "name": shop.name,
-                                       "url": routes.absolute(base, routes.shop(shop.slug))}}
-        address = {k: v for k, v in (("streetAddress", store.address), ("addressLocality", store.city or shop.city))
-                   if v}
-        if address:
-            data["address"] = {"@type": "PostalAddress", **address}
-        if store.hours:
-            data["description"] = store.hours
-        return data
 
     def crumbs(self, *trail: tuple[str, str]) -> list[dict]:
         if trail not in self._crumbs:
