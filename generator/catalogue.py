@@ -8,6 +8,7 @@ grouped by category (with their subcategories) and ordered newest first.
 from __future__ import annotations
 
 import functools
+import operator
 from collections import defaultdict
 from typing import Callable
 
@@ -34,17 +35,11 @@ class Catalogue:
 
     @functools.cached_property
     def products_of(self) -> dict[str, list[Product]]:
-        found: dict[str, list[Product]] = defaultdict(list)
-        for product in self.d.products:
-            found[product.shop].append(product)
-        return found
+        return _grouped(self.d.products, operator.attrgetter("shop"))
 
     @functools.cached_property
     def by_category(self) -> dict[str, list[Product]]:
-        found: dict[str, list[Product]] = defaultdict(list)
-        for product in self.d.products:
-            found[product.category].append(product)
-        return found
+        return _grouped(self.d.products, operator.attrgetter("category"))
 
     @functools.cached_property
     def newest(self) -> list[Product]:
@@ -102,3 +97,11 @@ class Catalogue:
                     groups.setdefault(path, (value, [], []))[index].append(item)
         return [(name, shops, sorted(products, key=newest_first))
                 for _, (name, shops, products) in sorted(groups.items())]
+
+
+def _grouped(items, key: Callable) -> dict:
+    """The items by key(item), each group in the items' order."""
+    found: dict = defaultdict(list)
+    for item in items:
+        found[key(item)].append(item)
+    return found

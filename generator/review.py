@@ -63,9 +63,12 @@ def review(root: Path, base: str, head: str, *, cache_dir: Path | None = None, v
         # With a kept cache, each revision has a workspace of its own there (the base's usually built
         # already, the head's built over the last head reviewed); without, the head is built over the base.
         old_side = _side(repo, old, place / "base", epoch, jobs)
-        new_side = old_side if new.commit == old.commit else \
-            _side(repo, new, place / "head", epoch, jobs) if cache_dir else \
-            _side(repo, new, place / "base", epoch, jobs, old_side.digests)  # over the base's output
+        if new.commit == old.commit:
+            new_side = old_side
+        elif cache_dir:
+            new_side = _side(repo, new, place / "head", epoch, jobs)
+        else:  # built over the base's output, in the same workspace
+            new_side = _side(repo, new, place / "base", epoch, jobs, old_side.digests)
     old_model, new_model = old_side.model, new_side.model
     flags = changes.risk_flags(old_model, new_model, (_delisted(old_model), _delisted(new_model)),
                                _pictures(old_side.pictures, new_side.pictures), _sanitised(old_model, new_model))
