@@ -57,12 +57,6 @@ class Sources:
     unreadable: frozenset[str]  # files that exist but could not be parsed at all
 
 
-def read_text(root: Path, rel: str, problems: list[Problem], limits: Limits = Limits()) -> str | None:
-    """A text file's content, or None with a problem."""
-    data = _read_bytes(root, rel, problems, limits)
-    return None if data is None else _decoded(rel, data, problems)
-
-
 def _read_bytes(root: Path, rel: str, problems: list[Problem], limits: Limits) -> bytes | None:
     full = root / rel
     try:

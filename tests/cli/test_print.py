@@ -5,7 +5,6 @@ from __future__ import annotations
 import collections
 import io
 import logging
-from pathlib import Path
 
 import pypdf
 import pypdfium2
