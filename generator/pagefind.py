@@ -33,6 +33,18 @@ class IndexerFailed(OutputError):
     """Pagefind stopped with an error (a full disk, a missing library): not a problem in the content."""
 
 
+# The search UI's copy of Pagefind's module, published in INDEX_FOLDER/ready/ and given to the UI as its
+# bundle path: a search waits until every filter is loaded. The UI starts loading the filters and its
+# first search at the same time, and a search that ends first lists only the filters loaded by then
+# (on a slow phone the category filter was missing until the visitor typed again).
+READY_MODULE = b"""import * as pagefind from "../pagefind.js";
+export * from "../pagefind.js";
+export async function search(term, options) {
+  await pagefind.filters();
+  return pagefind.search(term, options);
+}
+"""
+
 SHARD_RECORDS = 3000  # records per index: more are split into shards, indexed in parallel and apart
 
 
@@ -133,6 +145,7 @@ class Indexing:
             for name, path in found.items():
                 if not (cache and path.startswith(cache)):
                     found[name] = Path(path).read_bytes()
+            found[f"{INDEX_FOLDER}/ready/pagefind.js"] = READY_MODULE
             return found
         finally:
             self.close()

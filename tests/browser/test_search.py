@@ -5,6 +5,7 @@ A query is expected to find every published product whose name contains it; reca
 
 from __future__ import annotations
 
+import time
 import unicodedata
 from urllib.parse import quote
 
@@ -133,6 +134,27 @@ def test_category_filter_narrows_to_that_category(search_site, page, page_proble
     assert after, f"{query!r} in {category} finds nothing"
     assert len(after) < len(before)
     assert [p for p in after if not in_category(p)] == []
+    assert page_problems == []
+
+
+def test_every_filter_is_offered_when_one_loads_slowly(search_site, page, page_problems):
+    """On a slow network the first search must not end before the filters load: the UI would then list
+    only the filters loaded by then, until the visitor typed again (seen as a missing category filter)."""
+    site = search_site
+    requested: list[str] = []
+
+    def slow_after_the_first(route):
+        requested.append(route.request.url)
+        if len(requested) > 1:
+            time.sleep(1.5)
+        route.continue_()
+
+    page.route("**/filter/*.pf_filter", slow_after_the_first)
+    search(page, site, "茶")
+    assert len(requested) > 1, "the search page loaded fewer filter files than it has filters"
+    shown = page.eval_on_selector_all("#search details.pagefind-ui__filter-block summary",
+                                      "names => names.map(n => n.textContent.trim())")
+    assert sorted(shown) == sorted([STRINGS["category"], STRINGS["city"]])
     assert page_problems == []
 
 
