@@ -11,7 +11,7 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from generator import fingerprint, images, markup, media, pagefind, printkit, processes, qr, rules, searchstore
 from generator.config import settings_from_doc
@@ -58,17 +58,38 @@ class _Clock:
         self.progress(stage, 1, 1)
 
 
-def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: bool = False,
-          cache_dir: Path | None = None, dev: bool = False, jobs: int | None = None,
-          progress: Progress = _quiet, inputs: fingerprint.Scan | None = None, search_index: bool = True,
-          told: Callable[[str], None] | None = None) -> Result:
-    """Build the site into `out`; with out=None, check everything and write nothing.
+def build(root: Path, out: Path | None, **options) -> Result:
+    """Build the site into `out`; with out=None, check everything and write nothing. The options are
+    those of stages(); the build runs to its end, search index included."""
+    return finish(stages(root, out, **options))
+
+
+def finish(steps: Iterator[int]) -> Result:
+    """Run a build's stages (or what is left of them) to the end: its Result."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as stop:
+            return stop.value
+
+
+def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts: bool = False,
+           cache_dir: Path | None = None, dev: bool = False, jobs: int | None = None,
+           progress: Progress = _quiet, inputs: fingerprint.Scan | None = None, search_index: bool = True,
+           told: Callable[[str], None] | None = None, pages_first: bool = False) -> Iterator[int]:
+    """The build, as a generator whose return value is its Result.
 
     told(line), when given, hears what the person waits for (another build of the same site).
 
     With a cache, a successful build leaves a fingerprint of its inputs there, by which the
     next `shopdir build` can tell that nothing changed; `inputs` is that scan when the caller
     has just taken it. With search_index=False no search index is made (a quicker preview).
+
+    With pages_first, when Pagefind is still indexing once the pages are rendered, the site is
+    published with the previous search index and the generator yields the file descriptor that
+    becomes readable when the index is ready (`shopdir serve` shows the edited page meanwhile);
+    resumed, it publishes the new index. Closed instead, it stops the indexing (a newer edit
+    came), and the site keeps the previous index.
     """
     root = Path(root)
     result = Result()
@@ -142,7 +163,7 @@ def build(root: Path, out: Path | None, *, base_url: str | None = None, drafts: 
             if rules.errors(found):
                 return _finished(result, problems)
             result.problems = rules.classified(sorted_problems(problems))  # warnings only, if any
-            done = _publish(out, root, specs, theme, directory, dev, jobs, files={
+            done = yield from _publish(out, root, specs, theme, directory, dev, jobs, pages_first, files={
                 **picture_files, **{code.path: code.png for code in qr_codes.values()},
                 **dict(theme.assets.values()), **own_files}, indexing=indexing, cache_dir=cache_dir, inputs=inputs,
                 result=result, clock=clock)
@@ -179,9 +200,10 @@ def _check(result: Result, problems: list[Problem], root: Path, directory: Direc
 
 
 def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Directory, dev: bool, jobs: int,
-             files: dict, indexing: pagefind.Indexing, cache_dir: Path | None, inputs, result: Result,
-             clock: _Clock) -> Result:
-    """Render every page into the staging folder with the other files, and swap it in."""
+             pages_first: bool, files: dict, indexing: pagefind.Indexing, cache_dir: Path | None, inputs,
+             result: Result, clock: _Clock) -> Iterator[int]:
+    """Render every page into the staging folder with the other files, and swap it in; with pages_first
+    and the index not ready, swap in the pages with the previous index first (see stages)."""
     problems = []
     common = common_view(directory, theme, dev=dev)
     key = rendering_key(theme, common)
@@ -205,11 +227,14 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
         if problems:
             staging.abort()
             return _finished(result, result.problems + problems)
-        files.update(indexing.files())
-        clock.lap("search wait")
-        for path in sorted(files):
-            data = files[path]
-            staging.write(path, data) if isinstance(data, bytes) else staging.link(path, data)
+        ready = indexing.ready()
+        if pages_first and ready is not None:
+            for path in _published(out):  # the previous index, until the new one is made
+                staging.keep(path)
+        else:
+            files.update(indexing.files())
+            clock.lap("search wait")
+        _place(staging, files)
         result.stats = staging.commit()
     except BaseException:
         staging.abort()
@@ -219,11 +244,46 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
     result.files = len(staging.written)
     if cache_dir is not None:
         fingerprint.remember_pages(cache_dir, out, key, hashes)
+    if pages_first and ready is not None:
+        yield ready
+        index = indexing.files()
+        clock.lap("search wait")
+        published, staging = staging.written, Staging(out)
+        try:
+            for path in sorted(path for path in published if not _in_index(path)):
+                staging.keep(path)
+            _place(staging, index)
+            result.stats = staging.commit()
+        except BaseException:
+            staging.abort()
+            raise
+        result.files = len(staging.written)
+        clock.lap("write")
+    if cache_dir is not None:
         fingerprint.remember(cache_dir, out, inputs, {"pages": result.pages, "files": result.files})
     return result
 
 
 TIDY_FACTOR, TIDY_SLACK = 2, 1000  # a cache is tidied once it holds more than 2 × what a build used, + 1,000
+
+
+def _place(staging: Staging, files: dict) -> None:
+    """Put files (bytes, or the path of a file kept elsewhere) into the staging folder."""
+    for path in sorted(files):
+        data = files[path]
+        staging.write(path, data) if isinstance(data, bytes) else staging.link(path, data)
+
+
+def _in_index(path: str) -> bool:
+    return path.startswith(pagefind.INDEX_FOLDER + "/")
+
+
+def _published(out: Path) -> list[str]:
+    """The files of the search index the output folder holds now, by output path."""
+    found = []
+    for folder, _, names in os.walk(out / pagefind.INDEX_FOLDER):
+        found += [os.path.relpath(os.path.join(folder, name), out) for name in names]
+    return sorted(found)
 
 
 def _tidy_caches(cache_dir: Path, directory: Directory, qr_codes: dict, pictures: dict) -> None:

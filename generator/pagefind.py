@@ -120,6 +120,11 @@ class Indexing:
                 os.close(self.pipe)
                 self.pipe = None
 
+    def ready(self) -> int | None:
+        """A file descriptor that becomes readable when the index is made by the forked process; None when
+        files() would not wait for one (no index, or no process: files() makes it)."""
+        return self.pipe if self.folders and self.child is not None else None
+
     def files(self) -> dict[str, bytes | str]:
         """Every index file of every shard, by output path (waits for the index to be made): the file's
         path in the cache, or its bytes when it is not in the cache. Paths are plain strings: a large

@@ -63,18 +63,55 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
     out = work / "site"
     cache = root / ".cache"
     base_url = base_url or f"http://{host}:{port}/"
-    state = {"fingerprint": None}
+    state: dict = {"fingerprint": None, "indexing": None}
 
-    def rebuild() -> None:
+    def rebuild(pages_first: bool = True) -> None:
         fingerprint = _fingerprint(root)
         if fingerprint == state["fingerprint"]:
             return
         state["fingerprint"] = fingerprint
+        stop_indexing()  # a newer edit: the index being made for the last one is out of date
+        steps = builder.stages(root, out, base_url=base_url, drafts=drafts, cache_dir=cache, dev=True,
+                               told=lambda line: print(line, file=sys.stderr, flush=True), pages_first=pages_first)
+        waiting = step(steps)
+        if isinstance(waiting, int):  # the pages are out; the search index follows when Pagefind is done
+            write_problems(out, [])
+            print("shopdir: pages updated; the search index follows", file=sys.stderr, flush=True)
+            from tornado.ioloop import IOLoop
+            state["indexing"] = (steps, waiting)
+            IOLoop.current().add_handler(waiting, lambda fd, events: index_ready(), IOLoop.READ)
+        else:
+            built(waiting)
+
+    def step(steps) -> builder.Result | int:
+        """Run the build to its end or to where it waits for the index; a build that breaks is a problem."""
         try:
-            result = builder.build(root, out, base_url=base_url, drafts=drafts, cache_dir=cache, dev=True,
-                                   told=lambda line: print(line, file=sys.stderr, flush=True))
+            return next(steps)
+        except StopIteration as stop:
+            return stop.value
         except Exception as error:  # keep serving whatever happens
-            result = builder.Result(problems=[Problem("site.yaml", 1, 1, f"internal error: {error}")])
+            return builder.Result(problems=[Problem("site.yaml", 1, 1, f"internal error: {error}")])
+
+    def index_ready() -> None:
+        steps, waiting = state["indexing"]
+        forget_indexing()
+        built(step(steps))
+
+    def forget_indexing() -> None:
+        from tornado.ioloop import IOLoop
+        IOLoop.current().remove_handler(state["indexing"][1])
+        state["indexing"] = None
+
+    def stop_indexing() -> None:
+        if state["indexing"] is not None:
+            steps = state["indexing"][0]
+            forget_indexing()
+            try:
+                steps.close()  # stops Pagefind; the site keeps the previous index
+            except Exception as error:  # keep serving whatever happens
+                print(f"shopdir: internal error: {error}", file=sys.stderr)
+
+    def built(result: builder.Result) -> None:
         gc.collect()  # what a build leaves in cycles (an old theme's templates) goes before the next one freezes
         if not result.ok:  # warnings alone do not stop a build
             for problem in result.problems:
@@ -87,7 +124,7 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
             write_problems(out, [])
             print(f"shopdir: built {result.pages} pages", file=sys.stderr)
 
-    rebuild()
+    rebuild(pages_first=False)  # before the server's loop runs: nothing to show earlier
     server = Server()
     for path in ("content", "themes", "site.yaml"):
         if (root / path).exists():
@@ -96,5 +133,7 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
     try:
         server.serve(port=port, host=host, root=str(out), open_url=False)
     finally:
+        if state["indexing"] is not None:
+            state["indexing"][0].close()
         shutil.rmtree(work, ignore_errors=True)
     return 0

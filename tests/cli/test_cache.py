@@ -160,3 +160,69 @@ def test_a_build_without_search_leaves_the_cached_index_for_the_next_build_with_
         "the index came from the cache, not from Pagefind again"
     assert build(root, tmp_path / "none", cache_dir=None).ok
     assert tree(tmp_path / "out") == tree(tmp_path / "none")
+
+
+def _index_files(out) -> dict:
+    return {rel: data for rel, data in tree(out).items() if rel.startswith("pagefind/")}
+
+
+def _pages(out) -> dict:
+    return {rel: data for rel, data in tree(out).items() if not rel.startswith("pagefind/")}
+
+
+def test_pages_first_publishes_the_edited_page_before_the_index_then_both_as_a_plain_build(make_site, tmp_path):
+    """What `shopdir serve` does on an edit: the pages are published with the previous search index while
+    Pagefind works, then the new index; the end is byte for byte the site a plain build makes."""
+    from generator.build import finish, stages
+
+    root = make_site()
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    assert build(root, out, cache_dir=cache).ok
+    old_index = _index_files(out)
+    apply_edit(root, "edit one product")
+    steps = stages(root, out, cache_dir=cache, pages_first=True)
+    waiting = next(steps)
+    assert isinstance(waiting, int), "the build waits for the index only after publishing the pages"
+    assert "Da Hong Pao 500g" in (out / "shops/alpha-tea/products/dhp/index.html").read_text("utf-8")
+    assert _index_files(out) == old_index, "the previous index stays until the new one is made"
+    result = finish(steps)
+    assert result.ok
+    plain = tmp_path / "plain"
+    assert build(root, plain).ok
+    assert tree(out) == tree(plain)
+    assert _index_files(out) != old_index
+
+
+def test_pages_first_stopped_keeps_the_previous_index_and_frees_the_output(make_site, tmp_path):
+    """A newer edit stops the indexing of the last one: the pages stay, with the previous index, and the
+    next build can start at once (the lock is free and no indexing process is left)."""
+    import os
+
+    from generator.build import stages
+
+    root = make_site()
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    assert build(root, out, cache_dir=cache).ok
+    old_index = _index_files(out)
+    apply_edit(root, "edit one product")
+    steps = stages(root, out, cache_dir=cache, pages_first=True)
+    assert isinstance(next(steps), int)
+    children = {int(pid) for pid in os.listdir("/proc") if pid.isdigit()
+                and _parent(pid) == os.getpid()}
+    assert children, "Pagefind indexes in a process of the build's own"
+    steps.close()
+    assert _index_files(out) == old_index
+    assert "Da Hong Pao 500g" in (out / "shops/alpha-tea/products/dhp/index.html").read_text("utf-8")
+    assert not [pid for pid in children if os.path.exists(f"/proc/{pid}") and _parent(str(pid)) == os.getpid()]
+    assert build(root, out, cache_dir=cache).ok
+    plain = tmp_path / "plain"
+    assert build(root, plain).ok
+    assert tree(out) == tree(plain)
+
+
+def _parent(pid: str) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return int(handle.read().rsplit(b")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
