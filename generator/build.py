@@ -149,7 +149,8 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
         split = pagefind.split_of(directory) if search_index and not own else []
         shards = pagefind.shards(directory, theme.strings, pictures, split) if split else ()
         folders = [folder for folder, _ in split]
-        indexing = pagefind.Indexing(shards, folders, settings.language, cache_dir, jobs)  # runs beside what follows
+        # runs beside what follows; with pages_first, once the pages are out (it would slow their rendering)
+        indexing = pagefind.Indexing(shards, folders, settings.language, cache_dir, jobs, start=not pages_first)
         clock.lap("search")
         try:
             assets = Assets(pictures, qr_codes, qr_texts, theme.strings, _build_date(),
@@ -227,8 +228,8 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
         if problems:
             staging.abort()
             return _finished(result, result.problems + problems)
-        ready = indexing.ready()
-        if pages_first and ready is not None:
+        later = pages_first and bool(indexing.folders)
+        if later:
             for path in _published(out):  # the previous index, until the new one is made
                 staging.keep(path)
         else:
@@ -244,8 +245,10 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
     result.files = len(staging.written)
     if cache_dir is not None:
         fingerprint.remember_pages(cache_dir, out, key, hashes)
-    if pages_first and ready is not None:
-        yield ready
+    if later:
+        ready = indexing.start()
+        if ready is not None:
+            yield ready
         index = indexing.files()
         clock.lap("search wait")
         published, staging = staging.written, Staging(out)
@@ -259,6 +262,8 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
             raise
         result.files = len(staging.written)
         clock.lap("write")
+        if cache_dir is not None:  # recorded for the output folder swapped in last
+            fingerprint.remember_pages(cache_dir, out, key, hashes)
     if cache_dir is not None:
         fingerprint.remember(cache_dir, out, inputs, {"pages": result.pages, "files": result.files})
     return result

@@ -100,13 +100,20 @@ class Indexing:
     """
 
     def __init__(self, shards: Iterable[tuple[str, list[Record]]], folders: list[str], language: str,
-                 cache_dir: Path | None, jobs: int):
+                 cache_dir: Path | None, jobs: int, start: bool = True):
         self.folders = folders
         self.work = _work_folder()
         self.shards = _Shards(shards, language, cache_dir, jobs, self.work)
         self.child: int | None = None
         self.pipe: int | None = None
-        if folders:
+        self.started = False
+        if start:
+            self.start()
+
+    def start(self) -> int | None:
+        """Start indexing in a forked process, if there is an index to make; what ready() says then."""
+        self.started = True
+        if self.folders:
             self.pipe, writer = os.pipe()
             self.child = processes.fork(wait=False)
             if self.child == 0:  # never returns into the build's code, whatever happens
@@ -119,6 +126,7 @@ class Indexing:
             if self.child is None:
                 os.close(self.pipe)
                 self.pipe = None
+        return self.ready()
 
     def ready(self) -> int | None:
         """A file descriptor that becomes readable when the index is made by the forked process; None when
@@ -133,6 +141,8 @@ class Indexing:
             self.close()
             return {}
         try:
+            if not self.started:
+                self.start()
             if self.child is None:
                 found = {name: str(path) for name, path in self.shards.files().items()}
             else:

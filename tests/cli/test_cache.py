@@ -173,6 +173,9 @@ def _pages(out) -> dict:
 def test_pages_first_publishes_the_edited_page_before_the_index_then_both_as_a_plain_build(make_site, tmp_path):
     """What `shopdir serve` does on an edit: the pages are published with the previous search index while
     Pagefind works, then the new index; the end is byte for byte the site a plain build makes."""
+    import json
+
+    from generator import fingerprint
     from generator.build import finish, stages
 
     root = make_site()
@@ -187,6 +190,8 @@ def test_pages_first_publishes_the_edited_page_before_the_index_then_both_as_a_p
     assert _index_files(out) == old_index, "the previous index stays until the new one is made"
     result = finish(steps)
     assert result.ok
+    pages = json.loads((cache / fingerprint.PAGES).read_text("utf-8"))
+    assert pages["output"] == fingerprint.output_identity(out), "the next build knows the pages it finds"
     plain = tmp_path / "plain"
     assert build(root, plain).ok
     assert tree(out) == tree(plain)
