@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import itertools
 import json
 import operator
 from collections import defaultdict
@@ -89,7 +90,7 @@ def _counts(text: str) -> tuple:
 
 
 def deltas(numbers: list[int]) -> list[int]:
-    return list(map(operator.sub, numbers, [0, *numbers[:-1]])) if numbers else []
+    return list(map(operator.sub, numbers, itertools.chain((0,), numbers)))
 
 
 def undeltas(numbers: list[int]) -> list[int]:
@@ -143,7 +144,9 @@ def part(entries: list[Entry], removed: list[int] | None = None) -> Part:
         found = scores(entry)
         total += len(found)
         for term, score in found.items():
-            postings[term] += (number, score)
+            posted = postings[term]
+            posted.append(number)
+            posted.append(score)
     count = bucket_count(total)
     buckets: list[dict] = [{} for _ in range(count)]
     where = terms.bucket
