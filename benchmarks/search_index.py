@@ -35,21 +35,21 @@ from generator.theme import load_theme  # noqa: E402
 from generator.validate import build_directory  # noqa: E402
 
 
-def model(root: Path):
+def model(root: Path, markdown: markup.Markdown):
     """The model, with its Markdown rendered and kept, as a build has it when the index is made."""
     site, _ = load_site(root)
     settings, _ = settings_from_doc(site)
     sources, _ = load_sources(root, settings.limits, None)
-    _render_markdown(sources, 1)
-    directory, _, _ = build_directory(sources, settings, False)
+    _render_markdown(sources, markdown, 1)
+    directory, _, _ = build_directory(sources, settings, False, markdown)
     theme, _ = load_theme(root, settings.theme, settings.language)
     return directory, theme
 
 
-def index(directory, theme, cache: Path | None) -> tuple[dict, float, float]:
+def index(directory, theme, markdown, cache: Path | None) -> tuple[dict, float, float]:
     """The index step as the build runs it: files by output path, CPU and wall seconds."""
     cpu, wall = time.process_time(), time.perf_counter()
-    files = searchstore.files(directory, theme.strings, {}, directory.settings.language, cache)
+    files = searchstore.files(directory, theme.strings, {}, markdown, directory.settings.language, cache)
     return files, time.process_time() - cpu, time.perf_counter() - wall
 
 
@@ -71,19 +71,19 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="shopdir-search-bench-"))
     try:
         synth.generate(folder / "site", args.shops, args.products, 0)
-        with markup.kept_in(None):
-            directory, theme = model(folder / "site")
+        with markup.kept_in(None) as markdown:
+            directory, theme = model(folder / "site", markdown)
             gc.freeze()  # as the build does once the model is made: the collector never walks it again
             bodies = [p.body for p in directory.products] + [s.description for s in directory.shops]
             start = time.process_time()
             for text in bodies:
-                markup.text_key(text)
+                markdown.text_key(text)
             keys = time.process_time() - start
             start = time.process_time()
-            entries = search.entries(directory, theme.strings, {})
+            entries = search.entries(directory, theme.strings, {}, markdown)
             made = time.process_time() - start
-            files, cpu, wall = index(directory, theme, folder / "cache")
-            again, _, _ = index(directory, theme, None)
+            files, cpu, wall = index(directory, theme, markdown, folder / "cache")
+            again, _, _ = index(directory, theme, markdown, None)
             assert again == {n: d for n, d in files.items() if isinstance(d, bytes)}, "two builds differ"
             sizes = sorted(len(data) for name, data in files.items() if "/t" in name)
             print(f"shops {args.shops}, entries {len(entries)}, files {len(files)}, "
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"total {sum(map(len, files.values())) / 1e6:.2f} MB gzip ({raw / 1e6:.2f} MB unpacked)")
             for number in range(args.edits):
                 directory, shop = edited(directory, number)
-                files, cpu, wall = index(directory, theme, folder / "cache")
+                files, cpu, wall = index(directory, theme, markdown, folder / "cache")
                 manifest = json.loads(files[searchindex.MANIFEST])
                 delta = manifest["delta"] or {}
                 print(f"shop {shop} edited ({number + 1} so far), re-index: {cpu * 1000:.0f} ms CPU, "

@@ -98,7 +98,7 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
     # Rendered Markdown is kept from loading to the search records. What lives on after loading (the
     # parsed files, then the model) is frozen: later collections, here and in the forked workers,
     # need not walk it again, as each full collection would (over a second at 10,000 shops).
-    with _one_at_a_time(out, cache_dir, told), markup.kept_in(cache_dir), _unfrozen_at_end():
+    with _one_at_a_time(out, cache_dir, told), markup.kept_in(cache_dir) as markdown, _unfrozen_at_end():
         if out is not None:
             look_ahead(out)  # the spare site's folders read beside loading, before they are checked
         if out is not None and cache_dir is not None:
@@ -109,7 +109,7 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
         settings, found = settings_from_doc(site, base_url)
         problems += found
         # millions of parsed values arrive, none in a cycle: nothing to collect
-        with _collector_paused(), _MarkdownAhead(jobs) as ahead:
+        with _collector_paused(), _MarkdownAhead(jobs, markdown) as ahead:
             kept = Parsed(cache_dir, settings.limits) if cache_dir is not None and out is not None else None
             sources, found = load_sources(root, settings.limits, kept, loaded=ahead.shop)
             problems += found
@@ -118,9 +118,9 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
                 del kept  # it holds every parsed file, which must be freed with the sources below
         clock.lap("load")
         gc.freeze()
-        _render_markdown(sources, jobs, shops=not ahead.did_shops)
+        _render_markdown(sources, markdown, jobs, shops=not ahead.did_shops)
         with _collector_paused():  # the model: hundreds of thousands of objects, none in a cycle
-            directory, sites, found = build_directory(sources, settings, drafts)
+            directory, sites, found = build_directory(sources, settings, drafts, markdown)
         result.directory = directory
         problems += found
         del sources, site  # the parsed files: the model holds all that is needed from here on
@@ -141,19 +141,19 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
             return _finished(result, problems)
         problems += unused_templates(theme, root)
         if out is None:  # a check: every page planned and rendered as a build would, nothing written
-            return _check(result, problems, root, directory, theme, pictures, qr_codes, qr_texts, jobs, clock)
+            return _check(result, problems, root, directory, theme, markdown, pictures, qr_codes, qr_texts, jobs, clock)
 
         own = search_index and settings.search_engine == "shopdir"  # shopdir's own index, not Pagefind's
-        own_files = searchstore.files(directory, theme.strings, pictures, settings.language, cache_dir) \
+        own_files = searchstore.files(directory, theme.strings, pictures, markdown, settings.language, cache_dir) \
             if own and directory.shops else {}
         split = pagefind.split_of(directory) if search_index and not own else []
-        shards = pagefind.shards(directory, theme.strings, pictures, split) if split else ()
+        shards = pagefind.shards(directory, theme.strings, pictures, markdown, split) if split else ()
         folders = [folder for folder, _ in split]
         # runs beside what follows; with pages_first, once the pages are out (it would slow their rendering)
         indexing = pagefind.Indexing(shards, folders, settings.language, cache_dir, jobs, start=not pages_first)
         clock.lap("search")
         try:
-            assets = Assets(pictures, qr_codes, qr_texts, theme.strings, _build_date(),
+            assets = Assets(pictures, qr_codes, qr_texts, theme.strings, _build_date(), markdown,
                             (("search/",) if own_files else ()) if own else
                             tuple(indexing.folders) if search_index else None)
             with _collector_paused():  # a page spec for each page: at 10,000 shops the collector took 1.6 s
@@ -169,7 +169,7 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
                 **dict(theme.assets.values()), **own_files}, indexing=indexing, cache_dir=cache_dir, inputs=inputs,
                 result=result, clock=clock)
             if done.ok and cache_dir is not None:
-                _tidy_caches(cache_dir, directory, qr_codes, pictures)
+                _tidy_caches(cache_dir, directory, markdown, qr_codes, pictures)
             return done
         finally:
             indexing.close()
@@ -180,12 +180,13 @@ def _finished(result: Result, problems: list[Problem]) -> Result:
     return result
 
 
-def _check(result: Result, problems: list[Problem], root: Path, directory: Directory, theme: Theme, pictures: dict,
+def _check(result: Result, problems: list[Problem], root: Path, directory: Directory, theme: Theme,
+           markdown: markup.Markdown, pictures: dict,
            qr_codes: dict, qr_texts: dict, jobs: int, clock: _Clock) -> Result:
     """The rest of a build without writing: the plan (two pages at one path) and every page rendered in
     memory (template errors), so that a check fails whenever the build would."""
     folders = tuple(folder for folder, _ in pagefind.split_of(directory))  # where a build puts the search index
-    assets = Assets(pictures, qr_codes, qr_texts, theme.strings, _build_date(), folders)
+    assets = Assets(pictures, qr_codes, qr_texts, theme.strings, _build_date(), markdown, folders)
     specs, found = plan_site(directory, assets)
     problems += found
     clock.lap("plan")
@@ -291,7 +292,8 @@ def _published(out: Path) -> list[str]:
     return sorted(found)
 
 
-def _tidy_caches(cache_dir: Path, directory: Directory, qr_codes: dict, pictures: dict) -> None:
+def _tidy_caches(cache_dir: Path, directory: Directory, markdown: markup.Markdown, qr_codes: dict,
+                 pictures: dict) -> None:
     """Remove from the Markdown, QR code and picture caches what this build did not use, once that is
     more than it used: a directory edited for years keeps caches about its own size, not its whole
     history. Not every build: one with --drafts and one without do not undo each other's work."""
@@ -299,7 +301,7 @@ def _tidy_caches(cache_dir: Path, directory: Directory, qr_codes: dict, pictures
         return TIDY_FACTOR * used + TIDY_SLACK
 
     texts = {text for text in _model_texts(directory) if text and text.strip()}
-    markup.tidy(texts, limit(len(texts)))
+    markdown.tidy(texts, limit(len(texts)))
     qr.tidy(cache_dir, qr_codes, limit(len(qr_codes)))
     images.tidy(cache_dir, pictures.values(), limit(len(pictures)))
 
@@ -393,7 +395,8 @@ class _MarkdownAhead:
 
     BATCH = 200  # texts sent to a worker at once
 
-    def __init__(self, jobs: int):
+    def __init__(self, jobs: int, markdown: markup.Markdown):
+        self.markdown = markdown
         self.pool = None
         if jobs > 1 and processes.may_fork():
             self.pool = processes.pool(jobs)
@@ -404,7 +407,7 @@ class _MarkdownAhead:
     def shop(self, shop: ShopSource) -> None:
         if self.pool is None:
             return
-        self.batch += markup.not_rendered(_shop_texts(shop))
+        self.batch += self.markdown.not_rendered(_shop_texts(shop))
         if len(self.batch) >= self.BATCH:
             self._send()
 
@@ -419,7 +422,7 @@ class _MarkdownAhead:
     def _take(self) -> None:
         texts, future = self.sent.pop(0)
         for text, (html, words) in zip(texts, future.result()):
-            markup.keep(text, html, words)
+            self.markdown.keep(text, html, words)
 
     def __enter__(self) -> "_MarkdownAhead":
         return self
@@ -441,14 +444,14 @@ def _render_fresh_all(texts: list[bytes]) -> list[tuple[str | None, str | None]]
     return [markup.render_fresh_with_words(text.decode("utf-8", "surrogatepass")) for text in texts]
 
 
-def _render_markdown(sources: Sources, jobs: int, shops: bool = True) -> None:
+def _render_markdown(sources: Sources, markdown: markup.Markdown, jobs: int, shops: bool = True) -> None:
     """Render every Markdown text the cache does not hold, in parallel, for validation and the pages
     (with shops=False, the shops' texts are done already); then write them all to the cache, where the
     forked processes that make pages read their words."""
-    texts = markup.not_rendered(_markdown_texts(sources, shops))
+    texts = markdown.not_rendered(_markdown_texts(sources, shops))
     for text, (html, words) in zip(texts, processes.forked_map(markup.render_fresh_with_words, texts, jobs)):
-        markup.keep(text, html, words)
-    markup.flush()
+        markdown.keep(text, html, words)
+    markdown.flush()
 
 
 def _build_date() -> datetime.date:
@@ -469,8 +472,9 @@ def print_kit(root: Path, shops: list[str], base_url: str | None = None) -> tupl
     problems += found
     sources, found = load_sources(root, settings.limits)
     problems += found
-    _render_markdown(sources, 1)
-    directory, sites, found = build_directory(sources, settings, False)
+    markdown = markup.Markdown()
+    _render_markdown(sources, markdown, 1)
+    directory, sites, found = build_directory(sources, settings, False, markdown)
     problems += found
     theme, found = load_theme(root, settings.theme, settings.language)
     problems += found

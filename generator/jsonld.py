@@ -4,7 +4,6 @@ page's own links. Pure functions: a page's view carries what they return."""
 from __future__ import annotations
 
 from generator import routes
-from generator.markup import summary_later
 from generator.model import Product, Shop
 
 
@@ -17,8 +16,9 @@ def breadcrumb_list(crumbs: list[dict]) -> list[dict]:
         for i, c in enumerate(crumbs, start=1)]}]
 
 
-def product(item: Product, shop: Shop, category: str, base: str, pictures: dict) -> dict:
-    """A product with its brand (the shop), category, pictures, summary and, when it has a price, its offer."""
+def product(item: Product, shop: Shop, category: str, base: str, pictures: dict, summary) -> dict:
+    """A product with its brand (the shop), category, pictures, summary (a stand-in: Markdown.summary_later,
+    with absent_if_empty) and, when it has a price, its offer."""
     data = {"@context": "https://schema.org", "@type": "Product", "name": item.name,
             "url": routes.absolute(base, routes.product(item.shop, item.slug)),
             "brand": {"@type": "Brand", "name": shop.name},
@@ -27,7 +27,6 @@ def product(item: Product, shop: Shop, category: str, base: str, pictures: dict)
               for p in item.images or [shop.cover or shop.logo] if (item.shop, p) in pictures]
     if images:
         data["image"] = images
-    summary = summary_later(item.body, 300, absent_if_empty=True)
     if summary:
         data["description"] = summary
     if isinstance(item.price, (int, float)):

@@ -13,6 +13,7 @@ import signal
 import sqlite3
 import threading
 from pathlib import Path
+from typing import Callable
 
 import markdown
 import nh3
@@ -56,11 +57,12 @@ def _time_limit(seconds: float):
         signal.signal(signal.SIGPROF, previous)
 
 
-def markdown_problem(text: str) -> str | None:
-    """Why a Markdown text cannot be published, or None. Renders it once; the result is kept."""
+def markdown_problem(text: str, markdown: Markdown | None = None) -> str | None:
+    """Why a Markdown text cannot be published, or None. Rendered once by the build's `markdown`, which
+    keeps the result."""
     if len(text) > MAX_CHARACTERS:
         return f"the Markdown text is {len(text):,} characters long; at most {MAX_CHARACTERS:,} are allowed"
-    if text.strip() and _rendering(text) is None:
+    if text.strip() and (markdown or Markdown())._rendering(text) is None:
         return (f"the Markdown text takes more than {TIME_LIMIT:g} s to render; look for long runs of "
                 "unclosed brackets such as [ or [text]( and remove them")
     return None
@@ -115,14 +117,15 @@ class Store:
 
     New renderings are written as they come, a few hundred at a time, and all of them by flush().
     From then on a build holds no text's HTML or words in memory (at 10,000 shops they were a third
-    of it): each process that makes pages reads them through a connection of its own (_stored).
+    of it): each process that makes pages reads them through a connection of its own (Markdown._stored).
     """
 
     FLUSH_EVERY = 500
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, written: Callable[[list[tuple[str, str, str]]], None]):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self.written = written  # told the (text, HTML, words) written by each flush
         self.db = sqlite3.connect(path, timeout=30)
         self.db.execute("DROP TABLE IF EXISTS html")  # the earlier form, without the words
         self.db.execute("CREATE TABLE IF NOT EXISTS texts (key TEXT PRIMARY KEY, html BLOB NOT NULL, words BLOB NOT NULL)")
@@ -138,50 +141,50 @@ class Store:
         digest.update(text.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
-    def held(self, texts: list[str]) -> list[str]:
-        """Those of these texts that the cache holds. The keys are read once, in one query: a query
-        for each shop's texts took 0.5 s at 10,000 shops, reading them all 0.1 s."""
+    def held(self, keys: list[str]) -> set[str]:
+        """Those of these keys that the cache holds. The keys are read once, in one query: a query for
+        each shop's texts took 0.5 s at 10,000 shops, reading them all 0.1 s."""
         if self.keys is None:
             self.keys = {key for key, in self.db.execute("SELECT key FROM texts")}
-        return [text for text in texts if text_key(text) in self.keys]
+        return self.keys.intersection(keys)
 
-    def put(self, text: str, html: str, words: str) -> None:
-        self.new.append((text, html, words[:WORDS_STORED]))
+    def put(self, key: str, text: str, html: str, words: str) -> None:
+        self.new.append((key, text, html, words[:WORDS_STORED]))
         if len(self.new) >= self.FLUSH_EVERY:
             self.flush()
 
     def flush(self) -> None:
         # given as UTF-8 bytes: handing SQLite the strings would leave a UTF-8 copy inside each for as
         # long as it lives (CPython caches the encoding in the string)
-        rows = [(text_key(text), html.encode("utf-8", "surrogatepass"), words.encode("utf-8", "surrogatepass"))
-                for text, html, words in self.new]
+        rows = [(key, html.encode("utf-8", "surrogatepass"), words.encode("utf-8", "surrogatepass"))
+                for key, _, html, words in self.new]
         with self.db:
             self.db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?)", rows)
         if self.keys is not None:
             self.keys.update(row[0] for row in rows)
-        for text, html, _ in self.new:
-            if _rendered.get(text) is html:
-                _rendered[text] = IN_CACHE  # written: read from there when asked, not held
-        self.new = []
+        new, self.new = self.new, []
+        self.written([(text, html, words) for _, text, html, words in new])
 
     def close(self) -> None:
         self.flush()
         self.db.close()
 
 
-# Each text's key (Store.key), worked out once in a build: the cache is asked by key, and views name their
-# Markdown by it (see html_later). Both ways, for the build's texts (the model's own strings, not copies);
-# forgotten when a build ends (kept_in), never when it begins: views made before are still filled.
-_keys: dict[str, str] = {}
-_texts: dict[str, str] = {}
-
-
-def text_key(text: str) -> str:
-    key = _keys.get(text)
-    if key is None:
-        key = _keys[text] = Store.key(text)
-        _texts[key] = text
-    return key
+def _open_store(path: Path, written) -> Store | None:
+    """The cache, or None when it cannot be opened (that only costs time). A file that is not a database
+    (damaged) is replaced by a new one."""
+    try:
+        return Store(path, written)
+    except sqlite3.OperationalError:  # locked, unreadable, no room
+        return None
+    except sqlite3.DatabaseError:
+        try:
+            path.unlink(missing_ok=True)
+            return Store(path, written)
+        except (OSError, sqlite3.Error):
+            return None
+    except (OSError, sqlite3.Error):
+        return None
 
 
 def _text(value: bytes | str) -> str:
@@ -189,125 +192,228 @@ def _text(value: bytes | str) -> str:
 
 
 WORDS_STORED = 2001  # plain words kept with each text: enough for any summary (plain_text's limit is below)
-_reader: tuple[int, sqlite3.Connection] | None = None  # this process's own connection, to read HTML and words
-_store_path: Path | None = None
-
-
-def _stored(column: str, text: str) -> str | None:
-    """A text's HTML or the start of its plain words, from the cache (read-only, by a connection of this
-    process's own: forked processes never use the parent's)."""
-    global _reader
-    if _store_path is None:
-        return None
-    try:
-        if _reader is None or _reader[0] != os.getpid():
-            _reader = (os.getpid(), sqlite3.connect(f"file:{_store_path}?mode=ro", uri=True, timeout=30))
-        row = _reader[1].execute(f"SELECT {column} FROM texts WHERE key = ?", (text_key(text),)).fetchone()
-    except sqlite3.Error:
-        return None
-    return _text(row[0]) if row else None
-
-
-_store: Store | None = None
-IN_CACHE = True  # in _rendered: the text's HTML is in the cache, which is where it is read from
-# Every text rendered during this build: its HTML (IN_CACHE once written to the cache), or None when
-# it takes too long to render; and its plain words, for summaries.
-_rendered: dict[str, str | bool | None] = {}
-_words: dict[str, str] = {}
+IN_CACHE = True  # in Markdown.rendered: the text's HTML is in the cache, which is where it is read from
 WORDS_KEPT = 2048  # plain texts kept at once: a page asks for its own text's words twice, a list its items' once
 
-
-def _forget_store() -> None:
-    """A forked process never uses the parent's connection to the cache (SQLite forbids it): what it
-    renders that this build has not, it renders without the cache."""
-    global _store
-    _store = None
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_store)
+# A view names its Markdown by stand-ins, filled in only when its page is rendered: a page whose view
+# is unchanged is never rendered, so its HTML and words need not be read from the cache at all. A
+# stand-in holds the text's key (a hash of the text and SETTINGS_KEY, and how long a summary), so the
+# view's hash covers what the HTML is made from and how, without hashing the text again on every page
+# that shows it (a product page's view named its text three times: two thirds of the bytes hashed).
+_LATER = "\0shopdir: Markdown rendered when the page is"
+_NESTED = {dict, list, tuple}
+_NOTHING = object()  # what an empty summary made with absent_if_empty fills in: its key is left out
 
 
-@contextlib.contextmanager
-def kept_in(cache_dir: Path | None):
-    """While inside, each text is rendered once; with a cache_dir, also read from and added to its cache."""
-    global _store, _store_path, _reader
-    _rendered.clear()
-    _words.clear()
-    if cache_dir is not None:
-        _store = _open_store(cache_dir / "markdown.sqlite")
-        _store_path = _store.path if _store is not None else None
-    try:
-        yield
-    finally:
-        _rendered.clear()
-        _words.clear()
-        _keys.clear()
-        _texts.clear()
-        store, _store, _store_path = _store, None, None
-        if _reader is not None:
-            if _reader[0] == os.getpid():
-                _reader[1].close()
-            _reader = None
+class Markdown:
+    """The Markdown of one build: each text rendered once (render), its plain words for summaries
+    (plain_text), stand-ins for views (html_later, summary_later, filled); with a cache folder, the
+    renderings also kept there between builds. The build makes one (kept_in) and hands it to the
+    stages that show Markdown; the processes it forks use their copy, reading the cache through a
+    connection of their own (SQLite forbids sharing one) and never writing to it.
+    """
+
+    def __init__(self, cache_dir: Path | None = None):
+        self.pid = os.getpid()
+        self.store = _open_store(cache_dir / "markdown.sqlite", self._written) if cache_dir is not None else None
+        self.store_path = self.store.path if self.store is not None else None
+        self.reader: tuple[int, sqlite3.Connection] | None = None  # this process's own connection
+        # Every text rendered during this build: its HTML (IN_CACHE once written to the cache), or None
+        # when it takes too long to render; and its plain words, for summaries.
+        self.rendered: dict[str, str | bool | None] = {}
+        self.words: dict[str, str] = {}
+        # Each text's key (Store.key), worked out once: the cache is asked by key, and views name their
+        # Markdown by it (see html_later). Both ways, for the build's texts (the model's own strings).
+        self.keys: dict[str, str] = {}
+        self.texts: dict[str, str] = {}
+
+    def _own_store(self) -> Store | None:
+        """The cache to write to: only the process that opened it writes (a forked one renders what the
+        build has not without the cache)."""
+        return self.store if self.pid == os.getpid() else None
+
+    def _written(self, done: list[tuple[str, str, str]]) -> None:
+        for text, html, _ in done:
+            if self.rendered.get(text) is html:
+                self.rendered[text] = IN_CACHE  # written: read from there when asked, not held
+
+    def close(self) -> None:
+        self.rendered.clear()
+        self.words.clear()
+        self.keys.clear()
+        self.texts.clear()
+        store, self.store, self.store_path = self._own_store(), None, None
+        if self.reader is not None:
+            if self.reader[0] == os.getpid():
+                self.reader[1].close()
+            self.reader = None
         if store is not None:
             try:
                 store.close()
             except sqlite3.Error:
                 pass
 
+    def text_key(self, text: str) -> str:
+        key = self.keys.get(text)
+        if key is None:
+            key = self.keys[text] = Store.key(text)
+            self.texts[key] = text
+        return key
 
-def _open_store(path: Path) -> Store | None:
-    """The cache, or None when it cannot be opened (that only costs time). A file that is not a database
-    (damaged) is replaced by a new one."""
-    try:
-        return Store(path)
-    except sqlite3.OperationalError:  # locked, unreadable, no room
-        return None
-    except sqlite3.DatabaseError:
-        try:
-            path.unlink(missing_ok=True)
-            return Store(path)
-        except (OSError, sqlite3.Error):
+    def _stored(self, column: str, text: str) -> str | None:
+        """A text's HTML or the start of its plain words, from the cache (read-only, by a connection of
+        this process's own: forked processes never use the parent's)."""
+        if self.store_path is None:
             return None
-    except (OSError, sqlite3.Error):
-        return None
-
-
-def flush() -> None:
-    """Write every rendering made so far to the cache, where forked processes can read its plain words."""
-    if _store is not None:
         try:
-            _store.flush()
+            if self.reader is None or self.reader[0] != os.getpid():
+                self.reader = (os.getpid(), sqlite3.connect(f"file:{self.store_path}?mode=ro", uri=True, timeout=30))
+            row = self.reader[1].execute(f"SELECT {column} FROM texts WHERE key = ?",
+                                         (self.text_key(text),)).fetchone()
         except sqlite3.Error:
-            pass
+            return None
+        return _text(row[0]) if row else None
+
+    def flush(self) -> None:
+        """Write every rendering made so far to the cache, where forked processes can read its plain words."""
+        store = self._own_store()
+        if store is not None:
+            try:
+                store.flush()
+            except sqlite3.Error:
+                pass
+
+    def tidy(self, texts: set[str], limit: int) -> int:
+        """Remove the renderings of texts not among these (the build's), when the cache holds more than
+        `limit` texts; the number removed. The file does not shrink, but its free pages are used again."""
+        store = self._own_store()
+        if store is None or store.keys is None or len(store.keys) <= limit:
+            return 0
+        used = {self.text_key(text) for text in texts}
+        stale = [key for key in store.keys if key not in used]
+        try:
+            with store.db:
+                store.db.executemany("DELETE FROM texts WHERE key = ?", ((key,) for key in stale))
+        except sqlite3.Error:
+            return 0
+        store.keys.difference_update(stale)
+        return len(stale)
+
+    def not_rendered(self, texts) -> list[str]:
+        """The distinct texts among these that neither this build nor the cache has rendered yet."""
+        asked = [text for text in dict.fromkeys(texts) if text and text.strip() and text not in self.rendered]
+        store = self._own_store()
+        if asked and store is not None:
+            held = store.held([self.text_key(text) for text in asked])
+            self.rendered.update(dict.fromkeys((text for text in asked if self.keys[text] in held), IN_CACHE))
+        return [text for text in asked if text not in self.rendered]
+
+    def keep(self, text: str, html: str | None, words: str | None = None) -> None:
+        """Record a text's rendering made elsewhere (by render_fresh in another process), and its plain
+        words (the start of them will do) when they were made there too."""
+        self.rendered[text] = html
+        store = self._own_store()
+        if html is not None and store is not None:
+            store.put(self.text_key(text), text, html, _plain_words(html) if words is None else words)
+
+    def _rendering(self, text: str) -> str | bool | None:
+        """What this build has of a text: its HTML, IN_CACHE, or None (too slow); rendered now if need be."""
+        if text not in self.rendered and self.not_rendered([text]):  # neither this build nor the cache has it
+            self.keep(text, render_fresh(text))
+        return self.rendered[text]
+
+    def render(self, text: str) -> str:
+        """Markdown to sanitised HTML. Headings are shifted down one level: the page owns <h1>."""
+        if not text or not text.strip():
+            return ""
+        html = self._rendering(text)
+        if html is IN_CACHE:
+            html = self._stored("html", text)
+            if html is None:  # the cache is gone (deleted while building): made again
+                html = render_fresh(text)
+        if html is None:
+            raise MarkdownTooSlow()
+        return html
+
+    def plain_text(self, text: str, limit: int = 160, keep: bool = True) -> str:
+        """A short plain-text summary of Markdown, for meta descriptions and cards.
+
+        With keep=False the words are not kept for the next call (one use of a large directory's texts).
+        The limit is below WORDS_STORED: the cache keeps that many characters of each text's words.
+        """
+        assert limit < WORDS_STORED
+        words = self.words.get(text)
+        if words is None:
+            words = self._stored("words", text) if text else None
+            if words is None:
+                words = _plain_words(self.render(text))
+            if keep:
+                if len(self.words) >= WORDS_KEPT:  # a large directory's texts are not all held: begin again
+                    self.words.clear()
+                self.words[text] = words
+        return words if len(words) <= limit else words[: limit - 1].rstrip() + "…"
+
+    def html_later(self, text: str) -> tuple | str:
+        """render(text), once the view is filled()."""
+        return (_LATER, self.text_key(text)) if text and text.strip() else ""
+
+    def summary_later(self, text: str, limit: int = 160, *, absent_if_empty: bool = False) -> tuple | str:
+        """plain_text(text, limit), once the view is filled(). With absent_if_empty, a summary that comes
+        out empty takes its key out of the dict that holds it (for data that has no empty fields; in a
+        list it is left as "")."""
+        assert limit < WORDS_STORED
+        return (_LATER, self.text_key(text), limit, absent_if_empty) if text and text.strip() else ""
+
+    def filled(self, value):
+        """A view with its stand-ins replaced by the HTML and summaries they stand for. Containers are
+        copied where something in them changes, never changed: views share cards that later views use
+        again."""
+        kind = type(value)
+        if kind is tuple and value and value[0] == _LATER:
+            text = self.texts[value[1]]
+            if len(value) == 2:
+                return self.render(text)
+            summary = self.plain_text(text, value[2])
+            return _NOTHING if value[3] and not summary else summary
+        if kind is dict:
+            new = None
+            for key, item in value.items():
+                if type(item) in _NESTED:  # leaves (most of a view) are passed over without a call
+                    done = self.filled(item)
+                    if done is not item:
+                        new = dict(value) if new is None else new
+                        if done is _NOTHING:
+                            del new[key]
+                        else:
+                            new[key] = done
+            return value if new is None else new
+        if kind is list or kind is tuple:
+            changed = None
+            for index, item in enumerate(value):
+                if type(item) in _NESTED:
+                    done = self.filled(item)
+                    if done is not item:
+                        changed = list(value) if changed is None else changed
+                        changed[index] = "" if done is _NOTHING else done
+            if changed is None:
+                return value
+            return changed if kind is list else tuple(changed)
+        return value
 
 
-def tidy(texts: set[str], limit: int) -> int:
-    """Remove the renderings of texts not among these (the build's), when the cache holds more than
-    `limit` texts; the number removed. The file does not shrink, but its free pages are used again."""
-    store = _store
-    if store is None or store.keys is None or len(store.keys) <= limit:
-        return 0
-    used = {text_key(text) for text in texts}
-    stale = [key for key in store.keys if key not in used]
+@contextlib.contextmanager
+def kept_in(cache_dir: Path | None):
+    """A build's Markdown (see Markdown): with a cache_dir, also read from and added to its cache."""
+    kept = Markdown(cache_dir)
     try:
-        with store.db:
-            store.db.executemany("DELETE FROM texts WHERE key = ?", ((key,) for key in stale))
-    except sqlite3.Error:
-        return 0
-    store.keys.difference_update(stale)
-    return len(stale)
+        yield kept
+    finally:
+        kept.close()
 
 
-def render_fresh(text: str) -> str | None:
-    """The HTML of a text, computed now (no cache); None when it takes more than TIME_LIMIT."""
-    _markdown.reset()
-    try:
-        with _time_limit(TIME_LIMIT):
-            html = _markdown.convert(text)
-    except MarkdownTooSlow:
-        return None
-    return sanitise(_headings_below_the_page_title(html))
+def text_key(text: str) -> str:
+    """The key of a text's rendering (Store.key)."""
+    return Store.key(text)
 
 
 _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>")
@@ -335,108 +441,21 @@ def sanitised_away(text: str) -> list[str]:
     return sorted(parts(html) - parts(sanitise(html)))
 
 
+def render_fresh(text: str) -> str | None:
+    """The HTML of a text, computed now (no cache); None when it takes more than TIME_LIMIT."""
+    _markdown.reset()
+    try:
+        with _time_limit(TIME_LIMIT):
+            html = _markdown.convert(text)
+    except MarkdownTooSlow:
+        return None
+    return sanitise(_headings_below_the_page_title(html))
+
+
 def render_fresh_with_words(text: str) -> tuple[str | None, str | None]:
     """render_fresh, and the start of the plain words of the HTML (both made where the work is spread)."""
     html = render_fresh(text)
     return html, None if html is None else _plain_words(html)[:WORDS_STORED]
-
-
-def _rendering(text: str) -> str | bool | None:
-    """What this build has of a text: its HTML, IN_CACHE, or None (too slow); rendered now if need be."""
-    if text not in _rendered and not_rendered([text]):  # neither this build nor the cache has it
-        keep(text, render_fresh(text))
-    return _rendered[text]
-
-
-def not_rendered(texts) -> list[str]:
-    """The distinct texts among these that neither this build nor the cache has rendered yet."""
-    asked = [text for text in dict.fromkeys(texts) if text and text.strip() and text not in _rendered]
-    if asked and _store is not None:
-        _rendered.update(dict.fromkeys(_store.held(asked), IN_CACHE))
-    return [text for text in asked if text not in _rendered]
-
-
-def keep(text: str, html: str | None, words: str | None = None) -> None:
-    """Record a text's rendering made elsewhere (by render_fresh in another process), and its plain
-    words (the start of them will do) when they were made there too."""
-    _rendered[text] = html
-    if html is not None and _store is not None:
-        _store.put(text, html, _plain_words(html) if words is None else words)
-
-
-def render_markdown(text: str) -> str:
-    """Markdown to sanitised HTML. Headings are shifted down one level: the page owns <h1>."""
-    if not text or not text.strip():
-        return ""
-    html = _rendering(text)
-    if html is IN_CACHE:
-        html = _stored("html", text)
-        if html is None:  # the cache is gone (deleted while building): made again
-            html = render_fresh(text)
-    if html is None:
-        raise MarkdownTooSlow()
-    return html
-
-
-# A view names its Markdown by stand-ins, filled in only when its page is rendered: a page whose view
-# is unchanged is never rendered, so its HTML and words need not be read from the cache at all. A
-# stand-in holds the text's key (a hash of the text and SETTINGS_KEY, and how long a summary), so the
-# view's hash covers what the HTML is made from and how, without hashing the text again on every page
-# that shows it (a product page's view named its text three times: two thirds of the bytes hashed).
-_LATER = "\0shopdir: Markdown rendered when the page is"
-
-
-def html_later(text: str) -> tuple | str:
-    """render_markdown(text), once the view is filled()."""
-    return (_LATER, text_key(text)) if text and text.strip() else ""
-
-
-def summary_later(text: str, limit: int = 160, *, absent_if_empty: bool = False) -> tuple | str:
-    """plain_text(text, limit), once the view is filled(). With absent_if_empty, a summary that comes out
-    empty takes its key out of the dict that holds it (for data that has no empty fields; in a list it
-    is left as "")."""
-    assert limit < WORDS_STORED
-    return (_LATER, text_key(text), limit, absent_if_empty) if text and text.strip() else ""
-
-
-def filled(value):
-    """A view with its stand-ins replaced by the HTML and summaries they stand for. Containers are copied
-    where something in them changes, never changed: views share cards that later views use again."""
-    kind = type(value)
-    if kind is tuple and value and value[0] == _LATER:
-        text = _texts[value[1]]
-        if len(value) == 2:
-            return render_markdown(text)
-        summary = plain_text(text, value[2])
-        return _NOTHING if value[3] and not summary else summary
-    if kind is dict:
-        new = None
-        for key, item in value.items():
-            if type(item) in _NESTED:  # leaves (most of a view) are passed over without a call
-                done = filled(item)
-                if done is not item:
-                    new = dict(value) if new is None else new
-                    if done is _NOTHING:
-                        del new[key]
-                    else:
-                        new[key] = done
-        return value if new is None else new
-    if kind is list or kind is tuple:
-        changed = None
-        for index, item in enumerate(value):
-            if type(item) in _NESTED:
-                done = filled(item)
-                if done is not item:
-                    changed = list(value) if changed is None else changed
-                    changed[index] = "" if done is _NOTHING else done
-        if changed is None:
-            return value
-        return changed if kind is list else tuple(changed)
-    return value
-
-
-_NESTED = {dict, list, tuple}
-_NOTHING = object()  # what an empty summary made with absent_if_empty fills in: its key is left out
 
 
 def _plain_words(html: str) -> str:
@@ -444,20 +463,11 @@ def _plain_words(html: str) -> str:
     return NOT_XML.sub("", html_lib.unescape(" ".join(words.split())))
 
 
-def plain_text(text: str, limit: int = 160, keep: bool = True) -> str:
-    """A short plain-text summary of Markdown, for meta descriptions and cards.
+def render_markdown(text: str) -> str:
+    """Markdown to sanitised HTML, with no cache (see Markdown.render)."""
+    return Markdown().render(text)
 
-    With keep=False the words are not kept for the next call (one use of a large directory's texts).
-    The limit is below WORDS_STORED: the cache keeps that many characters of each text's words.
-    """
-    assert limit < WORDS_STORED
-    words = _words.get(text)
-    if words is None:
-        words = _stored("words", text) if text else None
-        if words is None:
-            words = _plain_words(render_markdown(text))
-        if keep:
-            if len(_words) >= WORDS_KEPT:  # a large directory's texts are not all held: begin again
-                _words.clear()
-            _words[text] = words
-    return words if len(words) <= limit else words[: limit - 1].rstrip() + "…"
+
+def plain_text(text: str, limit: int = 160) -> str:
+    """A short plain-text summary of Markdown, with no cache (see Markdown.plain_text)."""
+    return Markdown().plain_text(text, limit)

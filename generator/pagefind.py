@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from generator import processes
+from generator.markup import Markdown
 from generator.model import Directory
 from generator.output import OutputError
 from generator.search import Record, Records
@@ -68,7 +69,7 @@ def split_of(directory: Directory) -> list[tuple[str, list[str]]]:
     return split([shop.slug for shop in directory.shops], len(directory.shops) + len(directory.products))
 
 
-def shards(directory: Directory, strings: dict, pictures: dict,
+def shards(directory: Directory, strings: dict, pictures: dict, markdown: Markdown,
            folders: list[tuple[str, list[str]]]) -> Iterator[tuple[str, list[Record]]]:
     """Each shard's folder and records (its shops, then their products, each in the directory's order),
     made one shard at a time: a large directory's records are never all held at once. `folders` is the
@@ -80,7 +81,7 @@ def shards(directory: Directory, strings: dict, pictures: dict,
         shops[shard_of[shop.slug]].append(shop)
     for product in directory.products:
         products[shard_of[product.shop]].append(product)
-    make = Records(directory, strings, pictures)
+    make = Records(directory, strings, pictures, markdown)
     for n, (folder, _) in enumerate(folders):
         yield folder, [make.shop(shop) for shop in shops[n]] + [make.product(p) for p in products[n]]
         shops[n] = products[n] = []

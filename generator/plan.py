@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 from generator import jsonld, rotation, routes
 from generator.catalogue import Catalogue, newest_first
 from generator.images import Picture
-from generator.markup import filled, html_later, summary_later
+from generator.markup import Markdown
 from generator.model import Category, Directory, Product, Shop
 from generator.problems import Problem
 from generator.qr import QRCode
@@ -39,12 +39,13 @@ class PageSpec:
 
     path: str  # URL path relative to the site root
     template: str
-    make: Callable[[], dict]
+    make: Callable[[], dict]  # the view, its Markdown as stand-ins (see Markdown.html_later)
+    fill: Callable[[dict], dict]  # a view made by make, with its Markdown filled in
 
     @property
     def view(self) -> dict:
         """The view as its template gets it."""
-        return filled(self.make())
+        return self.fill(self.make())
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Assets:
     shop_qr_text: dict  # shop slug -> the text its QR code encodes
     strings: dict  # UI strings
     build_date: datetime.date
+    markdown: Markdown  # the build's: views name its texts by stand-ins, filled in when a page is rendered
     # Where each shard of the search index is published (the first holds the UI); None: no index.
     search_folders: tuple | None = ("pagefind/",)
 
@@ -67,7 +69,7 @@ def plan_site(directory: Directory, assets: Assets) -> tuple[list[PageSpec], lis
     specs: list[PageSpec] = []
 
     def add(path: str, template: str, view: Callable[..., dict], *args) -> None:
-        specs.append(PageSpec(path, template, functools.partial(v.page, path, view, *args)))
+        specs.append(PageSpec(path, template, functools.partial(v.page, path, view, *args), assets.markdown.filled))
 
     d = directory
     add(routes.home(), "home.html", v.home)
@@ -155,12 +157,13 @@ def paginate(items: list, per_page: int, route: Callable[[int], str],
 
 class _Views:
     """Small view dicts for templates, computed from the model and the assets; their Markdown as stand-ins
-    (markup.html_later, summary_later), filled in when a page is rendered."""
+    (Markdown.html_later, summary_later), filled in when a page is rendered."""
 
     def __init__(self, directory: Directory, assets: Assets):
         self.d = directory
         self.a = assets
         self.t = assets.strings
+        self.m = assets.markdown
         self.c = Catalogue(directory)
         self.shops, self.products, self.categories = self.c.shops, self.c.products, self.c.categories
         self.products_of, self.newest, self.shops_in = self.c.products_of, self.c.newest, self.c.shops_in
@@ -234,8 +237,8 @@ class _Views:
     def category(self, category: Category, number: int, chunk: list, pager: dict | None) -> dict:
         shops = self.turn(f"category:{category.slug}", self.shops_in[category.slug], self.d.settings.per_page)
         shops = [self.shop_card(s) for s in shops] if number == 1 else []
-        return dict(title=category.name, description=summary_later(category.description),
-                    intro=html_later(category.description),
+        return dict(title=category.name, description=self.m.summary_later(category.description),
+                    intro=self.m.html_later(category.description),
                     breadcrumbs=self.crumbs(*self.ancestors(category)),
                     subcategories=[self.category_link(self.categories[c]) for c in category.children],
                     shops=shops, products=[self.product_card(p) for p in chunk], pager=pager)
@@ -247,18 +250,19 @@ class _Views:
         return dict(title=self.t["shops_az"], breadcrumbs=self.crumbs(), groups=sorted(groups.items()), pager=pager)
 
     def shop(self, shop: Shop, products: list) -> dict:
-        return dict(title=shop.name, description=shop.tagline or summary_later(shop.description),
+        return dict(title=shop.name, description=shop.tagline or self.m.summary_later(shop.description),
                     image=self.og_image(shop.slug, shop.cover or shop.logo), shop=self.shop_detail(shop),
                     products=[self.product_card(p) for p in products],
                     breadcrumbs=self.crumbs(*self.ancestors(self.categories[shop.primary_category]),
                                             (self.t["shops"], routes.shops())))
 
     def product(self, shop: Shop, product: Product) -> dict:
-        return dict(title=product.name, description=summary_later(product.body),
+        return dict(title=product.name, description=self.m.summary_later(product.body),
                     image=self.og_image(shop.slug, (product.images or (shop.cover or shop.logo,))[0]),
                     product=self.product_detail(product), shop=self.shop_card(shop), qr=self.shop_qr(shop),
                     structured=[jsonld.product(product, shop, self.categories[product.category].name,
-                                               self.d.settings.base_url, self.a.pictures)],
+                                               self.d.settings.base_url, self.a.pictures,
+                                               self.m.summary_later(product.body, 300, absent_if_empty=True))],
                     breadcrumbs=self.crumbs(*self.ancestors(self.categories[product.category]),
                                             (shop.name, routes.shop(shop.slug))))
 
@@ -294,8 +298,8 @@ class _Views:
                     collections=[self.collection_card(c) for c in self.d.curation.collections])
 
     def collection(self, collection) -> dict:
-        return dict(title=collection.title, description=summary_later(collection.description),
-                    intro=html_later(collection.description),
+        return dict(title=collection.title, description=self.m.summary_later(collection.description),
+                    intro=self.m.html_later(collection.description),
                     breadcrumbs=self.crumbs((self.t["collections"], routes.collections())),
                     shops=[self.shop_card(self.shops[s]) for s, p in collection.items if p is None],
                     products=[self.product_card(self.products[(s, p)]) for s, p in collection.items if p is not None])
@@ -306,7 +310,8 @@ class _Views:
                     subcategories=[], intro="")
 
     def text_page(self, page) -> dict:
-        return dict(title=page.title, body=html_later(page.body), description=summary_later(page.body),
+        return dict(title=page.title, body=self.m.html_later(page.body),
+                    description=self.m.summary_later(page.body),
                     breadcrumbs=self.crumbs())
 
     def search(self) -> dict:
@@ -396,7 +401,7 @@ class _Views:
         return dict(self.shop_card(shop), since=shop.since,
                     logo=self.picture(shop.slug, shop.logo, "96px", self.t["logo_alt"].format(name=shop.name), lazy=False),
                     cover=self.picture(shop.slug, shop.cover, "(min-width: 60rem) 60rem, 100vw", "", lazy=False),
-                    description=html_later(shop.description), qr=self.shop_qr(shop),
+                    description=self.m.html_later(shop.description), qr=self.shop_qr(shop),
                     wechat_id=c.wechat_id, website=c.url, phone=c.phone, email=c.email,
                     city_url=self.url(routes.city(shop.city)) if shop.city else None,
                     categories=[self.category_link(self.categories[s]) for s in shop.categories],
@@ -415,7 +420,7 @@ class _Views:
         return self._product_cards[key]
 
     def product_detail(self, product: Product) -> dict:
-        return dict(self.product_card(product), body=html_later(product.body),
+        return dict(self.product_card(product), body=self.m.html_later(product.body),
                     date=product.date.isoformat() if product.date else None,
                     images=[self.picture(product.shop, path, "(min-width: 40rem) 40rem, 100vw",
                                          self.t["photo_alt"].format(name=product.name, n=i + 1), lazy=i > 0)
@@ -435,10 +440,10 @@ class _Views:
 
     def collection_card(self, collection) -> dict:
         return {"title": collection.title, "url": self.url(routes.collection(collection.slug)),
-                "summary": summary_later(collection.description), "count": len(collection.items)}
+                "summary": self.m.summary_later(collection.description), "count": len(collection.items)}
 
     def feed_entry(self, product: Product) -> dict:
         shop = self.shops[product.shop]
         url = routes.absolute(self.d.settings.base_url, routes.product(product.shop, product.slug))
         return {"title": product.name, "shop": shop.name, "updated": product.date.isoformat(), "url": url, "id": url,
-                "summary": summary_later(product.body, 300), "price": self.price(product)}
+                "summary": self.m.summary_later(product.body, 300), "price": self.price(product)}

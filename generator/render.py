@@ -92,7 +92,7 @@ def render_pages(specs: list[PageSpec], theme: Theme, common: dict, root: Path,
         if isinstance(template, Problem):
             yield file, template, hashed
             continue
-        view = markup.filled(view)  # outside the try below: a failure here is not the theme's
+        view = spec.fill(view)  # outside the try below: a failure here is not the theme's
         try:
             yield file, template.render(common, page=view).encode("utf-8"), hashed
         except Exception as error:  # any failure inside a template is the theme's problem, at its line

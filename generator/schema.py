@@ -8,7 +8,7 @@ import unicodedata
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
-from generator.markup import MAX_CHARACTERS, markdown_problem
+from generator.markup import MAX_CHARACTERS, Markdown, markdown_problem
 from generator.problems import Problem, closest
 from generator.sources import Doc, KeyPath
 
@@ -49,8 +49,9 @@ def is_slug(value: Any) -> bool:
 class Checker:
     """Reads fields of one Doc; collects problems instead of raising."""
 
-    def __init__(self, doc: Doc):
+    def __init__(self, doc: Doc, rendered: Markdown | None = None):
         self.doc = doc
+        self.rendered = rendered  # the build's Markdown, which knows the texts too slow to render
         self.problems: list[Problem] = []
         self.paths: list[tuple[str, KeyPath]] = []  # every good path read, with where it was written
 
@@ -128,7 +129,7 @@ class Checker:
 
     def markdown(self, keypath: KeyPath, value: Any, max_length: int = MAX_CHARACTERS) -> str:
         text = self.text(keypath, value, one_line=False, max_length=max_length) or ""
-        problem = markdown_problem(text) if text else None
+        problem = markdown_problem(text, self.rendered) if text else None
         if problem:
             self.report(keypath, problem)
             return ""

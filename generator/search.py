@@ -13,7 +13,7 @@ from typing import Callable
 
 from generator import routes
 from generator.catalogue import Catalogue
-from generator.markup import plain_text, text_key
+from generator.markup import Markdown, text_key
 from generator.model import Directory
 from generator.searchindex import Entry
 
@@ -29,7 +29,8 @@ class Record:
 class Records:
     """What the search knows of each shop and product."""
 
-    def __init__(self, directory: Directory, strings: dict, pictures: dict):
+    def __init__(self, directory: Directory, strings: dict, pictures: dict, markdown: Markdown | None = None):
+        self.m = markdown or Markdown()  # the build's, which has rendered every text already
         self.base = directory.settings.base_path
         self.strings, self.pictures = strings, pictures
         self.catalogue = Catalogue(directory)
@@ -50,7 +51,7 @@ class Records:
         # Plain text is not kept for later (keep=False): this build needs it here only once.
         text = " ".join(filter(None, [shop.name, shop.tagline, shop.city, " ".join(shop.tags),
                                       " ".join(self.categories[c].name for c in shop.categories),
-                                      plain_text(shop.description, 2000, keep=False)]))
+                                      self.m.plain_text(shop.description, 2000, keep=False)]))
         return Record(routes.shop(shop.slug), shop.name, text,
                       (("title", shop.name), ("kind", self.strings["shops"]), ("shop", shop.tagline or ""),
                        ("image", self.image(shop.slug, shop.logo)), ("image_alt", "")),
@@ -60,7 +61,7 @@ class Records:
         shop = self.shops[product.shop]
         text = " ".join(filter(None, [product.name, shop.name, " ".join(product.tags),
                                       self.categories[product.category].name,
-                                      plain_text(product.body, 2000, keep=False)]))
+                                      self.m.plain_text(product.body, 2000, keep=False)]))
         return Record(routes.product(product.shop, product.slug), product.name, text,
                       (("title", product.name), ("kind", self.strings["products"]), ("shop", shop.name),
                        ("image", self.image(product.shop, (product.images or (None,))[0])), ("image_alt", "")),
@@ -80,7 +81,7 @@ class Records:
         found = [self._entry(routes.shop(shop.slug), self.strings["shops"],
                              [("title", shop.name), ("tags", " ".join(shop.tags)), ("category", categories),
                               ("city", shop.city or ""), ("body", " ".join(filter(None, [
-                                  shop.tagline, plain_text(shop.description, 2000, keep=False)])))],
+                                  shop.tagline, self.m.plain_text(shop.description, 2000, keep=False)])))],
                              shop.categories, shop.city, shop.name, self.image(shop.slug, shop.logo))]
         for store in shop.stores:
             found.append(self._entry(routes.store(shop.slug, store.slug), self.strings["store"],
@@ -99,32 +100,34 @@ class Records:
         return self._entry(routes.product(product.shop, product.slug), self.strings["products"],
                            [("title", product.name), ("tags", " ".join(product.tags)),
                             ("category", self.categories[product.category].name), ("shop", shop.name),
-                            ("city", shop.city or ""), ("body", plain_text(product.body, 2000, keep=False))],
+                            ("city", shop.city or ""), ("body", self.m.plain_text(product.body, 2000, keep=False))],
                            [product.category], shop.city, shop.name,
                            self.image(product.shop, (product.images or (None,))[0]))
 
     def category_entry(self, category) -> Entry:
         return self._entry(routes.category(category.slug), self.strings["category"],
-                           [("title", category.name), ("body", plain_text(category.description, 2000, keep=False))],
+                           [("title", category.name), ("body", self.m.plain_text(category.description, 2000, keep=False))],
                            [category.slug], None, "")
 
 
-def entries(directory: Directory, strings: dict, pictures: dict) -> list[Entry]:
+def entries(directory: Directory, strings: dict, pictures: dict, markdown: Markdown | None = None) -> list[Entry]:
     """What shopdir's own index holds: categories, then each shop with its stores and guides, then products."""
-    make = Records(directory, strings, pictures)
+    make = Records(directory, strings, pictures, markdown)
     found = [make.category_entry(c) for c in directory.categories]
     for shop in directory.shops:
         found += make.shop_entries(shop)
     return found + [make.product_entry(p) for p in directory.products]
 
 
-def groups(directory: Directory, strings: dict, pictures: dict) -> tuple[list[tuple[str, str]], Callable]:
+def groups(directory: Directory, strings: dict, pictures: dict,
+           markdown: Markdown | None = None) -> tuple[list[tuple[str, str]], Callable]:
     """The entries of entries() in groups, for an index made again group by group (searchindex.update):
     "" the categories, then each shop with its stores, guides and products, each with a key that
     changes whenever its entries could. The key reads the model's values, a Markdown text by its hash
-    (markup.text_key, which the pages' views hash too); the categories, strings and base path are in
+    (Markdown.text_key, which the pages' views hash too); the categories, strings and base path are in
     site_key. Returns the groups and a function that makes one group's entries."""
-    make = Records(directory, strings, pictures)
+    make = Records(directory, strings, pictures, markdown)
+    key = make.m.text_key
     products: dict[str, list] = {}
     for product in directory.products:
         products.setdefault(product.shop, []).append(product)
@@ -136,10 +139,10 @@ def groups(directory: Directory, strings: dict, pictures: dict) -> tuple[list[tu
 
     found = [("", "")]
     for shop in directory.shops:
-        read = [_values(shop, "description"), make.image(shop.slug, shop.logo)]
+        read = [_values(shop, "description", key), make.image(shop.slug, shop.logo)]
         read += [make.image(shop.slug, guide.photo) for store in shop.stores for guide in store.guides]
         for product in products.get(shop.slug, ()):
-            read += [_values(product, "body"), make.image(product.shop, (product.images or (None,))[0])]
+            read += [_values(product, "body", key), make.image(product.shop, (product.images or (None,))[0])]
         found.append((shop.slug, hashlib.sha256(pickle.dumps(read, protocol=5)).hexdigest()[:24]))
     return found, entries_of
 
@@ -148,18 +151,18 @@ def site_key(directory: Directory, strings: dict, code: str) -> str:
     """What every entry depends on beyond its group: the categories, the theme's strings, the base path,
     and shopdir's code (`code`)."""
     read = [code, directory.settings.base_path, sorted(strings.items()),
-            [_values(category, "description") for category in directory.categories]]
+            [_values(category, "description", text_key) for category in directory.categories]]
     return hashlib.sha256(pickle.dumps(read, protocol=5)).hexdigest()[:24]
 
 
-def _values(item, markdown: str) -> tuple:
+def _values(item, markdown: str, key: Callable[[str], str]) -> tuple:
     """A model object's values (pickled, they are hashed quickly), its Markdown field by its text's key."""
     read = _READERS.get((type(item), markdown))
     if read is None:
         read = _READERS[type(item), markdown] = operator.attrgetter(
             *[field.name for field in dataclasses.fields(item) if field.name != markdown])
     text = getattr(item, markdown)
-    return read(item), text_key(text) if text else ""
+    return read(item), key(text) if text else ""
 
 
 _READERS: dict[tuple[type, str], Callable] = {}  # each model class's fields but its Markdown, read at once

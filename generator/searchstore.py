@@ -20,16 +20,17 @@ from pathlib import Path
 
 from generator import search, searchindex
 from generator.fingerprint import code_digest
+from generator.markup import Markdown
 from generator.model import Directory
 
 FOLDER = "searchindex"
 STATE = "state.json"
 
 
-def files(directory: Directory, strings: dict, pictures: dict, language: str,
+def files(directory: Directory, strings: dict, pictures: dict, markdown: Markdown, language: str,
           cache_dir: Path | None) -> dict[str, bytes | str]:
     """Every file of the index by output path: its bytes, or the path of a kept base file in the cache."""
-    groups, make = search.groups(directory, strings, pictures)
+    groups, make = search.groups(directory, strings, pictures, markdown)
     site = search.site_key(directory, strings, code_digest())
     kept = _kept(cache_dir / FOLDER) if cache_dir is not None else None
     done = searchindex.update(groups, make, language, site, kept)

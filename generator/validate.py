@@ -14,7 +14,7 @@ from pathlib import Path
 from generator import markup
 from generator.config import settings_from_doc
 from generator.load import Parsed, ShopSource, Sources, load_site, load_sources
-from generator.markup import markdown_problem
+from generator.markup import Markdown, markdown_problem
 from generator.model import (Category, Collection, Contact, Curation, Directory, Guide, Page, Product,
                              Settings, Shop, Store)
 from generator.prcheck import LOGIN
@@ -63,12 +63,14 @@ class Sites:
         return (doc.path, *doc.where(keypath))
 
 
-def build_directory(sources: Sources, settings: Settings,
-                    drafts: bool = False) -> tuple[Directory, Sites, list[Problem]]:
-    """The published directory, where each of its files is referenced, and every problem found."""
+def build_directory(sources: Sources, settings: Settings, drafts: bool = False,
+                    markdown: Markdown | None = None) -> tuple[Directory, Sites, list[Problem]]:
+    """The published directory, where each of its files is referenced, and every problem found. `markdown`
+    is the build's (its texts rendered already: a text too slow to render is a problem)."""
+    markdown = markdown or Markdown()
     problems: list[Problem] = []
     sites = Sites()
-    categories, known_categories = _categories(sources.categories, problems)
+    categories, known_categories = _categories(sources.categories, problems, markdown)
     category_slugs = {c.slug for c in categories}
     if sources.categories is None and "content/categories.yaml" in sources.unreadable:
         known_categories = None
@@ -83,7 +85,7 @@ def build_directory(sources: Sources, settings: Settings,
     known_products: dict[str, set[str]] = {}
     for shop_source in sources.shops:
         known_products[shop_source.slug] = set(shop_source.product_slugs)
-        shop = _shop(shop_source, settings, problems, sites)
+        shop = _shop(shop_source, settings, problems, sites, markdown)
         if shop is not None:
             doc = shop_source.doc
             for index, slug in enumerate(shop.categories):
@@ -93,7 +95,7 @@ def build_directory(sources: Sources, settings: Settings,
                                                     f'unknown category "{slug}"{did_you_mean(slug, category_slugs)}'))
                     shop = None
         for product_source in shop_source.products:
-            product = _product(product_source, shop_source, shop, settings, problems, sites)
+            product = _product(product_source, shop_source, shop, settings, problems, sites, markdown)
             if product is not None and shop is not None:
                 if product.category not in category_slugs:
                     if unknown_category(product.category):
@@ -108,7 +110,7 @@ def build_directory(sources: Sources, settings: Settings,
 
     problems += shared_codes(coded)
     curation = _curation(sources.curation, known_products, problems)
-    pages = _pages(sources, problems)
+    pages = _pages(sources, problems, markdown)
 
     listed = {s.slug for s in shops} - set(curation.delisted)
     published = tuple(p for p in products if p.shop in listed and (drafts or not p.draft))
@@ -152,14 +154,14 @@ def load_directory(root: Path, cache_dir: Path | None = None) -> Directory | Non
     if site is None:
         return None
     settings, _ = settings_from_doc(site)
-    with markup.kept_in(cache_dir):  # the build's caches read, never written
+    with markup.kept_in(cache_dir) as markdown:  # the build's caches read
         kept = Parsed(cache_dir, settings.limits) if cache_dir is not None else None
         sources, _ = load_sources(root, settings.limits, kept)
-        directory, _, _ = build_directory(sources, settings, False)
+        directory, _, _ = build_directory(sources, settings, False, markdown)
     return directory
 
 
-def _categories(doc: Doc | None, problems: list[Problem]) -> tuple[tuple[Category, ...], set[str] | None]:
+def _categories(doc: Doc | None, problems: list[Problem], markdown: Markdown) -> tuple[tuple[Category, ...], set[str] | None]:
     """The category tree, and every slug it names (also of entries that failed their own checks).
 
     The set is None when the file is too broken to say which slugs it meant to hold.
@@ -169,7 +171,7 @@ def _categories(doc: Doc | None, problems: list[Problem]) -> tuple[tuple[Categor
     if not isinstance(doc.data, list):
         problems.append(doc.problem((), "the category tree must be a list of categories, each starting with '- '"))
         return (), None
-    check = Checker(doc)
+    check = Checker(doc, markdown)
     out: list[Category] = []
     seen: dict[str, tuple] = {}
 
@@ -236,7 +238,8 @@ def _contact(check: Checker, data, shop: ShopSource, settings: Settings) -> Cont
     return result
 
 
-def _shop(source: ShopSource, settings: Settings, problems: list[Problem], sites: Sites) -> Shop | None:
+def _shop(source: ShopSource, settings: Settings, problems: list[Problem], sites: Sites,
+          markdown: Markdown) -> Shop | None:
     if not is_slug(source.slug) or source.slug in RESERVED_SHOP_SLUGS:
         problems.append(Problem(f"{source.path}/shop.yaml", 1, 1,
                                 f'the folder name "{source.slug}" is not a valid shop slug: use {SLUG_RULE}'
@@ -244,7 +247,7 @@ def _shop(source: ShopSource, settings: Settings, problems: list[Problem], sites
         return None
     if source.doc is None:
         return None
-    check = Checker(source.doc)
+    check = Checker(source.doc, markdown)
     data = check.mapping((), source.doc.data, SHOP_KEYS, required=("name", "categories", "contact"), what="shop.yaml")
     if data is None:
         problems.extend(check.problems)
@@ -333,7 +336,7 @@ def _stores(check: Checker, value, source: ShopSource, settings: Settings) -> tu
 
 def _check_body(path: str, source, check: Checker) -> None:
     """The Markdown below the front matter: bounded in size and in the time it takes to render."""
-    problem = markdown_problem(source.body)
+    problem = markdown_problem(source.body, check.rendered)
     if problem:
         check.problems.append(Problem(path, source.body_line, 1, problem))
 
@@ -351,9 +354,9 @@ def _unique(check: Checker, where: tuple, value, seen: dict[str, tuple], what: s
 
 
 def _product(source, shop_source: ShopSource, shop: Shop | None, settings: Settings,
-             problems: list[Problem], sites: Sites) -> Product | None:
+             problems: list[Problem], sites: Sites, markdown: Markdown) -> Product | None:
     meta = source.source.meta
-    check = Checker(meta)
+    check = Checker(meta, markdown)
     if not is_slug(source.slug):
         problems.append(Problem(source.path, 1, 1, f'the file name "{source.slug}.md" is not a valid product slug: '
                                                    f"use {SLUG_RULE}, then .md"))
@@ -450,7 +453,7 @@ def _curation(doc: Doc | None, known: dict[str, set[str]], problems: list[Proble
     return Curation(featured, tuple(collections), delisted)
 
 
-def _pages(sources: Sources, problems: list[Problem]) -> tuple[Page, ...]:
+def _pages(sources: Sources, problems: list[Problem], markdown: Markdown) -> tuple[Page, ...]:
     pages = []
     for source in sources.pages:
         meta = source.source.meta
@@ -458,7 +461,7 @@ def _pages(sources: Sources, problems: list[Problem]) -> tuple[Page, ...]:
             problems.append(Problem(source.path, 1, 1, f'"{source.slug}.md" cannot be a page name: use {SLUG_RULE}, '
                                                        "and not a name the site uses itself"))
             continue
-        check = Checker(meta)
+        check = Checker(meta, markdown)
         data = check.mapping((), meta.data, PAGE_KEYS, required=("title",), what="the front matter")
         if data is not None:
             title = check.text(("title",), data.get("title"), required=True, max_length=100)

@@ -167,9 +167,9 @@ def test_parallel_and_serial_builds_are_byte_identical(make_site, tmp_path, monk
     left = []  # shop texts not yet rendered when loading is done
     render_rest = builder._render_markdown
 
-    def spy(sources, jobs, shops=True):
-        left.append(len(builder.markup.not_rendered(t for shop in sources.shops for t in builder._shop_texts(shop))))
-        render_rest(sources, jobs, shops)
+    def spy(sources, markdown, jobs, shops=True):
+        left.append(len(markdown.not_rendered(t for shop in sources.shops for t in builder._shop_texts(shop))))
+        render_rest(sources, markdown, jobs, shops)
 
     monkeypatch.setattr(builder, "_render_markdown", spy)
     root = make_site()

@@ -56,14 +56,14 @@ def load_queries(path: Path) -> list[Query]:
 def site_entries(root: Path) -> tuple[list[searchindex.Entry], str, str]:
     """What the site's own index holds, made from its content as a build makes it (without pictures),
     with the site's language and base path."""
-    with markup.kept_in(None):
+    with markup.kept_in(None) as markdown:
         site, _ = load_site(root)
         settings, _ = settings_from_doc(site)
         sources, _ = load_sources(root, settings.limits, None)
-        _render_markdown(sources, 1)
-        directory, _, _ = build_directory(sources, settings, False)
+        _render_markdown(sources, markdown, 1)
+        directory, _, _ = build_directory(sources, settings, False, markdown)
         theme, _ = load_theme(root, settings.theme, settings.language)
-        entries = search.entries(directory, theme.strings, {})
+        entries = search.entries(directory, theme.strings, {}, markdown)
     return entries, settings.language, directory.settings.base_path
 
 

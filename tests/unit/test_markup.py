@@ -231,13 +231,13 @@ def test_the_render_time_limit_counts_cpu_time_not_a_busy_machine():
 
 def test_plain_words_are_kept_for_a_bounded_number_of_texts():
     """A render worker asks for the words of every product it renders: they are not all held at once."""
-    with markup.kept_in(None):
+    with markup.kept_in(None) as markdown:
         for n in range(markup.WORDS_KEPT + 10):
-            assert markup.plain_text(f"Text number **{n}**.") == f"Text number {n}."
-        assert 0 < len(markup._words) <= markup.WORDS_KEPT
+            assert markdown.plain_text(f"Text number **{n}**.") == f"Text number {n}."
+        assert 0 < len(markdown.words) <= markup.WORDS_KEPT
 
 
-def _summaries_in_a_forked_process(texts: list[str], limits: tuple[int, ...]) -> list[str]:
+def _summaries_in_a_forked_process(markdown, texts: list[str], limits: tuple[int, ...]) -> list[str]:
     """The HTML and plain_text in a forked process that can make neither: they must come from the cache."""
     reader, writer = os.pipe()
     child = os.fork()
@@ -245,8 +245,8 @@ def _summaries_in_a_forked_process(texts: list[str], limits: tuple[int, ...]) ->
         try:
             os.close(reader)
             markup._plain_words = markup.render_fresh = None  # any call fails: from the cache or not at all
-            found = [markup.render_markdown(text) for text in texts]
-            found += [markup.plain_text(text, limit) for text in texts for limit in limits]
+            found = [markdown.render(text) for text in texts]
+            found += [markdown.plain_text(text, limit) for text in texts for limit in limits]
             os.write(writer, json.dumps(found).encode("utf-8"))
         finally:
             os._exit(0)
@@ -262,34 +262,34 @@ def test_html_and_summaries_from_the_cache_are_those_made_from_the_text(tmp_path
              "Short *tea* note with a [link](https://example.org) and `code`.",
              "# Title\n\n" + "word " * 399 + "end"]  # about 2,000 characters of words
     limits = (160, 300, 1999, 2000)
-    with markup.kept_in(None):
-        expected = [markup.render_markdown(text) for text in texts]
-        expected += [markup.plain_text(text, limit) for text in texts for limit in limits]
+    with markup.kept_in(None) as markdown:
+        expected = [markdown.render(text) for text in texts]
+        expected += [markdown.plain_text(text, limit) for text in texts for limit in limits]
     assert len(markup.plain_text(texts[0], 2000)) == 2000
-    with markup.kept_in(tmp_path):  # a first build renders the texts and writes them to the cache
+    with markup.kept_in(tmp_path) as markdown:  # a first build renders the texts and writes them to the cache
         for text in texts:
-            markup.render_markdown(text)
-        markup.flush()
-        assert all(found is markup.IN_CACHE for found in markup._rendered.values())  # no HTML held in memory
-        assert _summaries_in_a_forked_process(texts, limits) == expected
-    with markup.kept_in(tmp_path):  # a later build finds them there
-        assert markup.not_rendered(texts) == []
-        assert _summaries_in_a_forked_process(texts, limits) == expected
-        assert [markup.plain_text(text, limit) for text in texts for limit in limits] == expected[len(texts):]
+            markdown.render(text)
+        markdown.flush()
+        assert all(found is markup.IN_CACHE for found in markdown.rendered.values())  # no HTML held in memory
+        assert _summaries_in_a_forked_process(markdown, texts, limits) == expected
+    with markup.kept_in(tmp_path) as markdown:  # a later build finds them there
+        assert markdown.not_rendered(texts) == []
+        assert _summaries_in_a_forked_process(markdown, texts, limits) == expected
+        assert [markdown.plain_text(text, limit) for text in texts for limit in limits] == expected[len(texts):]
 
 
 def test_a_views_stand_ins_are_filled_with_the_html_and_summaries_they_stand_for():
-    card = {"summary": markup.summary_later("**粗体**和*斜体*的一段话", 5)}
-    view = {"body": markup.html_later("# 标题\n\n正文"), "cards": [card, card], "pair": (1, markup.html_later("x")),
-            "data": {"name": "n", "description": markup.summary_later("![](a.png)", 300, absent_if_empty=True),
-                     "kept": markup.summary_later("有字", 300, absent_if_empty=True)},
-            "empty": markup.html_later("  "), "none": markup.summary_later(""), "number": 3}
-    with markup.kept_in(None):
-        done = markup.filled(view)
-        summary = plain_text("**粗体**和*斜体*的一段话", 5)
-        assert done == {"body": render_markdown("# 标题\n\n正文"), "cards": [{"summary": summary}] * 2,
-                        "pair": (1, render_markdown("x")), "data": {"name": "n", "kept": "有字"},
-                        "empty": "", "none": "", "number": 3}
-        assert summary == "粗体和斜…" and "<h2>标题</h2>" in done["body"]
-        assert markup.filled(done) is done  # nothing left to fill: nothing copied
+    markdown = markup.Markdown()
+    card = {"summary": markdown.summary_later("**粗体**和*斜体*的一段话", 5)}
+    view = {"body": markdown.html_later("# 标题\n\n正文"), "cards": [card, card], "pair": (1, markdown.html_later("x")),
+            "data": {"name": "n", "description": markdown.summary_later("![](a.png)", 300, absent_if_empty=True),
+                     "kept": markdown.summary_later("有字", 300, absent_if_empty=True)},
+            "empty": markdown.html_later("  "), "none": markdown.summary_later(""), "number": 3}
+    done = markdown.filled(view)
+    summary = plain_text("**粗体**和*斜体*的一段话", 5)
+    assert done == {"body": render_markdown("# 标题\n\n正文"), "cards": [{"summary": summary}] * 2,
+                    "pair": (1, render_markdown("x")), "data": {"name": "n", "kept": "有字"},
+                    "empty": "", "none": "", "number": 3}
+    assert summary == "粗体和斜…" and "<h2>标题</h2>" in done["body"]
+    assert markdown.filled(done) is done  # nothing left to fill: nothing copied
     assert card["summary"] != summary and view["body"] != done["body"]  # cards shared by later views stay as made

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.markup import Markdown
 from generator.model import Category, Contact, Curation, Directory, Page, Product, Settings, Shop
 from generator.plan import Assets, plan_site
 
@@ -36,7 +37,7 @@ def plan(products=PRODUCTS, settings=SETTINGS, pages=()):
     directory = Directory(settings=settings, categories=CATEGORIES, shops=(SHOP,), products=tuple(products),
                           curation=Curation(), pages=tuple(pages))
     assets = Assets(pictures={}, qr_codes={}, shop_qr_text={}, strings=STRINGS,
-                    build_date=datetime.date(2026, 4, 1))
+                    build_date=datetime.date(2026, 4, 1), markdown=Markdown())
     specs, problems = plan_site(directory, assets)
     return {spec.path: spec for spec in specs}, problems
 
