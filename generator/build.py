@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from generator import fingerprint, images, markup, media, pagefind, printkit, processes, qr, rules, searchstore
+from generator import (fingerprint, images, markup, media, pagefind, printkit, processes, qr, routes, rules,
+                       searchstore)
 from generator.config import settings_from_doc
 from generator.load import Parsed, ShopSource, Sources, load_site, load_sources
 from generator.model import Directory
@@ -166,7 +167,7 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
             result.problems = rules.classified(sorted_problems(problems))  # warnings only, if any
             done = yield from _publish(out, root, specs, theme, directory, dev, jobs, pages_first, files={
                 **picture_files, **{code.path: code.png for code in qr_codes.values()},
-                **dict(theme.assets.values()), **own_files}, indexing=indexing, cache_dir=cache_dir, inputs=inputs,
+                **dict(theme.assets.values()), **own_files, **_problems_file(dev)}, indexing=indexing, cache_dir=cache_dir, inputs=inputs,
                 result=result, clock=clock)
             if done.ok and cache_dir is not None:
                 _tidy_caches(cache_dir, directory, markdown, qr_codes, pictures)
@@ -271,6 +272,13 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
 
 
 TIDY_FACTOR, TIDY_SLACK = 2, 1000  # a cache is tidied once it holds more than 2 × what a build used, + 1,000
+
+
+def _problems_file(dev: bool) -> dict[str, bytes]:
+    """A site built for `shopdir serve` lists no problems: it was built. Made by the build, so that serve
+    only writes there when a build fails (a site changed after its build is one the next build cannot
+    take as it stands: it renders every page again)."""
+    return {routes.problems(): b"[]"} if dev else {}
 
 
 def _place(staging: Staging, files: dict) -> None:

@@ -89,6 +89,11 @@ def robots() -> str:
     return "robots.txt"
 
 
+def problems() -> str:
+    """Where a site built for `shopdir serve` lists the last build's problems, which its pages show."""
+    return "__shopdir__/problems.json"
+
+
 def qr_code(text: str) -> str:
     """One file per distinct QR text, named by its hash."""
     return f"qr/{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}.png"

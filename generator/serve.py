@@ -15,10 +15,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from generator import build as builder
+from generator import build as builder, routes
 from generator.problems import Problem
 
-PROBLEMS = "__shopdir__/problems.json"
+PROBLEMS = routes.problems()
 
 
 def _fingerprint(root: Path) -> tuple:
@@ -42,10 +42,13 @@ def _fingerprint(root: Path) -> tuple:
 
 
 def write_problems(out: Path, problems: list[Problem]) -> None:
-    """Put the problems where the served pages look for them; an index page too if no site was built yet."""
+    """Put the problems where the served pages look for them; an index page too if no site was built yet.
+    The file is replaced, never changed in place: the build shares the site's files with its next one."""
     target = out / PROBLEMS
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps([str(p) for p in problems], ensure_ascii=False), "utf-8")
+    temporary = target.with_name(target.name + ".new")
+    temporary.write_text(json.dumps([str(p) for p in problems], ensure_ascii=False), "utf-8")
+    os.replace(temporary, target)
     if problems and not (out / "index.html").exists() or (out / "__shopdir__" / "index-is-problems").exists():
         items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in problems)
         (out / "index.html").write_text(
@@ -75,7 +78,6 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
                                told=lambda line: print(line, file=sys.stderr, flush=True), pages_first=pages_first)
         waiting = step(steps)
         if isinstance(waiting, int):  # the pages are out; the search index follows when Pagefind is done
-            write_problems(out, [])
             print("shopdir: pages updated; the search index follows", file=sys.stderr, flush=True)
             from tornado.ioloop import IOLoop
             state["indexing"] = (steps, waiting)
@@ -120,8 +122,7 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
                   file=sys.stderr)
             out.mkdir(parents=True, exist_ok=True)
             write_problems(out, result.problems)
-        else:
-            write_problems(out, [])
+        else:  # the build wrote an empty list of problems
             print(f"shopdir: built {result.pages} pages", file=sys.stderr)
 
     rebuild(pages_first=False)  # before the server's loop runs: nothing to show earlier

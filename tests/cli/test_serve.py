@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import tempfile
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 
 def _free_port() -> int:
@@ -46,6 +48,8 @@ def test_serve_rebuilds_and_survives_a_broken_file(make_site):
     try:
         assert _wait_for(lambda: _get(base)[0] == 200), "the site is served"
         assert "Beta Kiln" in _get(base + "shops/beta-kiln/")[1]
+        assert _pages_record_names_a_served_folder(root), \
+            "the next edit can take the pages it finds: serve leaves the built folder as the build made it"
 
         shop = root / "content/shops/beta-kiln/shop.yaml"
         shop.write_text("name: [unclosed\n", "utf-8")
@@ -62,3 +66,16 @@ def test_serve_rebuilds_and_survives_a_broken_file(make_site):
         server.terminate()
         server.wait(timeout=10)
     assert "Traceback" not in server.stderr.read()
+
+
+def _pages_record_names_a_served_folder(root) -> bool:
+    """The view record the last build left names the folder being served as it stands now (a folder
+    changed after its build makes the next build render every page again)."""
+    from generator import fingerprint
+
+    try:
+        record = json.loads((root / ".cache" / fingerprint.PAGES).read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return any(fingerprint.output_identity(folder) == record["output"]
+               for folder in Path(tempfile.gettempdir()).glob("shopdir-serve-*/site"))
