@@ -14,14 +14,12 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from generator import jsonld, rotation, routes
+from generator.cards import Cards
 from generator.catalogue import Catalogue, newest_first
-from generator.images import Picture
 from generator.markup import Markdown
 from generator.model import Category, Directory, Product, Shop
 from generator.problems import Problem
-from generator.qr import QRCode
 
-CURRENCY_SIGNS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$", "TWD": "NT$"}
 NEW_ARRIVALS = 48
 FEED_ENTRIES = 50
 PAGER_WINDOW = 2  # a list page links the first and last page and this many on each side of itself
@@ -156,8 +154,9 @@ def paginate(items: list, per_page: int, route: Callable[[int], str],
 
 
 class _Views:
-    """Small view dicts for templates, computed from the model and the assets; their Markdown as stand-ins
-    (Markdown.html_later, summary_later), filled in when a page is rendered."""
+    """Each page's view, computed from the model and the assets, made of the cards (cards.Cards) it
+    shows; its Markdown as stand-ins (Markdown.html_later, summary_later), filled in when the page is
+    rendered."""
 
     def __init__(self, directory: Directory, assets: Assets):
         self.d = directory
@@ -165,32 +164,13 @@ class _Views:
         self.t = assets.strings
         self.m = assets.markdown
         self.c = Catalogue(directory)
+        self.cards = Cards(directory, assets, self.c)
         self.shops, self.products, self.categories = self.c.shops, self.c.products, self.c.categories
         self.products_of, self.newest, self.shops_in = self.c.products_of, self.c.newest, self.c.shops_in
         self.products_under, self.group_by_text = self.c.products_under, self.c.group_by_text
-        # Cards stand in many listings (every ancestor category, tags, the shop, new arrivals): built once.
-        self._shop_cards: dict[str, dict] = {}
-        self._product_cards: dict[tuple[str, str], dict] = {}
-        self._links: dict[str, dict] = {}
-        # Crumb trails, ancestries and tag links recur on page after page (every product of a shop has
-        # the same trail): each made once and shared. Views are never changed once made (see markup.filled).
-        self._crumbs: dict[tuple, list[dict]] = {}
-        self._ancestors: dict[str, list[tuple[str, str]]] = {}
-        self._tags: dict[str, dict] = {}
-        self.base = directory.settings.base_path
         self.day = rotation.day_of(assets.build_date)
 
     # -- ordering and grouping ------------------------------------------
-
-    def ancestors(self, category: Category) -> list[tuple[str, str]]:
-        if category.slug not in self._ancestors:
-            chain = []
-            current: Category | None = category
-            while current is not None:
-                chain.append((current.name, routes.category(current.slug)))
-                current = self.categories.get(current.parent) if current.parent else None
-            self._ancestors[category.slug] = [(self.t["categories"], routes.categories())] + chain[::-1]
-        return self._ancestors[category.slug]
 
     def turn(self, listing: str, shops: list[Shop], slots: int) -> list[Shop]:
         """The shops a listing's first page shows today: `slots` of them, taking fair turns (see rotation)."""
@@ -198,12 +178,9 @@ class _Views:
         return [self.shops[slug] for slug in slugs[:slots]]
 
     def paginate(self, items: list, route: Callable[[int], str]) -> Iterable[tuple[int, list, dict | None]]:
-        return paginate(items, self.d.settings.per_page, route, self.url)
+        return paginate(items, self.d.settings.per_page, route, self.cards.url)
 
-    # -- small views ------------------------------------------------------
-
-    def url(self, path: str) -> str:
-        return routes.url(self.base, path)
+    # -- what every page has ------------------------------------------------
 
     def page(self, path: str, make: Callable[..., dict], *args) -> dict:
         """A page's whole view: what make(*args) gives, with what every page has."""
@@ -212,7 +189,7 @@ class _Views:
         view.setdefault("image", None)
         view.setdefault("breadcrumbs", [])
         view["path"] = path
-        view["url"] = self.url(path)
+        view["url"] = self.cards.url(path)
         view["canonical"] = routes.absolute(self.d.settings.base_url, path)
         view["jsonld"] = list(view.pop("structured", ())) + jsonld.breadcrumb_list(view["breadcrumbs"])
         return view
@@ -224,99 +201,99 @@ class _Views:
         featured = set(d.curation.featured)
         others = [shop for shop in d.shops if shop.slug not in featured]
         return dict(title=d.settings.title, description=d.settings.description,
-                    featured=[self.shop_card(self.shops[s]) for s in d.curation.featured],
-                    shops_today=[self.shop_card(s) for s in self.turn("home", others, HOME_SHOPS)],
-                    collections=[self.collection_card(c) for c in d.curation.collections],
-                    top_categories=[self.category_link(c) for c in d.categories if c.parent is None],
-                    new_arrivals=[self.product_card(p) for p in self.newest[:8]],
-                    new_url=self.url(routes.new_arrivals()))
+                    featured=[self.cards.shop_card(self.shops[s]) for s in d.curation.featured],
+                    shops_today=[self.cards.shop_card(s) for s in self.turn("home", others, HOME_SHOPS)],
+                    collections=[self.cards.collection_card(c) for c in d.curation.collections],
+                    top_categories=[self.cards.category_link(c) for c in d.categories if c.parent is None],
+                    new_arrivals=[self.cards.product_card(p) for p in self.newest[:8]],
+                    new_url=self.cards.url(routes.new_arrivals()))
 
     def category_index(self) -> dict:
-        return dict(title=self.t["categories"], tree=self.category_tree(None), breadcrumbs=self.crumbs())
+        return dict(title=self.t["categories"], tree=self.cards.category_tree(None), breadcrumbs=self.cards.crumbs())
 
     def category(self, category: Category, number: int, chunk: list, pager: dict | None) -> dict:
         shops = self.turn(f"category:{category.slug}", self.shops_in[category.slug], self.d.settings.per_page)
-        shops = [self.shop_card(s) for s in shops] if number == 1 else []
+        shops = [self.cards.shop_card(s) for s in shops] if number == 1 else []
         return dict(title=category.name, description=self.m.summary_later(category.description),
                     intro=self.m.html_later(category.description),
-                    breadcrumbs=self.crumbs(*self.ancestors(category)),
-                    subcategories=[self.category_link(self.categories[c]) for c in category.children],
-                    shops=shops, products=[self.product_card(p) for p in chunk], pager=pager)
+                    breadcrumbs=self.cards.crumbs(*self.cards.ancestors(category)),
+                    subcategories=[self.cards.category_link(self.categories[c]) for c in category.children],
+                    shops=shops, products=[self.cards.product_card(p) for p in chunk], pager=pager)
 
     def shops_az(self, chunk: list, pager: dict | None) -> dict:
         groups = defaultdict(list)
         for shop in chunk:
-            groups[shop.slug[0].upper()].append(self.shop_card(shop))
-        return dict(title=self.t["shops_az"], breadcrumbs=self.crumbs(), groups=sorted(groups.items()), pager=pager)
+            groups[shop.slug[0].upper()].append(self.cards.shop_card(shop))
+        return dict(title=self.t["shops_az"], breadcrumbs=self.cards.crumbs(), groups=sorted(groups.items()), pager=pager)
 
     def shop(self, shop: Shop, products: list) -> dict:
         return dict(title=shop.name, description=shop.tagline or self.m.summary_later(shop.description),
-                    image=self.og_image(shop.slug, shop.cover or shop.logo), shop=self.shop_detail(shop),
-                    products=[self.product_card(p) for p in products],
-                    breadcrumbs=self.crumbs(*self.ancestors(self.categories[shop.primary_category]),
+                    image=self.cards.og_image(shop.slug, shop.cover or shop.logo), shop=self.cards.shop_detail(shop),
+                    products=[self.cards.product_card(p) for p in products],
+                    breadcrumbs=self.cards.crumbs(*self.cards.ancestors(self.categories[shop.primary_category]),
                                             (self.t["shops"], routes.shops())))
 
     def product(self, shop: Shop, product: Product) -> dict:
         return dict(title=product.name, description=self.m.summary_later(product.body),
-                    image=self.og_image(shop.slug, (product.images or (shop.cover or shop.logo,))[0]),
-                    product=self.product_detail(product), shop=self.shop_card(shop), qr=self.shop_qr(shop),
+                    image=self.cards.og_image(shop.slug, (product.images or (shop.cover or shop.logo,))[0]),
+                    product=self.cards.product_detail(product), shop=self.cards.shop_card(shop), qr=self.cards.shop_qr(shop),
                     structured=[jsonld.product(product, shop, self.categories[product.category].name,
                                                self.d.settings.base_url, self.a.pictures,
                                                self.m.summary_later(product.body, 300, absent_if_empty=True))],
-                    breadcrumbs=self.crumbs(*self.ancestors(self.categories[product.category]),
+                    breadcrumbs=self.cards.crumbs(*self.cards.ancestors(self.categories[product.category]),
                                             (shop.name, routes.shop(shop.slug))))
 
     def store(self, shop: Shop, store) -> dict:
-        crumbs = self.crumbs((self.t["shops"], routes.shops()), (shop.name, routes.shop(shop.slug)))
-        return dict(title=f"{store.name} · {shop.name}", store=self.store_view(shop, store),
-                    shop=self.shop_card(shop), qr=self.shop_qr(shop), breadcrumbs=crumbs,
+        crumbs = self.cards.crumbs((self.t["shops"], routes.shops()), (shop.name, routes.shop(shop.slug)))
+        return dict(title=f"{store.name} · {shop.name}", store=self.cards.store_view(shop, store),
+                    shop=self.cards.shop_card(shop), qr=self.cards.shop_qr(shop), breadcrumbs=crumbs,
                     structured=[jsonld.store(shop, store, self.d.settings.base_url)])
 
     def guide(self, shop: Shop, store, guide) -> dict:
         store_path = routes.store(shop.slug, store.slug)
-        return dict(title=f"{guide.name} · {store.name}", guide=self.guide_view(shop, guide, store.slug),
-                    store={"name": store.name, "url": self.url(store_path), "address": store.address,
+        return dict(title=f"{guide.name} · {store.name}", guide=self.cards.guide_view(shop, guide, store.slug),
+                    store={"name": store.name, "url": self.cards.url(store_path), "address": store.address,
                            "hours": store.hours},
-                    shop=self.shop_card(shop), qr=self.qr_view(guide.qr, self.t["qr_alt_guide"].format(name=guide.name)),
-                    breadcrumbs=self.crumbs((self.t["shops"], routes.shops()), (shop.name, routes.shop(shop.slug)),
+                    shop=self.cards.shop_card(shop), qr=self.cards.qr_view(guide.qr, self.t["qr_alt_guide"].format(name=guide.name)),
+                    breadcrumbs=self.cards.crumbs((self.t["shops"], routes.shops()), (shop.name, routes.shop(shop.slug)),
                                             (store.name, store_path)))
 
     def terms(self, kind: str, route: Callable, groups: list) -> dict:
-        return dict(title=self.t[kind], breadcrumbs=self.crumbs(),
-                    terms=[{"name": name, "url": self.url(route(name)), "count": len(shops) + len(products)}
+        return dict(title=self.t[kind], breadcrumbs=self.cards.crumbs(),
+                    terms=[{"name": name, "url": self.cards.url(route(name)), "count": len(shops) + len(products)}
                            for name, shops, products in groups])
 
     def term(self, kind: str, index_path: str, name: str, shops: list, number: int, chunk: list,
              pager: dict | None) -> dict:
-        return dict(title=name, breadcrumbs=self.crumbs((self.t[kind], index_path)),
-                    shops=[self.shop_card(s) for s in self.turn(f"{kind}:{name}", shops, self.d.settings.per_page)]
+        return dict(title=name, breadcrumbs=self.cards.crumbs((self.t[kind], index_path)),
+                    shops=[self.cards.shop_card(s) for s in self.turn(f"{kind}:{name}", shops, self.d.settings.per_page)]
                     if number == 1 else [],
-                    products=[self.product_card(p) for p in chunk], pager=pager, subcategories=[], intro="")
+                    products=[self.cards.product_card(p) for p in chunk], pager=pager, subcategories=[], intro="")
 
     def collection_index(self) -> dict:
-        return dict(title=self.t["collections"], breadcrumbs=self.crumbs(),
-                    collections=[self.collection_card(c) for c in self.d.curation.collections])
+        return dict(title=self.t["collections"], breadcrumbs=self.cards.crumbs(),
+                    collections=[self.cards.collection_card(c) for c in self.d.curation.collections])
 
     def collection(self, collection) -> dict:
         return dict(title=collection.title, description=self.m.summary_later(collection.description),
                     intro=self.m.html_later(collection.description),
-                    breadcrumbs=self.crumbs((self.t["collections"], routes.collections())),
-                    shops=[self.shop_card(self.shops[s]) for s, p in collection.items if p is None],
-                    products=[self.product_card(self.products[(s, p)]) for s, p in collection.items if p is not None])
+                    breadcrumbs=self.cards.crumbs((self.t["collections"], routes.collections())),
+                    shops=[self.cards.shop_card(self.shops[s]) for s, p in collection.items if p is None],
+                    products=[self.cards.product_card(self.products[(s, p)]) for s, p in collection.items if p is not None])
 
     def new_arrivals(self) -> dict:
-        return dict(title=self.t["new_arrivals"], breadcrumbs=self.crumbs(), shops=[],
-                    products=[self.product_card(p) for p in self.newest[:NEW_ARRIVALS]], pager=None,
+        return dict(title=self.t["new_arrivals"], breadcrumbs=self.cards.crumbs(), shops=[],
+                    products=[self.cards.product_card(p) for p in self.newest[:NEW_ARRIVALS]], pager=None,
                     subcategories=[], intro="")
 
     def text_page(self, page) -> dict:
         return dict(title=page.title, body=self.m.html_later(page.body),
                     description=self.m.summary_later(page.body),
-                    breadcrumbs=self.crumbs())
+                    breadcrumbs=self.cards.crumbs())
 
     def search(self) -> dict:
         folders = self.a.search_folders
-        return dict(title=self.t["search"], breadcrumbs=self.crumbs(), indexed=bool(folders),
+        return dict(title=self.t["search"], breadcrumbs=self.cards.crumbs(), indexed=bool(folders),
                     search_off=folders is None, engine=self.d.settings.search_engine,
                     more_indexes=[{"bundlePath": routes.url(self.d.settings.base_path, folder)}
                                   for folder in (folders or ())[1:]])
@@ -328,122 +305,8 @@ class _Views:
         return dict(urls=[routes.absolute(self.d.settings.base_url, path) for path in paths])
 
     def feed(self) -> dict:
-        return dict(entries=[self.feed_entry(p) for p in self.newest[:FEED_ENTRIES]],
+        return dict(entries=[self.cards.feed_entry(p) for p in self.newest[:FEED_ENTRIES]],
                     updated=(self.newest[0].date if self.newest else self.a.build_date).isoformat())
 
     def robots(self) -> dict:
         return dict(sitemap=routes.absolute(self.d.settings.base_url, routes.sitemap()))
-
-    def crumbs(self, *trail: tuple[str, str]) -> list[dict]:
-        if trail not in self._crumbs:
-            self._crumbs[trail] = [
-                {"name": name, "url": self.url(path), "absolute": routes.absolute(self.d.settings.base_url, path)}
-                for name, path in ((self.t["home"], routes.home()), *trail)]
-        return self._crumbs[trail]
-
-    def tag_link(self, tag: str) -> dict:
-        if tag not in self._tags:
-            self._tags[tag] = {"name": tag, "url": self.url(routes.tag(tag))}
-        return self._tags[tag]
-
-    def picture(self, shop: str, path: str | None, sizes: str, alt: str, lazy: bool = True) -> dict | None:
-        picture: Picture | None = self.a.pictures.get((shop, path)) if path else None
-        if picture is None:
-            return None
-        default = picture.fitting(640)
-        return {"src": self.url(default.path), "width": default.width, "height": default.height, "alt": alt,
-                "srcset": ", ".join(f"{self.url(v.path)} {v.width}w" for v in picture.variants),
-                "sizes": sizes, "lazy": lazy}
-
-    def og_image(self, shop: str, path: str | None) -> str | None:
-        picture = self.a.pictures.get((shop, path)) if path else None
-        return routes.absolute(self.d.settings.base_url, picture.fitting(1200).path) if picture else None
-
-    def qr_view(self, text: str, alt: str) -> dict | None:
-        code: QRCode | None = self.a.qr_codes.get(text)
-        if code is None:
-            return None
-        return {"src": self.url(code.path), "size": code.size, "alt": alt, "text": text}
-
-    def shop_qr(self, shop: Shop) -> dict | None:
-        text = self.a.shop_qr_text.get(shop.slug)
-        return self.qr_view(text, self.t["qr_alt_shop"].format(name=shop.name)) if text else None
-
-    def price(self, product: Product) -> str:
-        if product.price is None:
-            return self.t["price_on_request"]
-        if isinstance(product.price, str):
-            return product.price
-        amount = f"{product.price:,.0f}" if float(product.price).is_integer() else f"{product.price:,.2f}"
-        sign = CURRENCY_SIGNS.get(product.currency)
-        return f"{sign}{amount}" if sign else f"{amount} {product.currency}"
-
-    def category_link(self, category: Category) -> dict:
-        if category.slug not in self._links:
-            self._links[category.slug] = {"name": category.name, "url": self.url(routes.category(category.slug)),
-                                          "count": len(self.products_under(category.slug))}
-        return self._links[category.slug]
-
-    def category_tree(self, parent: str | None) -> list[dict]:
-        return [dict(self.category_link(c), children=self.category_tree(c.slug))
-                for c in self.d.categories if c.parent == parent]
-
-    def shop_card(self, shop: Shop) -> dict:
-        if shop.slug not in self._shop_cards:
-            self._shop_cards[shop.slug] = {
-                "name": shop.name, "url": self.url(routes.shop(shop.slug)), "tagline": shop.tagline,
-                "city": shop.city, "logo": self.picture(shop.slug, shop.logo, "64px", "", lazy=True),
-                "count": len(self.products_of[shop.slug])}
-        return self._shop_cards[shop.slug]
-
-    def shop_detail(self, shop: Shop) -> dict:
-        c = shop.contact
-        return dict(self.shop_card(shop), since=shop.since,
-                    logo=self.picture(shop.slug, shop.logo, "96px", self.t["logo_alt"].format(name=shop.name), lazy=False),
-                    cover=self.picture(shop.slug, shop.cover, "(min-width: 60rem) 60rem, 100vw", "", lazy=False),
-                    description=self.m.html_later(shop.description), qr=self.shop_qr(shop),
-                    wechat_id=c.wechat_id, website=c.url, phone=c.phone, email=c.email,
-                    city_url=self.url(routes.city(shop.city)) if shop.city else None,
-                    categories=[self.category_link(self.categories[s]) for s in shop.categories],
-                    tags=[self.tag_link(tag) for tag in shop.tags],
-                    stores=[self.store_view(shop, s) for s in shop.stores])
-
-    def product_card(self, product: Product) -> dict:
-        key = (product.shop, product.slug)
-        if key not in self._product_cards:
-            self._product_cards[key] = {
-                "name": product.name, "url": self.url(routes.product(product.shop, product.slug)),
-                "price": self.price(product), "sold_out": not product.available,
-                "shop": self.shops[product.shop].name,
-                "image": self.picture(product.shop, (product.images or (None,))[0],
-                                      "(min-width: 40rem) 15rem, 50vw", "", lazy=True)}
-        return self._product_cards[key]
-
-    def product_detail(self, product: Product) -> dict:
-        return dict(self.product_card(product), body=self.m.html_later(product.body),
-                    date=product.date.isoformat() if product.date else None,
-                    images=[self.picture(product.shop, path, "(min-width: 40rem) 40rem, 100vw",
-                                         self.t["photo_alt"].format(name=product.name, n=i + 1), lazy=i > 0)
-                            for i, path in enumerate(product.images)],
-                    category=self.category_link(self.categories[product.category]),
-                    tags=[self.tag_link(tag) for tag in product.tags])
-
-    def store_view(self, shop: Shop, store) -> dict:
-        return {"name": store.name, "url": self.url(routes.store(shop.slug, store.slug)), "address": store.address,
-                "city": store.city, "hours": store.hours,
-                "guides": [self.guide_view(shop, g, store.slug) for g in store.guides]}
-
-    def guide_view(self, shop: Shop, guide, store_slug: str) -> dict:
-        return {"name": guide.name, "title": guide.title,
-                "url": self.url(routes.guide(shop.slug, store_slug, guide.slug)),
-                "photo": self.picture(shop.slug, guide.photo, "96px", guide.name, lazy=True)}
-
-    def collection_card(self, collection) -> dict:
-        return {"title": collection.title, "url": self.url(routes.collection(collection.slug)),
-                "summary": self.m.summary_later(collection.description), "count": len(collection.items)}
-
-    def feed_entry(self, product: Product) -> dict:
-        shop = self.shops[product.shop]
-        url = routes.absolute(self.d.settings.base_url, routes.product(product.shop, product.slug))
-        return {"title": product.name, "shop": shop.name, "updated": product.date.isoformat(), "url": url, "id": url,
-                "summary": self.m.summary_later(product.body, 300), "price": self.price(product)}
