@@ -16,12 +16,11 @@ import functools
 import hashlib
 import json
 import os
-import shutil
 import sys
 import time
 from pathlib import Path
 
-from generator import __version__
+from generator import __version__, cache
 
 STAMP = "last-build.json"
 RACY = 0.05  # seconds: files modified this close to the scan are re-read next time
@@ -146,16 +145,9 @@ def _recall(cache_dir: Path | None, name: str, out: Path, key: str):
 
 def _record(cache_dir: Path | None, name: str, out: Path, key: str, value) -> None:
     """Called after a build has swapped in the output folder: what holds for it, under a key."""
-    if cache_dir is None:
-        return
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        temporary = cache_dir / f"{name}.tmp"
-        with open(temporary, "w", encoding="utf-8") as handle:  # written as made: the view hashes of a large
-            json.dump({"key": key, "output": output_identity(out), "value": value}, handle)  # site are 130,000
-        os.replace(temporary, cache_dir / name)
-    except OSError:
-        pass
+    if cache_dir is not None:  # written as made: the view hashes of a large site are 130,000
+        cache.write(cache_dir / name, json.JSONEncoder().iterencode(
+            {"key": key, "output": output_identity(out), "value": value}))
 
 
 def up_to_date(cache_dir: Path, out: Path, scan: Scan) -> dict | None:
@@ -195,28 +187,3 @@ def previous_pages(cache_dir: Path | None, out: Path, key: str) -> dict[str, str
 def remember_pages(cache_dir: Path | None, out: Path, key: str, pages: dict[str, str]) -> None:
     """Called after a build has swapped in the output folder holding these pages."""
     _record(cache_dir, PAGES, out, key, pages)
-
-
-def tidy_cache(folder: Path, used, limit: int) -> int:
-    """Remove the entries of a cache folder that fans them out by the first two characters of their keys
-    (QR codes, pictures: folder/xx/*), files or folders, that are not among used() (their paths), when
-    it holds more than `limit`; the number removed."""
-    found: list[str] = []
-    try:
-        with os.scandir(folder) as fans:
-            for fan in fans:
-                if fan.is_dir(follow_symlinks=False):
-                    with os.scandir(fan.path) as entries:
-                        found += [entry.path for entry in entries]
-    except OSError:
-        return 0
-    if len(found) <= limit:
-        return 0
-    kept = used()
-    stale = [path for path in found if path not in kept]
-    for path in stale:
-        try:
-            shutil.rmtree(path) if os.path.isdir(path) and not os.path.islink(path) else os.unlink(path)
-        except OSError:
-            pass
-    return len(stale)

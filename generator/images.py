@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-from generator import fingerprint
+from generator import cache, fingerprint
 
 WIDTHS = (320, 640, 1280)
 QUALITY = 72
@@ -126,7 +126,7 @@ def measure(data: bytes, max_pixels: int = MAX_PIXELS) -> Picture:
 def tidy(cache_dir: Path, pictures, limit: int) -> int:
     """Remove the cached variants of pictures not among these (the build's), when the cache holds more
     than `limit` pictures; the number removed."""
-    return fingerprint.tidy_cache(cache_dir / "images",  # a folder for each picture
+    return cache.tidy(cache_dir / "images",  # a folder for each picture
                                   lambda: {str(_cache_folder(cache_dir, _key_of(picture))) for picture in pictures},
                                   limit)
 
@@ -188,26 +188,11 @@ class StatIndex:
         """Keep the entries of this build only, so the index never grows past the site."""
         if self.path is None:
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(self.entries, sort_keys=True), "utf-8")
-            os.replace(tmp, self.path)
-        except OSError:
-            pass
+        cache.write(self.path, json.dumps(self.entries, sort_keys=True))
 
 
 def _to_cache(cache_dir: Path, key: str, picture: Picture, files: dict[str, bytes]) -> None:
     folder = _cache_folder(cache_dir, key)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for path, data in files.items():
-            tmp = folder / (os.path.basename(path) + ".tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, folder / os.path.basename(path))
+    if all(cache.write(folder / os.path.basename(path), data) for path, data in files.items()):
         meta = {"variants": [v.__dict__ for v in picture.variants]}
-        tmp = folder / "picture.json.tmp"
-        tmp.write_text(json.dumps(meta), "utf-8")
-        os.replace(tmp, folder / "picture.json")  # written last: its presence means the entry is complete
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+        cache.write(folder / "picture.json", json.dumps(meta))  # written last: its presence means the entry is complete

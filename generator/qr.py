@@ -6,14 +6,13 @@ import hashlib
 import importlib.metadata
 import io
 import math
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import zxingcpp
 from PIL import Image
 
-from generator import fingerprint, routes
+from generator import cache, routes
 
 MIN_PIXELS = 288  # the drawn code, quiet zone included, is at least this wide
 BORDER = 4  # modules of quiet zone, as the QR standard asks
@@ -83,21 +82,13 @@ def from_cache(text: str, cache_dir: Path | None) -> QRCode | None:
 def keep(code: QRCode, cache_dir: Path | None) -> None:
     if cache_dir is None:
         return
-    path = _cache_path(code.text, cache_dir)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(code.png)
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    cache.write(_cache_path(code.text, cache_dir), code.png)
 
 
 def tidy(cache_dir: Path, texts, limit: int) -> int:
     """Remove the cached codes of texts not among these (the build's), when the cache holds more than
     `limit` files; the number removed."""
-    return fingerprint.tidy_cache(cache_dir / "qr", lambda: {str(_cache_path(text, cache_dir)) for text in texts},
-                                  limit)
+    return cache.tidy(cache_dir / "qr", lambda: {str(_cache_path(text, cache_dir)) for text in texts}, limit)
 
 
 def read(data: bytes) -> list[str]:

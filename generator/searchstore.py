@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
-from generator import search, searchindex
+from generator import cache, search, searchindex
 from generator.fingerprint import code_digest
 from generator.markup import Markdown
 from generator.model import Directory
@@ -61,20 +60,13 @@ def _keep(folder: Path, done: searchindex.Update) -> None:
     take them only means the next build makes a whole index again."""
     state = dict(done.state)
     state["base"] = {**state["base"], "files": sorted(done.base.files)}
-    try:
-        target = folder / done.base.version
-        if not target.is_dir():
-            work = folder / (done.base.version + ".tmp")
-            shutil.rmtree(work, ignore_errors=True)
-            work.mkdir(parents=True)
-            for name, data in done.base.files.items():
-                (work / name).write_bytes(data)
-            os.replace(work, target)
-        temporary = folder / (STATE + ".tmp")
-        temporary.write_text(json.dumps(state, ensure_ascii=False), "utf-8")
-        os.replace(temporary, folder / STATE)
-        for old in folder.iterdir():
-            if old.is_dir() and old.name != done.base.version:
-                shutil.rmtree(old, ignore_errors=True)
-    except OSError:
-        pass
+    target = folder / done.base.version
+    if not (target.is_dir() or cache.write_folder(target, done.base.files)):
+        return
+    if cache.write(folder / STATE, json.dumps(state, ensure_ascii=False)):
+        try:
+            for old in folder.iterdir():
+                if old.is_dir() and old.name != done.base.version:
+                    cache.remove(old)
+        except OSError:
+            pass
