@@ -170,13 +170,10 @@ def _pages(out) -> dict:
     return {rel: data for rel, data in tree(out).items() if not rel.startswith("pagefind/")}
 
 
-def test_pages_first_publishes_the_edited_page_before_the_index_then_both_as_a_plain_build(make_site, tmp_path):
-    """What `shopdir serve` does on an edit: the pages are published with the previous search index while
-    Pagefind works, then the new index; the end is byte for byte the site a plain build makes."""
-    import json
-
-    from generator import fingerprint
-    from generator.build import finish, stages
+def _edited_and_paused(make_site, tmp_path):
+    """A site built with a cache, one product edited, and a build for serve paused where the pages are
+    published and Pagefind is indexing: (root, out, cache, the index before, the paused build)."""
+    from generator.build import stages
 
     root = make_site()
     out, cache = tmp_path / "out", tmp_path / "cache"
@@ -184,10 +181,21 @@ def test_pages_first_publishes_the_edited_page_before_the_index_then_both_as_a_p
     old_index = _index_files(out)
     apply_edit(root, "edit one product")
     steps = stages(root, out, cache_dir=cache, pages_first=True)
-    waiting = next(steps)
-    assert isinstance(waiting, int), "the build waits for the index only after publishing the pages"
+    assert isinstance(next(steps), int), "the build waits for the index only after publishing the pages"
     assert "Da Hong Pao 500g" in (out / "shops/alpha-tea/products/dhp/index.html").read_text("utf-8")
     assert _index_files(out) == old_index, "the previous index stays until the new one is made"
+    return root, out, cache, old_index, steps
+
+
+def test_pages_first_publishes_the_edited_page_before_the_index_then_both_as_a_plain_build(make_site, tmp_path):
+    """What `shopdir serve` does on an edit: the pages are published with the previous search index while
+    Pagefind works, then the new index; the end is byte for byte the site a plain build makes."""
+    import json
+
+    from generator import fingerprint
+    from generator.build import finish
+
+    root, out, cache, old_index, steps = _edited_and_paused(make_site, tmp_path)
     result = finish(steps)
     assert result.ok
     pages = json.loads((cache / fingerprint.PAGES).read_text("utf-8"))
@@ -203,21 +211,12 @@ def test_pages_first_stopped_keeps_the_previous_index_and_frees_the_output(make_
     next build can start at once (the lock is free and no indexing process is left)."""
     import os
 
-    from generator.build import stages
-
-    root = make_site()
-    out, cache = tmp_path / "out", tmp_path / "cache"
-    assert build(root, out, cache_dir=cache).ok
-    old_index = _index_files(out)
-    apply_edit(root, "edit one product")
-    steps = stages(root, out, cache_dir=cache, pages_first=True)
-    assert isinstance(next(steps), int)
+    root, out, cache, old_index, steps = _edited_and_paused(make_site, tmp_path)
     children = {int(pid) for pid in os.listdir("/proc") if pid.isdigit()
                 and _parent(pid) == os.getpid()}
     assert children, "Pagefind indexes in a process of the build's own"
     steps.close()
     assert _index_files(out) == old_index
-    assert "Da Hong Pao 500g" in (out / "shops/alpha-tea/products/dhp/index.html").read_text("utf-8")
     assert not [pid for pid in children if os.path.exists(f"/proc/{pid}") and _parent(str(pid)) == os.getpid()]
     assert build(root, out, cache_dir=cache).ok
     plain = tmp_path / "plain"
