@@ -77,7 +77,8 @@ def finish(steps: Iterator[int]) -> Result:
 def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts: bool = False,
            cache_dir: Path | None = None, dev: bool = False, jobs: int | None = None,
            progress: Progress = _quiet, inputs: fingerprint.Scan | None = None, search_index: bool = True,
-           told: Callable[[str], None] | None = None, pages_first: bool = False) -> Iterator[int]:
+           told: Callable[[str], None] | None = None, pages_first: bool = False,
+           resident: dict | None = None) -> Iterator[int]:
     """The build, as a generator whose return value is its Result.
 
     told(line), when given, hears what the person waits for (another build of the same site).
@@ -91,6 +92,9 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
     becomes readable when the index is ready (`shopdir serve` shows the edited page meanwhile);
     resumed, it publishes the new index. Closed instead, it stops the indexing (a newer edit
     came), and the site keeps the previous index.
+
+    `resident`, a dict kept by a process that builds again and again (serve), holds what the next
+    build may take from memory instead of the cache: the parsed files.
     """
     root = Path(root)
     result = Result()
@@ -111,11 +115,14 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
         problems += found
         # millions of parsed values arrive, none in a cycle: nothing to collect
         with _collector_paused(), _MarkdownAhead(jobs, markdown) as ahead:
-            kept = Parsed(cache_dir, settings.limits) if cache_dir is not None and out is not None else None
+            kept = Parsed(cache_dir, settings.limits, (resident or {}).get("parsed")) \
+                if cache_dir is not None and out is not None else None
             sources, found = load_sources(root, settings.limits, kept, loaded=ahead.shop)
             problems += found
             if kept is not None:
                 kept.save()
+                if resident is not None:
+                    resident["parsed"] = kept.carry()
                 del kept  # it holds every parsed file, which must be freed with the sources below
         clock.lap("load")
         gc.freeze()

@@ -103,13 +103,17 @@ class Parsed:
     that is not a database is replaced.
     """
 
-    def __init__(self, cache_dir: Path, limits: Limits):
+    def __init__(self, cache_dir: Path, limits: Limits, carried: tuple | None = None):
         self.path = cache_dir / "sources.sqlite"
         self.started = time.time_ns()
         self.key = repr((repr(limits), sys.version, fingerprint.code_digest()))
         self.old: dict = {}
         self.new: dict = {}
         self.valid = False  # whether the cache was written under this key
+        self.saved = False  # whether the cache holds what this build parsed (see carry)
+        if carried is not None and carried[:2] == (self.path, self.key):  # what the last build kept in memory
+            self.old, self.valid = carried[2], True
+            return
         try:
             with contextlib.closing(sqlite3.connect(self.path)) as db:
                 if db.execute("SELECT value FROM about WHERE name = 'key'").fetchone() == (self.key,):
@@ -148,6 +152,7 @@ class Parsed:
         changed = [rel for rel, entry in self.new.items() if self.old.get(rel) is not entry]
         gone = [rel for rel in self.old if rel not in self.new]
         if self.valid and not changed and not gone:
+            self.saved = True
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)  # a first build: no cache folder yet
@@ -161,12 +166,19 @@ class Parsed:
                 db.executemany("DELETE FROM parsed WHERE rel = ?", ((rel,) for rel in gone))
                 db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?)",
                                ((rel, _pickled(self.new[rel])) for rel in changed))  # one at a time: no memo holds them all
+            self.saved = True
         except sqlite3.OperationalError:  # locked by another build, a full disk: kept another time
             pass
         except sqlite3.DatabaseError:  # not a database (damaged): the next build starts a new one
             self.path.unlink(missing_ok=True)
         except (OSError, sqlite3.Error):
             pass
+
+
+    def carry(self) -> tuple | None:
+        """What the next build in this process (`shopdir serve`) may take instead of reading the cache
+        back: every file this build saw, as saved (None when the cache could not take them)."""
+        return (self.path, self.key, self.new) if self.saved else None
 
 
 def _pickled(entry) -> bytes:

@@ -67,6 +67,7 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
     cache = root / ".cache"
     base_url = base_url or f"http://{host}:{port}/"
     state: dict = {"fingerprint": None, "indexing": None}
+    resident: dict = {}  # what each build leaves in memory for the next (see build.stages)
 
     def rebuild(pages_first: bool = True) -> None:
         fingerprint = _fingerprint(root)
@@ -75,7 +76,8 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
         state["fingerprint"] = fingerprint
         stop_indexing()  # a newer edit: the index being made for the last one is out of date
         steps = builder.stages(root, out, base_url=base_url, drafts=drafts, cache_dir=cache, dev=True,
-                               told=lambda line: print(line, file=sys.stderr, flush=True), pages_first=pages_first)
+                               told=lambda line: print(line, file=sys.stderr, flush=True), pages_first=pages_first,
+                               resident=resident)
         waiting = step(steps)
         if isinstance(waiting, int):  # the pages are out; the search index follows when Pagefind is done
             print("shopdir: pages updated; the search index follows", file=sys.stderr, flush=True)

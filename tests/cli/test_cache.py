@@ -230,3 +230,33 @@ def _parent(pid: str) -> int | None:
             return int(handle.read().rsplit(b")", 1)[1].split()[1])
     except (OSError, ValueError, IndexError):
         return None
+
+
+def test_builds_that_keep_the_parsed_files_in_memory_give_the_bytes_of_plain_builds(make_site, tmp_path):
+    """What `shopdir serve` does: each build takes the files the last one parsed from memory. After every
+    edit in turn (and a broken file, then mended), the site is byte for byte a build with no cache."""
+    from generator.build import finish, stages
+
+    root = make_site()
+    out, cache, resident = tmp_path / "out", tmp_path / "cache", {}
+    assert finish(stages(root, out, cache_dir=cache, resident=resident)).ok
+    assert resident["parsed"] is not None
+    product = root / "content/shops/beta-kiln/products/cup.md"
+    steps = [*EDITS, "break a product", "mend it", "remove a product"]
+    for n, edit in enumerate(steps):
+        if edit == "break a product":
+            good = product.read_text("utf-8")
+            product.write_text("---\nname: [unclosed\n---\n", "utf-8")
+        elif edit == "mend it":
+            product.write_text(good.replace("A small cup.", "A small cup, mended."), "utf-8")
+        elif edit == "remove a product":
+            product.unlink()
+        else:
+            apply_edit(root, edit)
+        result = finish(stages(root, out, cache_dir=cache, resident=resident))
+        plain = tmp_path / f"plain-{n}"
+        expected = build(root, plain)
+        assert result.ok == expected.ok, edit
+        assert [str(p) for p in result.problems] == [str(p) for p in expected.problems], edit
+        if expected.ok:
+            assert tree(out) == tree(plain), edit
