@@ -100,87 +100,135 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
     result = Result()
     clock = _Clock(result, progress)
     jobs = jobs or os.cpu_count() or 1
-    # Rendered Markdown is kept from loading to the search records. What lives on after loading (the
-    # parsed files, then the model) is frozen: later collections, here and in the forked workers,
-    # need not walk it again, as each full collection would (over a second at 10,000 shops).
     with _one_at_a_time(out, cache_dir, told), markup.kept_in(cache_dir) as markdown, _unfrozen_at_end():
-        if out is not None:
-            look_ahead(out)  # the spare site's folders read beside loading, before they are checked
-        if out is not None and cache_dir is not None:
-            inputs = inputs or fingerprint.Scan(root, out, fingerprint.options(
-                base_url=base_url, drafts=drafts, dev=dev, search_index=search_index))
-            fingerprint.forget(cache_dir)
-        site, problems = load_site(root)
-        settings, found = settings_from_doc(site, base_url)
-        problems += found
-        # millions of parsed values arrive, none in a cycle: nothing to collect
-        with _collector_paused(), _MarkdownAhead(jobs, markdown) as ahead:
-            kept = Parsed(cache_dir, settings.limits, (resident or {}).get("parsed")) \
-                if cache_dir is not None and out is not None else None
-            sources, found = load_sources(root, settings.limits, kept, loaded=ahead.shop)
-            problems += found
-            if kept is not None:
-                kept.save()
-                if resident is not None:
-                    resident["parsed"] = kept.carry()
-                del kept  # it holds every parsed file, which must be freed with the sources below
-        clock.lap("load")
-        gc.freeze()
-        _render_markdown(sources, markdown, jobs, shops=not ahead.did_shops)
-        with _collector_paused():  # the model: hundreds of thousands of objects, none in a cycle
-            directory, sites, found = build_directory(sources, settings, drafts, markdown)
+        inputs = _begin(root, out, cache_dir, inputs, fingerprint.options(
+            base_url=base_url, drafts=drafts, dev=dev, search_index=search_index))
+        settings, directory, sites, theme, problems = _model(root, out, cache_dir, base_url, drafts, markdown, jobs,
+                                                             resident, clock)
         result.directory = directory
+        media_made, found = _media(root, out, cache_dir, settings, directory, sites, jobs, clock)
         problems += found
-        del sources, site  # the parsed files: the model holds all that is needed from here on
-        theme, found = load_theme(root, settings.theme, settings.language)
-        problems += found
-        gc.freeze()
-        clock.lap("validate")
-
-        qr_texts, found = media.shop_qr_texts(root, directory, sites, settings)
-        problems += found
-        qr_codes = media.qr_codes(sorted(media.all_qr_texts(directory, qr_texts)), cache_dir, jobs)
-        clock.lap("qr codes")
-        pictures, picture_files, found = media.pictures(root, directory, sites, cache_dir, settings.limits,
-                                                   process=out is not None)
-        problems += found
-        clock.lap("images")
         if rules.errors(problems) or theme is None:
             return _finished(result, problems)
         problems += unused_templates(theme, root)
         if out is None:  # a check: every page planned and rendered as a build would, nothing written
-            return _check(result, problems, root, directory, theme, markdown, pictures, qr_codes, qr_texts, jobs, clock)
-
-        own = search_index and settings.search_engine == "shopdir"  # shopdir's own index, not Pagefind's
-        own_files = searchstore.files(directory, theme.strings, pictures, markdown, settings.language, cache_dir) \
-            if own and directory.shops else {}
-        split = pagefind.split_of(directory) if search_index and not own else []
-        shards = pagefind.shards(directory, theme.strings, pictures, markdown, split) if split else ()
-        folders = [folder for folder, _ in split]
-        # runs beside what follows; with pages_first, once the pages are out (it would slow their rendering)
-        indexing = pagefind.Indexing(shards, folders, settings.language, cache_dir, jobs, start=not pages_first)
-        clock.lap("search")
+            return _check(result, problems, root, directory, theme, markdown, media_made, jobs, clock)
+        own_files, indexing, folders = _search(settings, directory, theme, media_made, markdown, cache_dir, jobs,
+                                               search_index, pages_first, clock)
         try:
-            assets = Assets(pictures, qr_codes, qr_texts, theme.strings, _build_date(), markdown,
-                            (("search/",) if own_files else ()) if own else
-                            tuple(indexing.folders) if search_index else None)
-            with _collector_paused():  # a page spec for each page: at 10,000 shops the collector took 1.6 s
-                specs, found = plan_site(directory, assets)
-            gc.freeze()  # the specs live until the end: never looked through again, here or in the workers
-            clock.lap("plan")
+            specs, found = _plan(directory, theme, media_made, markdown, folders, clock)
             problems += found
             if rules.errors(found):
                 return _finished(result, problems)
             result.problems = rules.classified(sorted_problems(problems))  # warnings only, if any
             done = yield from _publish(out, root, specs, theme, directory, dev, jobs, pages_first, files={
-                **picture_files, **{code.path: code.png for code in qr_codes.values()},
-                **dict(theme.assets.values()), **own_files, **_problems_file(dev)}, indexing=indexing, cache_dir=cache_dir, inputs=inputs,
-                result=result, clock=clock)
+                **media_made.files, **dict(theme.assets.values()), **own_files, **_problems_file(dev)},
+                indexing=indexing, cache_dir=cache_dir, inputs=inputs, result=result, clock=clock)
             if done.ok and cache_dir is not None:
-                _tidy_caches(cache_dir, directory, markdown, qr_codes, pictures)
+                _tidy_caches(cache_dir, directory, markdown, media_made.qr_codes, media_made.pictures)
             return done
         finally:
             indexing.close()
+
+
+def _begin(root: Path, out: Path | None, cache_dir: Path | None, inputs: fingerprint.Scan | None,
+           options: dict) -> fingerprint.Scan | None:
+    """Before anything is read: the spare site's folders looked at beside loading, and the scan of the
+    inputs (taken now, so that an edit made during the build is never recorded as built)."""
+    if out is not None:
+        look_ahead(out)  # the spare site's folders read beside loading, before they are checked
+    if out is not None and cache_dir is not None:
+        inputs = inputs or fingerprint.Scan(root, out, options)
+        fingerprint.forget(cache_dir)
+    return inputs
+
+
+def _model(root: Path, out: Path | None, cache_dir: Path | None, base_url: str | None, drafts: bool,
+           markdown: markup.Markdown, jobs: int, resident: dict | None, clock: _Clock):
+    """Load and validate: the settings, the model, where each of its values was written, the theme and
+    every problem found. The parsed files are dropped on return: the model holds what is needed.
+
+    Rendered Markdown is kept from loading to the search records. What lives on after loading (the
+    parsed files, then the model) is frozen: later collections, here and in the forked workers,
+    need not walk it again, as each full collection would (over a second at 10,000 shops)."""
+    site, problems = load_site(root)
+    settings, found = settings_from_doc(site, base_url)
+    problems += found
+    # millions of parsed values arrive, none in a cycle: nothing to collect
+    with _collector_paused(), _MarkdownAhead(jobs, markdown) as ahead:
+        kept = Parsed(cache_dir, settings.limits, (resident or {}).get("parsed")) \
+            if cache_dir is not None and out is not None else None
+        sources, found = load_sources(root, settings.limits, kept, loaded=ahead.shop)
+        problems += found
+        if kept is not None:
+            kept.save()
+            if resident is not None:
+                resident["parsed"] = kept.carry()
+            del kept  # it holds every parsed file, which must be freed with the sources below
+    clock.lap("load")
+    gc.freeze()
+    _render_markdown(sources, markdown, jobs, shops=not ahead.did_shops)
+    with _collector_paused():  # the model: hundreds of thousands of objects, none in a cycle
+        directory, sites, found = build_directory(sources, settings, drafts, markdown)
+    problems += found
+    del sources, site  # the parsed files: the model holds all that is needed from here on
+    theme, found = load_theme(root, settings.theme, settings.language)
+    problems += found
+    gc.freeze()
+    clock.lap("validate")
+    return settings, directory, sites, theme, problems
+
+
+@dataclass
+class _Media:
+    """What the media stage made: QR codes and pictures, and the files to publish for them."""
+    qr_texts: dict  # shop slug -> the text its QR code encodes
+    qr_codes: dict  # text -> QRCode
+    pictures: dict  # (shop slug, path) -> Picture
+    files: dict  # output path -> bytes, or the path of a file kept in the cache
+
+
+def _media(root: Path, out: Path | None, cache_dir: Path | None, settings, directory: Directory, sites, jobs: int,
+           clock: _Clock) -> tuple[_Media, list[Problem]]:
+    qr_texts, problems = media.shop_qr_texts(root, directory, sites, settings)
+    qr_codes = media.qr_codes(sorted(media.all_qr_texts(directory, qr_texts)), cache_dir, jobs)
+    clock.lap("qr codes")
+    pictures, picture_files, found = media.pictures(root, directory, sites, cache_dir, settings.limits,
+                                                   process=out is not None)
+    problems += found
+    clock.lap("images")
+    files = {**picture_files, **{code.path: code.png for code in qr_codes.values()}}
+    return _Media(qr_texts, qr_codes, pictures, files), problems
+
+
+def _search(settings, directory: Directory, theme: Theme, made: _Media, markdown: markup.Markdown,
+            cache_dir: Path | None, jobs: int, search_index: bool, pages_first: bool,
+            clock: _Clock) -> tuple[dict, pagefind.Indexing, tuple | None]:
+    """shopdir's own index (its files), or Pagefind's, which runs beside what follows (with pages_first,
+    once the pages are out: it would slow their rendering); and where the index is published (None:
+    no index)."""
+    own = search_index and settings.search_engine == "shopdir"
+    own_files = searchstore.files(directory, theme.strings, made.pictures, markdown, settings.language, cache_dir) \
+        if own and directory.shops else {}
+    split = pagefind.split_of(directory) if search_index and not own else []
+    shards = pagefind.shards(directory, theme.strings, made.pictures, markdown, split) if split else ()
+    folders = [folder for folder, _ in split]
+    indexing = pagefind.Indexing(shards, folders, settings.language, cache_dir, jobs, start=not pages_first)
+    clock.lap("search")
+    if not search_index:
+        return own_files, indexing, None
+    return own_files, indexing, (("search/",) if own_files else ()) if own else tuple(folders)
+
+
+def _plan(directory: Directory, theme: Theme, made: _Media, markdown: markup.Markdown, search_folders: tuple | None,
+          clock: _Clock) -> tuple[list, list[Problem]]:
+    assets = Assets(made.pictures, made.qr_codes, made.qr_texts, theme.strings, _build_date(), markdown,
+                    search_folders)
+    with _collector_paused():  # a page spec for each page: at 10,000 shops the collector took 1.6 s
+        specs, found = plan_site(directory, assets)
+    gc.freeze()  # the specs live until the end: never looked through again, here or in the workers
+    clock.lap("plan")
+    return specs, found
 
 
 def _finished(result: Result, problems: list[Problem]) -> Result:
@@ -189,12 +237,11 @@ def _finished(result: Result, problems: list[Problem]) -> Result:
 
 
 def _check(result: Result, problems: list[Problem], root: Path, directory: Directory, theme: Theme,
-           markdown: markup.Markdown, pictures: dict,
-           qr_codes: dict, qr_texts: dict, jobs: int, clock: _Clock) -> Result:
+           markdown: markup.Markdown, made: _Media, jobs: int, clock: _Clock) -> Result:
     """The rest of a build without writing: the plan (two pages at one path) and every page rendered in
     memory (template errors), so that a check fails whenever the build would."""
     folders = tuple(folder for folder, _ in pagefind.split_of(directory))  # where a build puts the search index
-    assets = Assets(pictures, qr_codes, qr_texts, theme.strings, _build_date(), markdown, folders)
+    assets = Assets(made.pictures, made.qr_codes, made.qr_texts, theme.strings, _build_date(), markdown, folders)
     specs, found = plan_site(directory, assets)
     problems += found
     clock.lap("plan")
