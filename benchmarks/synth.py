@@ -23,7 +23,6 @@ import argparse
 import datetime
 import io
 import json
-import os
 import random
 import re
 import sys
