@@ -16,7 +16,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -103,7 +102,7 @@ class Indexing:
     def __init__(self, shards: Iterable[tuple[str, list[Record]]], folders: list[str], language: str,
                  cache_dir: Path | None, jobs: int, start: bool = True):
         self.folders = folders
-        self.work = _work_folder()
+        self.work = processes.temporary_folder("search")  # the record pages and the indexes
         self.shards = _Shards(shards, language, cache_dir, jobs, self.work)
         self.child: int | None = None
         self.pipe: int | None = None
@@ -319,26 +318,6 @@ def _link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
-
-
-def _work_folder() -> Path:
-    """A temporary folder for the record pages and the indexes, named by this process; the folders of
-    builds that were killed (their process is gone) are removed first."""
-    for old in Path(tempfile.gettempdir()).glob("shopdir-search-*-*"):
-        pid = old.name.split("-")[2]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(old, ignore_errors=True)
-    return Path(tempfile.mkdtemp(prefix=f"shopdir-search-{os.getpid()}-"))
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # another user's process
-        return True
-    return True
 
 
 def _indexer() -> str:

@@ -18,10 +18,13 @@ import ctypes
 import ctypes.util
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Callable
 
 _PR_SET_PDEATHSIG = 1
@@ -191,3 +194,23 @@ def _as_worker(build: int) -> None:
 def _work_on(bounds: tuple[int, int]) -> list:
     function, items = _WORK
     return [function(item) for item in items[bounds[0]:bounds[1]]]
+
+
+def temporary_folder(purpose: str) -> Path:
+    """A new temporary folder named by its purpose and this process. The folders of processes that are
+    gone (a build or serve that was killed, which could not remove its own) are removed first."""
+    for old in Path(tempfile.gettempdir()).glob(f"shopdir-{purpose}-*-*"):
+        pid = old.name.split("-")[2]
+        if pid.isdigit() and int(pid) != os.getpid() and not alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"shopdir-{purpose}-{os.getpid()}-"))
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True

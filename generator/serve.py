@@ -12,10 +12,9 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
-from generator import build as builder, routes
+from generator import build as builder, processes, routes
 from generator.problems import Problem
 
 PROBLEMS = routes.problems()
@@ -62,7 +61,7 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
     from livereload import Server
 
     root = Path(root).resolve()
-    work = Path(tempfile.mkdtemp(prefix="shopdir-serve-"))
+    work = processes.temporary_folder("serve")
     out = work / "site"
     cache = root / ".cache"
     base_url = base_url or f"http://{host}:{port}/"
