@@ -217,7 +217,7 @@ def _search(settings, directory: Directory, theme: Theme, made: _Media, markdown
     clock.lap("search")
     if not search_index:
         return own_files, indexing, None
-    return own_files, indexing, (("search/",) if own_files else ()) if own else tuple(folders)
+    return own_files, indexing, ((routes.search(),) if own_files else ()) if own else tuple(folders)
 
 
 def _plan(directory: Directory, theme: Theme, made: _Media, markdown: markup.Markdown, search_folders: tuple | None,
@@ -343,13 +343,13 @@ def _place(staging: Staging, files: dict) -> None:
 
 
 def _in_index(path: str) -> bool:
-    return path.startswith(pagefind.INDEX_FOLDER + "/")
+    return path.startswith(routes.pagefind_index())
 
 
 def _published(out: Path) -> list[str]:
     """The files of the search index the output folder holds now, by output path."""
     found = []
-    for folder, _, names in os.walk(out / pagefind.INDEX_FOLDER):
+    for folder, _, names in os.walk(out / routes.pagefind_index()):
         found += [os.path.relpath(os.path.join(folder, name), out) for name in names]
     return sorted(found)
 

@@ -19,13 +19,12 @@ import sys
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from generator import processes
+from generator import processes, routes
 from generator.markup import Markdown
 from generator.model import Directory
 from generator.output import OutputError
 from generator.search import Record, Records
 
-INDEX_FOLDER = "pagefind"
 INDEXER = "pagefind-extended-1.4.0-v2"  # part of the cache key: another indexer makes another index
 
 
@@ -33,7 +32,7 @@ class IndexerFailed(OutputError):
     """Pagefind stopped with an error (a full disk, a missing library): not a problem in the content."""
 
 
-# The search UI's copy of Pagefind's module, published in INDEX_FOLDER/ready/ and given to the UI as its
+# The search UI's copy of Pagefind's module, published in routes.pagefind_ready() and given to the UI as its
 # bundle path: a search waits until every filter is loaded. The UI starts loading the filters and its
 # first search at the same time, and a search that ends first lists only the filters loaded by then
 # (on a slow phone the category filter was missing until the visitor typed again).
@@ -55,13 +54,13 @@ def split(shops: list[str], records: int) -> list[tuple[str, list[str]]]:
     SHARD_RECORDS records): the search page loads Pagefind's code once for all shards, but each
     shard adds a small metadata file on opening and one more request per query. A shop and its
     products always share a shard, and stay in it when shops are added. The first shard is
-    published in INDEX_FOLDER, with the search UI; a shard with no shop is left out.
+    published in routes.pagefind_index(), with the search UI; a shard with no shop is left out.
     """
     groups: list[list[str]] = [[] for _ in range(max(1, -(-records // SHARD_RECORDS)))]
     for shop in shops:
         groups[int(hashlib.sha256(shop.encode("utf-8")).hexdigest()[:8], 16) % len(groups)].append(shop)
     groups = [group for group in groups if group]  # no shop at all: nothing to index, no index
-    return [(f"{INDEX_FOLDER}/" + (f"{n}/" if n else ""), group) for n, group in enumerate(groups)]
+    return [(routes.pagefind_index(n), group) for n, group in enumerate(groups)]
 
 
 def split_of(directory: Directory) -> list[tuple[str, list[str]]]:
@@ -160,7 +159,7 @@ class Indexing:
             for name, path in found.items():
                 if not (cache and path.startswith(cache)):
                     found[name] = Path(path).read_bytes()
-            found[f"{INDEX_FOLDER}/ready/pagefind.js"] = READY_MODULE
+            found[routes.pagefind_ready() + "pagefind.js"] = READY_MODULE
             return found
         finally:
             self.close()

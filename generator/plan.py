@@ -57,7 +57,7 @@ class Assets:
     build_date: datetime.date
     markdown: Markdown  # the build's: views name its texts by stand-ins, filled in when a page is rendered
     # Where each shard of the search index is published (the first holds the UI); None: no index.
-    search_folders: tuple | None = ("pagefind/",)
+    search_folders: tuple | None = (routes.pagefind_index(),)
 
 
 def plan_site(directory: Directory, assets: Assets) -> tuple[list[PageSpec], list[Problem]]:

@@ -32,7 +32,7 @@ def common_view(directory: Directory, theme: Theme, dev: bool = False) -> dict:
                      ("categories", routes.categories()), ("shops", routes.shops()), ("tags", routes.tags()),
                      ("cities", routes.cities()), ("collections", routes.collections()),
                      ("new", routes.new_arrivals()), ("feed", routes.feed()), ("search", routes.search()),
-                     ("search_bundle", "pagefind/"), ("search_ready", "pagefind/ready/"))}},
+                     ("search_bundle", routes.pagefind_index()), ("search_ready", routes.pagefind_ready()))}},
         "t": theme.strings,
         "css": routes.url(base, theme.asset_path("style.css")) if "style.css" in theme.assets else None,
         "icon": routes.url(base, theme.asset_path("icon.svg")) if "icon.svg" in theme.assets else None,

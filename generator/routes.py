@@ -70,7 +70,18 @@ def new_arrivals() -> str:
 
 
 def search() -> str:
+    """The search page; shopdir's own index is published below it (searchindex)."""
     return "search/"
+
+
+def pagefind_index(shard: int = 0) -> str:
+    """Where a shard of Pagefind's index is published; the first also holds its search UI."""
+    return "pagefind/" + (f"{shard}/" if shard else "")
+
+
+def pagefind_ready() -> str:
+    """The search UI's copy of Pagefind's module, which waits for the filters (see pagefind.READY_MODULE)."""
+    return pagefind_index() + "ready/"
 
 
 def page(slug: str) -> str:

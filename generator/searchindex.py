@@ -31,9 +31,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable
 
-from generator import terms
+from generator import routes, terms
 
-FOLDER = "search/"
+FOLDER = routes.search()
 MANIFEST = FOLDER + "index.json"
 FORMAT = 2  # the files' layout: the browser script refuses a manifest of another format
 WEIGHTS = {"title": 8, "tags": 4, "category": 3, "city": 3, "shop": 2, "body": 1}
