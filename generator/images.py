@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-from generator import cache, fingerprint
+from generator import cache, fingerprint, routes
 
 WIDTHS = (320, 640, 1280)
 QUALITY = 72
@@ -105,7 +105,7 @@ def process(data: bytes, cache_dir: Path | None, max_pixels: int = MAX_PIXELS) -
 
 
 def _variants(key: str, width: int, height: int) -> tuple[Variant, ...]:
-    return tuple(Variant(f"img/{key}-{w}.webp", w, max(1, round(height * w / width)))
+    return tuple(Variant(routes.picture(key, w), w, max(1, round(height * w / width)))
                  for w in sorted({min(w, width) for w in WIDTHS}))
 
 

@@ -74,6 +74,11 @@ def search() -> str:
     return "search/"
 
 
+def picture(key: str, width: int) -> str:
+    """One web variant of a picture, named by its content key and width."""
+    return f"img/{key}-{width}.webp"
+
+
 def pagefind_index(shard: int = 0) -> str:
     """Where a shard of Pagefind's index is published; the first also holds its search UI."""
     return "pagefind/" + (f"{shard}/" if shard else "")
