@@ -286,7 +286,7 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
             return _finished(result, result.problems + problems)
         later = pages_first and bool(indexing.folders)
         if later:
-            for path in _published(out):  # the previous index, until the new one is made
+            for path in staging.published(routes.pagefind_index()):  # the previous index, until the new one is made
                 staging.keep(path)
         else:
             files.update(indexing.files())
@@ -309,7 +309,7 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
         clock.lap("search wait")
         published, staging = staging.written, Staging(out)
         try:
-            for path in sorted(path for path in published if not _in_index(path)):
+            for path in sorted(path for path in published if not path.startswith(routes.pagefind_index())):
                 staging.keep(path)
             _place(staging, index)
             result.stats = staging.commit()
@@ -340,18 +340,6 @@ def _place(staging: Staging, files: dict) -> None:
     for path in sorted(files):
         data = files[path]
         staging.write(path, data) if isinstance(data, bytes) else staging.link(path, data)
-
-
-def _in_index(path: str) -> bool:
-    return path.startswith(routes.pagefind_index())
-
-
-def _published(out: Path) -> list[str]:
-    """The files of the search index the output folder holds now, by output path."""
-    found = []
-    for folder, _, names in os.walk(out / routes.pagefind_index()):
-        found += [os.path.relpath(os.path.join(folder, name), out) for name in names]
-    return sorted(found)
 
 
 def _tidy_caches(cache_dir: Path, directory: Directory, markdown: markup.Markdown, qr_codes: dict,

@@ -242,6 +242,13 @@ class Staging:
         self.fresh.add(rel)
         self.stats["written"] += 1
 
+    def published(self, folder: str = "") -> list[str]:
+        """The published site's files below a folder (as the record knows them, else as found there)."""
+        files = self.previous if self.previous is not None else _files(os.path.join(self._out, folder))
+        if self.previous is None:
+            return sorted(folder + rel for rel in files)
+        return sorted(rel for rel in files if rel.startswith(folder))
+
     def commit(self) -> dict:
         """Swap the staging folder in for the output folder, in one step where the system allows."""
         previous = self.previous if self.previous is not None else _files(self._out)

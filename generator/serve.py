@@ -96,7 +96,7 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
             return builder.Result(problems=[Problem("site.yaml", 1, 1, f"internal error: {error}")])
 
     def index_ready() -> None:
-        steps, waiting = state["indexing"]
+        steps = state["indexing"][0]
         forget_indexing()
         built(step(steps))
 

@@ -413,3 +413,21 @@ def test_the_first_site_is_recorded_so_that_the_next_build_need_not_walk_it(tmp_
     stats = publish(out, {"index.html": b"2", "c/index.html": b"c"})  # from the spare now
     assert stats == {"written": 1, "unchanged": 1, "removed": 1}
     assert files_under(out) == {"index.html": b"2", "c/index.html": b"c"}
+
+
+def test_a_staging_folder_names_the_published_files_below_a_folder(tmp_path):
+    """Known from the record of the last build, or found in the folder when there is none."""
+    out = tmp_path / "out"
+    files = {"index.html": b"home", "pagefind/a.pf": b"a", "pagefind/2/b.pf": b"b", "pagefinder/c": b"c"}
+    for recorded in (False, True):
+        publish(out, files)
+        if not recorded:
+            (tmp_path / ".out.spare.json").unlink()  # as after a build that was killed
+        staging = Staging(out)
+        assert (staging.previous is not None) == recorded
+        try:
+            assert staging.published("pagefind/") == ["pagefind/2/b.pf", "pagefind/a.pf"]
+            assert staging.published() == sorted(files)
+        finally:
+            staging.abort()
+            processes.settle()
