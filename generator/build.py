@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from generator import (fingerprint, images, markup, media, pagefind, printkit, processes, qr, routes, rules,
-                       searchstore)
+from generator import (cache, fingerprint, images, markup, media, pagefind, printkit, processes, qr, routes,
+                       rules, searchstore)
 from generator.config import settings_from_doc
 from generator.load import Parsed, ShopSource, Sources, load_site, load_sources
-from generator.model import Directory
+from generator.model import Directory, Settings
 from generator.output import Staging, exclusive, look_ahead
 from generator.plan import Assets, plan_site
 from generator.problems import Problem, sorted_problems
@@ -103,8 +103,8 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
     with _one_at_a_time(out, cache_dir, told), markup.kept_in(cache_dir) as markdown, _unfrozen_at_end():
         inputs = _begin(root, out, cache_dir, inputs, fingerprint.options(
             base_url=base_url, drafts=drafts, dev=dev, search_index=search_index))
-        settings, directory, sites, theme, problems = _model(root, out, cache_dir, base_url, drafts, markdown, jobs,
-                                                             resident, clock)
+        model, problems = _model(root, out, cache_dir, base_url, drafts, markdown, jobs, resident, clock)
+        settings, directory, sites, theme = model.settings, model.directory, model.sites, model.theme
         result.directory = directory
         media_made, found = _media(root, out, cache_dir, settings, directory, sites, jobs, clock)
         problems += found
@@ -113,8 +113,8 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
         problems += unused_templates(theme, root)
         if out is None:  # a check: every page planned and rendered as a build would, nothing written
             return _check(result, problems, root, directory, theme, markdown, media_made, jobs, clock)
-        own_files, indexing, folders = _search(settings, directory, theme, media_made, markdown, cache_dir, jobs,
-                                               search_index, pages_first, clock)
+        own_files, indexing, folders = _search(model, media_made, markdown, cache_dir, jobs, search_index,
+                                               pages_first, clock)
         try:
             specs, found = _plan(directory, theme, media_made, markdown, folders, clock)
             problems += found
@@ -143,6 +143,16 @@ def _begin(root: Path, out: Path | None, cache_dir: Path | None, inputs: fingerp
     return inputs
 
 
+@dataclass
+class _Model:
+    """What loading and validation made."""
+    settings: Settings
+    directory: Directory | None
+    sites: dict  # where each of the model's values was written
+    theme: Theme | None
+    shop_inputs: dict | None  # shop slug -> digest of its files (Parsed.shop_digests); None without a cache
+
+
 def _model(root: Path, out: Path | None, cache_dir: Path | None, base_url: str | None, drafts: bool,
            markdown: markup.Markdown, jobs: int, resident: dict | None, clock: _Clock):
     """Load and validate: the settings, the model, where each of its values was written, the theme and
@@ -160,6 +170,7 @@ def _model(root: Path, out: Path | None, cache_dir: Path | None, base_url: str |
             if cache_dir is not None and out is not None else None
         sources, found = load_sources(root, settings.limits, kept, loaded=ahead.shop)
         problems += found
+        shop_inputs = kept.shop_digests(sources) if kept is not None else None
         if kept is not None:
             kept.save()
             if resident is not None:
@@ -176,7 +187,7 @@ def _model(root: Path, out: Path | None, cache_dir: Path | None, base_url: str |
     problems += found
     gc.freeze()
     clock.lap("validate")
-    return settings, directory, sites, theme, problems
+    return _Model(settings, directory, sites, theme, shop_inputs), problems
 
 
 @dataclass
@@ -201,15 +212,15 @@ def _media(root: Path, out: Path | None, cache_dir: Path | None, settings, direc
     return _Media(qr_texts, qr_codes, pictures, files), problems
 
 
-def _search(settings, directory: Directory, theme: Theme, made: _Media, markdown: markup.Markdown,
-            cache_dir: Path | None, jobs: int, search_index: bool, pages_first: bool,
-            clock: _Clock) -> tuple[dict, pagefind.Indexing, tuple | None]:
+def _search(model: _Model, made: _Media, markdown: markup.Markdown, cache_dir: Path | None, jobs: int,
+            search_index: bool, pages_first: bool, clock: _Clock) -> tuple[dict, pagefind.Indexing, tuple | None]:
     """shopdir's own index (its files), or Pagefind's, which runs beside what follows (with pages_first,
     once the pages are out: it would slow their rendering); and where the index is published (None:
     no index)."""
+    settings, directory, theme = model.settings, model.directory, model.theme
     own = search_index and settings.search_engine == "shopdir"
-    own_files = searchstore.files(directory, theme.strings, made.pictures, markdown, settings.language, cache_dir) \
-        if own and directory.shops else {}
+    own_files = searchstore.files(directory, theme.strings, made.pictures, markdown, settings.language, cache_dir,
+                                  model.shop_inputs) if own and directory.shops else {}
     split = pagefind.split_of(directory) if search_index and not own else []
     shards = pagefind.shards(directory, theme.strings, made.pictures, markdown, split) if split else ()
     folders = [folder for folder, _ in split]
@@ -336,10 +347,16 @@ def _problems_file(dev: bool) -> dict[str, bytes]:
 
 
 def _place(staging: Staging, files: dict) -> None:
-    """Put files (bytes, or the path of a file kept elsewhere) into the staging folder."""
+    """Put files (bytes, the path of a file kept elsewhere, or a file the previous site has and a pack
+    keeps) into the staging folder."""
     for path in sorted(files):
         data = files[path]
-        staging.write(path, data) if isinstance(data, bytes) else staging.link(path, data)
+        if isinstance(data, bytes):
+            staging.write(path, data)
+        elif isinstance(data, cache.Packed):
+            staging.keep(path) or staging.write(path, data.read(path))
+        else:
+            staging.link(path, data)
 
 
 def _tidy_caches(cache_dir: Path, directory: Directory, markdown: markup.Markdown, qr_codes: dict,

@@ -10,7 +10,9 @@ time: these functions say so by their result and never raise.
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -50,6 +52,36 @@ def write_folder(path: Path, files: dict[str, bytes]) -> bool:
         remove(work)
         return False
     return True
+
+
+def write_pack(path: Path, files: dict[str, bytes]) -> bool:
+    """Put many files in the cache as one (a search index's thousands: one write instead of one a file)."""
+    return write(path, pickle.dumps(files, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+class Pack:
+    """A pack written by write_pack, read whole the first time one of its files is asked for."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._files: dict[str, bytes] | None = None
+
+    def read(self, name: str) -> bytes:
+        if self._files is None:
+            self._files = pickle.loads(Path(self.path).read_bytes())
+        return self._files[name]
+
+
+@dataclass(frozen=True)
+class Packed:
+    """Files to publish that the previous site published under the same paths (their folder is named
+    by their content, so the same path holds the same bytes), and that a pack keeps for when that
+    site is gone: each under `folder` in the output, under its name below it in the pack."""
+    pack: Pack
+    folder: str
+
+    def read(self, path: str) -> bytes:
+        return self.pack.read(path[len(self.folder):])
 
 
 def remove(path: Path | str) -> None:

@@ -175,6 +175,20 @@ class Parsed:
             pass
 
 
+    def shop_digests(self, sources: Sources) -> dict[str, bytes]:
+        """Each shop's files as one digest, by shop: the names of its files and the bytes of those it
+        parses, by the digests this cache took of them (nothing is read again). What a shop's model
+        is made of beyond the site's settings and categories."""
+        found = {}
+        for shop in sources.shops:
+            rels = [f"{shop.path}/shop.yaml", *(product.path for product in shop.products)]
+            digest = hashlib.blake2b("\0".join(sorted(shop.files)).encode("utf-8"), digest_size=16)
+            for rel in rels:
+                entry = self.new.get(rel)
+                digest.update(entry[1] if entry is not None else b"-" * 16)
+            found[shop.slug] = digest.digest()
+        return found
+
     def carry(self) -> tuple | None:
         """What the next build in this process (`shopdir serve`) may take instead of reading the cache
         back: every file this build saw, as saved (None when the cache could not take them)."""

@@ -119,38 +119,44 @@ def entries(directory: Directory, strings: dict, pictures: dict, markdown: Markd
     return found + [make.product_entry(p) for p in directory.products]
 
 
-def groups(directory: Directory, strings: dict, pictures: dict,
+def groups(directory: Directory, strings: dict, pictures: dict, inputs: dict[str, bytes] | None,
            markdown: Markdown | None = None) -> tuple[list[tuple[str, str]], Callable]:
     """The entries of entries() in groups, for an index made again group by group (searchindex.update):
     "" the categories, then each shop with its stores, guides and products, each with a key that
-    changes whenever its entries could. The key reads the model's values, a Markdown text by its hash
-    (Markdown.text_key, which the pages' views hash too); the categories, strings and base path are in
-    site_key. Returns the groups and a function that makes one group's entries."""
+    changes whenever its entries could.
+
+    A shop's entries are made from its own files, its pictures, and what site_key holds (the
+    categories, settings, strings, code, whether drafts are in), so its key is the digest of its files
+    that loading took (`inputs`, by shop) and its pictures' names (which name their content): nothing
+    of the model is read for it. Without `inputs` every key is empty: there is nothing kept to compare
+    with. Returns the groups and a function that makes one group's entries."""
     make = Records(directory, strings, pictures, markdown)
-    key = make.m.text_key
-    products: dict[str, list] = {}
-    for product in directory.products:
-        products.setdefault(product.shop, []).append(product)
 
     def entries_of(name: str) -> list[Entry]:
         if not name:
             return [make.category_entry(c) for c in directory.categories]
-        return make.shop_entries(make.shops[name]) + [make.product_entry(p) for p in products.get(name, ())]
+        products = make.catalogue.products_of.get(name, ())
+        return make.shop_entries(make.shops[name]) + [make.product_entry(p) for p in products]
 
+    if inputs is None:
+        return [("", "")] + [(shop.slug, "") for shop in directory.shops], entries_of
+    named: dict[str, list[str]] = {}
+    for (shop, _), picture in pictures.items():
+        named.setdefault(shop, []).append(picture.variants[0].path)
     found = [("", "")]
     for shop in directory.shops:
-        read = [_values(shop, "description", key), make.image(shop.slug, shop.logo)]
-        read += [make.image(shop.slug, guide.photo) for store in shop.stores for guide in store.guides]
-        for product in products.get(shop.slug, ()):
-            read += [_values(product, "body", key), make.image(product.shop, (product.images or (None,))[0])]
-        found.append((shop.slug, hashlib.sha256(pickle.dumps(read, protocol=5)).hexdigest()[:24]))
+        read = inputs.get(shop.slug, b"").hex()
+        if shop.slug in named:
+            read += "\0".join(["", *sorted(named[shop.slug])])
+        found.append((shop.slug, hashlib.blake2b(read.encode("utf-8"), digest_size=12).hexdigest()))
     return found, entries_of
 
 
 def site_key(directory: Directory, strings: dict, code: str) -> str:
-    """What every entry depends on beyond its group: the categories, the theme's strings, the base path,
-    and shopdir's code (`code`)."""
-    read = [code, directory.settings.base_path, sorted(strings.items()),
+    """What every entry depends on beyond its group: the categories, the theme's strings, the settings
+    (base path, limits...), shopdir's code (`code`), and whether drafts are in (a build's choice: the
+    same files give a shop other products)."""
+    read = [code, repr(directory.settings), sorted(strings.items()), any(p.draft for p in directory.products),
             [_values(category, "description", text_key) for category in directory.categories]]
     return hashlib.sha256(pickle.dumps(read, protocol=5)).hexdigest()[:24]
 

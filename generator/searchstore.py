@@ -1,20 +1,23 @@
 """shopdir's own search index, kept between builds so that an edit re-indexes only what it changed.
 
-The build's cache folder holds, under searchindex/, the files of the last base index (one folder
-named by its version) and state.json: that base's version, size and, for each group of entries (a
-shop with its stores, guides and products; the categories), the key it was made from and where its
-entries are. A build compares each group's key with the state's and makes a delta of the groups
-that changed (searchindex.update); the base's files are published from the cache as they are. When
-the delta grows past a twentieth of the base, or the site key changes (categories, theme strings,
-base path, shopdir's code), a new base replaces the kept one.
+The build's cache folder holds, under searchindex/, the files of the last base index in one pack
+(<version>.pack: one write, where thousands of files took most of a second) and state.pickle: that
+base's version, size and, for each group of entries (a shop with its stores, guides and products;
+the categories), the key it was made from and where its entries are. A build compares each
+group's key with the state's and makes a delta of the groups that changed (searchindex.update).
+The base's files keep their place in the published site (their folder is named by the base's
+version, so the same path holds the same bytes); the pack gives them again when that site is
+gone. When the delta grows past a twentieth of the base, or the site key changes (categories,
+theme strings, settings, shopdir's code), a new base replaces the kept one.
 
-Without a cache folder every build makes a whole index.
+A group's key comes from the digests loading took of the shop's files (search.groups). Without a
+cache folder, or without those digests, every build makes a whole index.
 """
 
 from __future__ import annotations
 
-import json
 import os
+import pickle
 from pathlib import Path
 
 from generator import cache, search, searchindex
@@ -23,50 +26,53 @@ from generator.markup import Markdown
 from generator.model import Directory
 
 FOLDER = "searchindex"
-STATE = "state.json"
+STATE = "state.pickle"
+PACK = ".pack"  # after the base's version: the pack of its files
 
 
 def files(directory: Directory, strings: dict, pictures: dict, markdown: Markdown, language: str,
-          cache_dir: Path | None) -> dict[str, bytes | str]:
-    """Every file of the index by output path: its bytes, or the path of a kept base file in the cache."""
-    groups, make = search.groups(directory, strings, pictures, markdown)
+          cache_dir: Path | None, shop_inputs: dict[str, bytes] | None) -> dict[str, bytes | cache.Packed]:
+    """Every file of the index by output path: its bytes, or a kept base's file (cache.Packed)."""
+    keep = cache_dir is not None and shop_inputs is not None
+    groups, make = search.groups(directory, strings, pictures, shop_inputs if keep else None, markdown)
     site = search.site_key(directory, strings, code_digest())
-    kept = _kept(cache_dir / FOLDER) if cache_dir is not None else None
+    kept = _kept(cache_dir / FOLDER) if keep else None
     done = searchindex.update(groups, make, language, site, kept)
-    if done.base is None:  # the kept base stands: its files are linked from the cache
+    if done.base is None:  # the kept base stands
         base = kept["base"]
-        kept_at, published_at = os.path.join(cache_dir, FOLDER, base["version"], ""), f"{searchindex.FOLDER}{base['version']}/"
-        return {**{published_at + name: kept_at + name for name in base["files"]}, **done.files}
-    if cache_dir is not None:
+        pack = cache.Pack(cache_dir / FOLDER / (base["version"] + PACK))
+        published_at = f"{searchindex.FOLDER}{base['version']}/"
+        packed = cache.Packed(pack, published_at)
+        return {**{published_at + name: packed for name in base["files"]}, **done.files}
+    if keep:
         _keep(cache_dir / FOLDER, done)
     return done.files
 
 
 def _kept(folder: Path) -> dict | None:
-    """The state of the last base, if it and all its files are there."""
+    """The state of the last base, if its pack is there whole."""
     try:
-        state = json.loads((folder / STATE).read_text("utf-8"))
+        state = pickle.loads((folder / STATE).read_bytes())
         base = state["base"]
-        names = base["files"]
-        if set(os.listdir(folder / base["version"])) >= set(names):
+        if isinstance(base["files"], list) and os.path.getsize(folder / (base["version"] + PACK)) == base["pack"]:
             return state
-    except (OSError, ValueError, KeyError, TypeError):
+    except Exception:  # noqa: BLE001 - a missing, old or damaged state only costs a whole index
         pass
     return None
 
 
 def _keep(folder: Path, done: searchindex.Update) -> None:
-    """Keep a new base's files and state for the next build; other bases are removed. A cache that cannot
+    """Keep a new base's files and state for the next build; other packs are removed. A cache that cannot
     take them only means the next build makes a whole index again."""
-    state = dict(done.state)
-    state["base"] = {**state["base"], "files": sorted(done.base.files)}
-    target = folder / done.base.version
-    if not (target.is_dir() or cache.write_folder(target, done.base.files)):
+    pack = folder / (done.base.version + PACK)
+    if not cache.write_pack(pack, done.base.files):
         return
-    if cache.write(folder / STATE, json.dumps(state, ensure_ascii=False)):
+    state = dict(done.state)
+    state["base"] = {**state["base"], "files": sorted(done.base.files), "pack": os.path.getsize(pack)}
+    if cache.write(folder / STATE, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)):
         try:
             for old in folder.iterdir():
-                if old.is_dir() and old.name != done.base.version:
+                if old.name not in (pack.name, STATE):
                     cache.remove(old)
         except OSError:
             pass

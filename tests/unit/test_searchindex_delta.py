@@ -214,18 +214,22 @@ def test_builds_with_the_cache_answer_what_a_build_without_it_answers(make_site,
     assert answer(output_files(out), "smoky")
     assert not [path for _, path in answer(output_files(out), "tea") if "shop-07" in path]
     kept = cache / searchstore.FOLDER
-    assert sorted(p.name for p in kept.iterdir()) == sorted([versions[0]["version"], searchstore.STATE])
+    assert sorted(p.name for p in kept.iterdir()) == sorted([versions[0]["version"] + searchstore.PACK,
+                                                             searchstore.STATE])
 
 
-@pytest.mark.parametrize("damage", ["nothing", "a base file lost", "the state unreadable"])
+@pytest.mark.parametrize("damage", ["nothing", "the pack lost", "the pack cut short", "the state unreadable"])
 def test_a_damaged_cache_gives_a_whole_index_again(make_site, tmp_path, monkeypatch, damage):
     monkeypatch.setattr(searchindex, "DELTA_SHARE", 1.0)  # undamaged, any edit would be a delta
     root = shops(make_site(SITE), 6)
     cache, out = tmp_path / "cache", tmp_path / "out"
     assert build.build(root, out, cache_dir=cache).ok
     kept = cache / searchstore.FOLDER
-    if damage == "a base file lost":
-        next(p for p in kept.rglob("t*.json.gz")).unlink()
+    pack = next(kept.glob("*" + searchstore.PACK))
+    if damage == "the pack lost":
+        pack.unlink()
+    elif damage == "the pack cut short":
+        pack.write_bytes(pack.read_bytes()[:-10])
     elif damage == "the state unreadable":
         (kept / searchstore.STATE).write_text("{not json", "utf-8")
     (root / "content/shops/shop-02/products/tea.md").write_text(
@@ -235,3 +239,91 @@ def test_a_damaged_cache_gives_a_whole_index_again(make_site, tmp_path, monkeypa
     assert (json.loads(files[searchindex.MANIFEST])["delta"] is None) == (damage != "nothing")
     assert build.build(root, tmp_path / "clean").ok
     same_answers(files, output_files(tmp_path / "clean"), ["正山小种", "lapsang", "tea", "大红袍", "茶庄"])
+
+
+def test_a_kept_base_is_published_from_its_pack_when_the_site_is_gone(make_site, tmp_path, monkeypatch):
+    monkeypatch.setattr(searchindex, "DELTA_SHARE", 1.0)
+    root = shops(make_site(SITE), 6)
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    assert build.build(root, out, cache_dir=cache).ok
+    shutil.rmtree(out)
+    (root / "content/shops/shop-02/products/tea.md").write_text(
+        "---\nname: Lapsang\ncategory: oolong\n---\n正山小种\n", "utf-8")
+    assert build.build(root, out, cache_dir=cache).ok
+    files = output_files(out)
+    assert json.loads(files[searchindex.MANIFEST])["delta"], "the kept base stands"
+    assert build.build(root, tmp_path / "clean").ok
+    same_answers(files, output_files(tmp_path / "clean"), ["正山小种", "lapsang", "tea", "大红袍", "茶庄"])
+
+
+def _shop_folders(root) -> list:
+    return sorted((root / "content/shops").glob("shop-*"))
+
+
+def _edit_product(root, pick, word):
+    pick.choice(_shop_folders(root)).joinpath("products/tea.md").write_text(
+        f"---\nname: Tea {word}\ncategory: oolong\n---\n{word} 正山小种 smoky\n", "utf-8")
+
+
+def _edit_shop(root, pick, word):
+    shop = pick.choice(_shop_folders(root)) / "shop.yaml"
+    shop.write_text(shop.read_text("utf-8").replace("city: ", f"city: {word}", 1), "utf-8")
+
+
+def _add_product(root, pick, word):
+    pick.choice(_shop_folders(root)).joinpath(f"products/{word}.md").write_text(
+        f"---\nname: Cup {word}\ncategory: ceramics\n---\n{word} celadon cup\n", "utf-8")
+
+
+def _draft_product(root, pick, word):
+    product = pick.choice(_shop_folders(root)) / "products/tea.md"
+    product.write_text(product.read_text("utf-8").replace("category:", "draft: true\ncategory:", 1), "utf-8")
+
+
+def _add_shop(root, pick, word):
+    shutil.copytree(pick.choice(_shop_folders(root)), root / f"content/shops/shop-{word}")
+
+
+def _remove_shop(root, pick, word):
+    shutil.rmtree(pick.choice(_shop_folders(root)))
+
+
+def _rename_category(root, pick, word):
+    categories = root / "content/categories.yaml"
+    categories.write_text(categories.read_text("utf-8").replace("name: Oolong", f"name: Oolong {word}", 1), "utf-8")
+
+
+def _delist_shop(root, pick, word):
+    curation = root / "content/curation.yaml"
+    curation.write_text(curation.read_text("utf-8").replace(
+        "delisted: [", f"delisted: [{pick.choice(_shop_folders(root)).name}, ", 1), "utf-8")
+
+
+EDITS = [_edit_product, _edit_shop, _add_product, _draft_product, _add_shop, _remove_shop, _rename_category,
+         _delist_shop]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_random_edits_through_real_builds_answer_what_a_clean_build_answers(make_site, tmp_path, monkeypatch, seed):
+    """Each shop's key comes from the digests loading took of its files: whatever is edited (a product, a
+    shop, a category, the curation, drafts, drafts shown or not), the index built on the kept base answers
+    as a clean one."""
+    monkeypatch.setattr(searchindex, "DELTA_SHARE", 0.6)
+    root = shops(make_site(SITE), 8)
+    pick = random.Random(seed)
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    queries = ["tea", "oolong", "大红袍", "teap", "gift box", "茶庄", "city1", "celadon", "smoky"]
+    assert build.build(root, out, cache_dir=cache).ok
+    deltas = 0
+    for step in range(7):
+        word = f"w{seed}n{step}"
+        pick.choice(EDITS)(root, pick, word)
+        queries.append(word)
+        drafts = pick.random() < 0.3  # a preview with drafts in, between builds without
+        assert build.build(root, out, cache_dir=cache, drafts=drafts).ok
+        clean = tmp_path / f"clean{step}"
+        assert build.build(root, clean, drafts=drafts).ok
+        files = output_files(out)
+        deltas += bool(json.loads(files[searchindex.MANIFEST])["delta"])
+        same_answers(files, output_files(clean), queries)
+    assert deltas, "some edits were deltas on the kept base"
