@@ -84,13 +84,13 @@ def settings_from_doc(doc: Doc | None, base_url: str | None = None) -> tuple[Set
                   if key in LIMIT_RANGES}
         limits = Limits(**{k: v for k, v in values.items() if v is not None})
     printing = _printing(check, data["print"]) if "print" in data else Printing()
-    engine = "pagefind"
+    engine = Settings.search_engine
     if "search" in data:
         given = check.mapping(("search",), data["search"], ("engine",), what="search") or {}
         engine = check.text(("search", "engine"), given.get("engine"), max_length=20) or engine
         if engine not in ("pagefind", "shopdir"):
-            check.report(("search", "engine"), f'search engine "{engine}" must be pagefind or shopdir')
-            engine = "pagefind"
+            check.report(("search", "engine"), f'search engine "{engine}" must be shopdir or pagefind')
+            engine = Settings.search_engine
     if not _LANGUAGE.match(language):
         language = FALLBACK.language
     settings = Settings(limits=limits, title=title or "", base_url=normalise_base_url(url or FALLBACK.base_url),

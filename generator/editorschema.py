@@ -77,8 +77,8 @@ def site_schema() -> dict:
                                      "description": "Which pieces shopdir print makes"},
                           "brand": _text("A line printed on every piece, such as the directory's name", 80)},
                          description="Choices for shopdir print, the paper QR kit"),
-        "search": _object({"engine": {"enum": ["pagefind", "shopdir"],
-                                      "description": "pagefind (the default) or shopdir's own index (docs/search.md)"}},
+        "search": _object({"engine": {"enum": ["shopdir", "pagefind"],
+                                      "description": "shopdir's own index (the default) or pagefind (docs/search.md)"}},
                           description="Which search index the site gets"),
     }
     return _described(_object(_only(properties, SITE_KEYS), ("title", "base_url")), "site.yaml: the site's settings")

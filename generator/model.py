@@ -37,7 +37,7 @@ class Settings:
     theme: str = "default"
     per_page: int = 24
     qr_schemes: tuple[str, ...] = ("https", "http")
-    search_engine: str = "pagefind"  # or "shopdir": the own index (docs/search.md)
+    search_engine: str = "shopdir"  # the own index, or "pagefind" (docs/search.md)
     limits: Limits = Limits()
     printing: Printing = Printing()
 

@@ -52,16 +52,21 @@ def overlay_case(case: Path, root: Path, skip) -> Path:
 def make_site(tmp_path):
     """make_site({"site.yaml": ..., ...}, base=True): a site in a temporary folder.
 
-    With base=True the files overlay the small valid site in tests/cases/base.
+    With base=True the files overlay the small valid site in tests/cases/base; engine="pagefind" has its
+    site.yaml choose that search engine.
     """
 
-    def make(files: dict | None = None, base: bool = True, name: str = "site") -> Path:
+    def make(files: dict | None = None, base: bool = True, name: str = "site", engine: str | None = None) -> Path:
         root = tmp_path / name
         if base:
             shutil.copytree(BASE_SITE, root)
         else:
             root.mkdir(parents=True)
-        return write_files(root, files or {})
+        root = write_files(root, files or {})
+        if engine is not None:  # the search engine chosen in site.yaml
+            with open(root / "site.yaml", "a", encoding="utf-8") as handle:
+                handle.write(f"search:\n  engine: {engine}\n")
+        return root
 
     return make
 

@@ -119,30 +119,43 @@ def site(tmp_path_factory):
         yield served
 
 
-def example_with_own_search(tmp_path_factory, name: str) -> Path:
-    """A copy of the example whose site.yaml chooses shopdir's own search index (`search: {engine: shopdir}`)."""
+def example_copy(tmp_path_factory, name: str, settings: str = "") -> Path:
+    """A copy of the example, with more settings at the end of its site.yaml."""
     root = tmp_path_factory.mktemp(name)
     shutil.copytree(ROOT / "content", root / "content")
     shutil.copytree(ROOT / "themes", root / "themes")
-    (root / "site.yaml").write_text((ROOT / "site.yaml").read_text("utf-8") + "search:\n  engine: shopdir\n", "utf-8")
+    (root / "site.yaml").write_text((ROOT / "site.yaml").read_text("utf-8") + settings, "utf-8")
     return root
 
 
+def example_with_pagefind(tmp_path_factory, name: str) -> Path:
+    """A copy of the example whose site.yaml chooses Pagefind's index."""
+    return example_copy(tmp_path_factory, name, "search:\n  engine: pagefind\n")
+
+
 @pytest.fixture(scope="session")
-def own_site(tmp_path_factory):
-    """The example built with shopdir's own search index and served."""
-    root = example_with_own_search(tmp_path_factory, "own-search-root")
-    with _served(tmp_path_factory.mktemp("own-search-site"), root=root) as served:
-        assert (served.out / "search/index.json").is_file() and not (served.out / "pagefind").exists()
+def own_site(site):
+    """The example, whose search is shopdir's own index (the default)."""
+    assert (site.out / "search/index.json").is_file() and not (site.out / "pagefind").exists()
+    return site
+
+
+@pytest.fixture(scope="session")
+def pagefind_site(tmp_path_factory):
+    """The example built with Pagefind's search index and served."""
+    root = example_with_pagefind(tmp_path_factory, "pagefind-root")
+    with _served(tmp_path_factory.mktemp("browser-pagefind-site"), root=root) as served:
+        assert (served.out / "pagefind/pagefind-entry.json").is_file()
         yield served
 
 
 @pytest.fixture(scope="session")
 def sharded_site(tmp_path_factory):
-    """The example built with its search index split into shards, as a large directory's is."""
+    """The example built with Pagefind's search index split into shards, as a large directory's is."""
+    root = example_with_pagefind(tmp_path_factory, "sharded-root")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pagefind, "SHARD_RECORDS", 25)
-        with _served(tmp_path_factory.mktemp("browser-sharded-site")) as served:
+        with _served(tmp_path_factory.mktemp("browser-sharded-site"), root=root) as served:
             assert (served.out / "pagefind/2/pagefind-entry.json").is_file()
             yield served
 

@@ -50,8 +50,11 @@ def heading(page) -> str:
     return " ".join(h1.inner_text().split())
 
 
-# Pagefind's search UI has settled: results (or its no-results message) are shown and none is still loading.
+# The search page has settled: shopdir's own says so (data-state); Pagefind's UI shows its results (or its
+# no-results message) and none is still loading.
 SEARCH_SETTLED = """() => {
+  const box = document.querySelector('#search');
+  if (box && box.hasAttribute('data-index')) return box.getAttribute('data-state') === 'done';  // shopdir's own
   const list = document.querySelector('#search .pagefind-ui__results');
   if (!list || document.querySelector('#search .pagefind-ui__results .pagefind-ui__loading')) return false;
   const shown = list.querySelectorAll('.pagefind-ui__result').length;

@@ -1,4 +1,5 @@
-"""Search as a visitor uses it: the search page in Chromium, Pagefind's own UI, Chinese and English queries.
+"""Search with Pagefind (`search: {engine: pagefind}`) as a visitor uses it: the search page in Chromium,
+Pagefind's own UI, Chinese and English queries.
 
 A query is expected to find every published product whose name contains it; recall must be 100%.
 """
@@ -66,7 +67,7 @@ def test_every_query_is_about_some_product():
 @pytest.fixture(params=["one index", "sharded index"])
 def search_site(request):
     """The example with one search index, and with its index split into shards (merged by the search page)."""
-    return request.getfixturevalue("site" if request.param == "one index" else "sharded_site")
+    return request.getfixturevalue("pagefind_site" if request.param == "one index" else "sharded_site")
 
 
 def test_recall_of_chinese_and_english_queries(search_site, page, page_problems):
@@ -158,8 +159,9 @@ def test_every_filter_is_offered_when_one_loads_slowly(search_site, page, page_p
     assert page_problems == []
 
 
-def test_header_search_form_leads_to_results(site, page, page_problems):
+def test_header_search_form_leads_to_results(pagefind_site, page, page_problems):
     """The search box in every page's header is a plain GET form to the search page."""
+    site = pagefind_site
     open_page(page, site.url(""))
     page.locator("header form[role=search] input[name=q]").fill("大红袍")
     page.locator("header form[role=search] button[type=submit]").click()

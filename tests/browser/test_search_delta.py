@@ -11,7 +11,7 @@ from urllib.parse import quote, unquote
 import pytest
 
 from generator import build, searchindex
-from tests.browser.conftest import _served, example_with_own_search
+from tests.browser.conftest import _served, example_copy
 from tests.browser.pages import TIMEOUT_MS, open_page
 from tests.browser.test_search import CHINESE, ENGLISH
 from tests.unit.test_searchindex_delta import answer
@@ -24,7 +24,7 @@ EDITED = ["新到货", "restocked", "新到货 restocked", "茶", "tea", "tea cu
 
 @pytest.fixture(scope="module")
 def edited_site(tmp_path_factory):
-    root = example_with_own_search(tmp_path_factory, "delta-search-root")
+    root = example_copy(tmp_path_factory, "delta-search-root")
     folder = tmp_path_factory.mktemp("delta-search-site")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(searchindex, "DELTA_SHARE", 1.0)  # the example is small: any edit stays a delta

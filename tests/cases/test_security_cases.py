@@ -281,22 +281,42 @@ def search_index_problems(data: bytes, where: str) -> list[str]:
 
 @functools.lru_cache(maxsize=1)
 def _baseline() -> tuple[frozenset, dict]:
-    """From a clean build of the base site: the theme's own scripts, forms and other never-in-body elements,
-    and the files the theme and Pagefind ship as they are (assets/, Pagefind's scripts and styles)."""
+    """From clean builds of the base site, with each search engine: the theme's own scripts, forms and other
+    never-in-body elements, and the files the theme and Pagefind ship as they are (assets/, Pagefind's
+    scripts and styles)."""
     from generator.build import build as build_site
 
     work = Path(tempfile.mkdtemp(prefix="shopdir-theme-baseline-"))
     try:
-        result = build_site(BASE, work / "out", cache_dir=work / "cache")
-        assert result.problems == [], result.problems
-        found = set()
-        for path in (work / "out").rglob("*.html"):
-            found |= parse_page(path.read_text("utf-8"), path.name).signatures
-        static = {p.relative_to(work / "out").as_posix(): p.read_bytes() for p in (work / "out").rglob("*")
-                  if p.is_file() and _is_static(p.relative_to(work / "out").as_posix())}
+        found, static = set(), {}
+        for engine in ("shopdir", "pagefind"):
+            root, out = work / engine, work / engine / "out"
+            shutil.copytree(BASE, root)
+            (root / "site.yaml").write_text((BASE / "site.yaml").read_text("utf-8") + f"search: {{engine: {engine}}}\n",
+                                            "utf-8")
+            result = build_site(root, out, cache_dir=work / engine / "cache")
+            assert result.problems == [], result.problems
+            for path in out.rglob("*.html"):
+                found |= parse_page(path.read_text("utf-8"), path.name).signatures
+            static.update({p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*")
+                           if p.is_file() and _is_static(p.relative_to(out).as_posix())})
         return frozenset(found), static
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _is_own_index(rel: str) -> bool:
+    """A file of shopdir's own search index: its manifest, or its data under a version's folder."""
+    return rel == "search/index.json" or (rel.startswith("search/") and rel.endswith(".json.gz"))
+
+
+def own_index_problems(data: bytes, where: str) -> list[str]:
+    """shopdir's own index holds data only (the search page shows it as text): JSON, gzipped but for the manifest."""
+    try:
+        json.loads(data if where.endswith(".json") else gzip.decompress(data))
+    except (OSError, ValueError) as error:
+        return [f"{where}: a search index file that is not JSON ({error})"]
+    return []
 
 
 def _is_static(rel: str) -> bool:
@@ -346,6 +366,8 @@ def inertness_problems(out: Path, allowed: frozenset = frozenset(), static: dict
         elif top == "pagefind":
             if rel.endswith(".pf_fragment"):
                 problems.extend(search_index_problems(data, rel))
+        elif _is_own_index(rel):
+            problems.extend(own_index_problems(data, rel))
         elif rel.endswith(".xml"):
             problems.extend(xml_problems(data, rel))
         elif top == "img":
@@ -375,13 +397,13 @@ class BuiltSite:
     def published(self):
         """(path, bytes) of every page, feed, sitemap, picture and QR code: not the theme's or Pagefind's files."""
         for rel, data in self.files.items():
-            if not rel.startswith(("assets/", "pagefind/")):
+            if not rel.startswith(("assets/", "pagefind/")) and not _is_own_index(rel):
                 yield rel, data
 
     def search_index(self):
         """(path, decompressed bytes) of every file of the search index."""
         for rel, data in self.files.items():
-            if rel.startswith("pagefind/") and ".pf_" in rel:
+            if rel.startswith("pagefind/") and ".pf_" in rel or _is_own_index(rel):
                 try:
                     data = gzip.decompress(data)
                 except OSError:
@@ -631,9 +653,11 @@ def test_the_checker_passes_harmless_html_and_sees_its_text():
 
 def test_only_the_themes_own_elements_are_allowed():
     allowed = theme_elements()
-    assert {signature[0] for signature in allowed} <= {"form", "input", "button", "noscript", "script"}, allowed
+    assert {signature[0] for signature in allowed} <= {"form", "input", "button", "noscript", "script", "select"}, \
+        allowed
     search = [s for s in allowed if s[0] == "script"]
-    assert search and all("PagefindUI" in s[2] or dict(s[1]).get("src", "").endswith("pagefind-ui.js") for s in search)
+    assert search and all("PagefindUI" in s[2] or dict(s[1]).get("src", "").endswith("pagefind-ui.js")
+                          or dict(s[1]).get("src", "").startswith("/assets/search/") and not s[2] for s in search)
     page = "<html><body>{}</body></html>"
     assert html_problems(page.format("<script>alert(1)</script>"), allowed=allowed) != []
     assert html_problems(page.format('<script src="/pagefind/evil.js"></script>'), allowed=allowed) != []

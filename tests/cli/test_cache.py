@@ -75,7 +75,7 @@ def test_a_sharded_search_index_reindexes_only_the_shard_of_the_edited_shop(make
     from generator import pagefind
 
     monkeypatch.setattr(pagefind, "SHARD_RECORDS", 1)  # the small site's records in several shards
-    root = make_site()
+    root = make_site(engine="pagefind")
     cache = tmp_path / "cache"
     assert build(root, tmp_path / "first", cache_dir=cache).ok
     before = {p.name for p in (cache / "search").iterdir()}
@@ -95,7 +95,7 @@ def test_a_sharded_search_index_reindexes_only_the_shard_of_the_edited_shop(make
 def test_a_cache_that_cannot_take_the_search_index_still_gives_the_whole_site(make_site, tmp_path):
     """The index is published from where Pagefind wrote it when the cache cannot keep it (here its folder
     is a file; a full disk does the same)."""
-    root, cache = make_site(), tmp_path / "cache"
+    root, cache = make_site(engine="pagefind"), tmp_path / "cache"
     cache.mkdir()
     (cache / "search").write_text("not a folder", "utf-8")
     assert build(root, tmp_path / "out", cache_dir=cache).ok
@@ -149,7 +149,7 @@ def test_caches_are_not_tidied_while_they_hold_less_than_twice_what_the_site_use
 def test_a_build_without_search_leaves_the_cached_index_for_the_next_build_with_it(make_site, tmp_path):
     """A quick look with --no-search does not cost the next full build its index: at 10,000 shops that
     is over two minutes of indexing."""
-    root, cache = make_site(), tmp_path / "cache"
+    root, cache = make_site(engine="pagefind"), tmp_path / "cache"
     assert build(root, tmp_path / "out", cache_dir=cache).ok
     kept = {p.name: p.joinpath("files.json").stat().st_mtime_ns for p in (cache / "search").iterdir()}
     assert kept
@@ -175,7 +175,7 @@ def _edited_and_paused(make_site, tmp_path):
     published and Pagefind is indexing: (root, out, cache, the index before, the paused build)."""
     from generator.build import stages
 
-    root = make_site()
+    root = make_site(engine="pagefind")
     out, cache = tmp_path / "out", tmp_path / "cache"
     assert build(root, out, cache_dir=cache).ok
     old_index = _index_files(out)

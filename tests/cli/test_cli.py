@@ -208,7 +208,7 @@ def test_a_directory_without_shops_builds_and_its_search_page_says_so(make_site,
 
 
 def test_no_search_builds_the_site_without_an_index_and_says_so_on_the_search_page(make_site, run_cli, tmp_path):
-    root, out = make_site(), tmp_path / "out"
+    root, out = make_site(engine="pagefind"), tmp_path / "out"
     status, _, err = run_cli("build", "--root", str(root), "--out", str(out), "--no-search")
     assert status == 0, err
     assert not (out / "pagefind").exists()
@@ -224,7 +224,7 @@ def test_a_failing_search_indexer_is_reported_in_one_line_and_the_previous_site_
     """The index is made in a process of its own: what goes wrong there still reaches the person."""
     from generator import pagefind
 
-    root, out = make_site(), tmp_path / "out"
+    root, out = make_site(engine="pagefind"), tmp_path / "out"
     status, _, err = run_cli("build", "--root", str(root), "--out", str(out))
     assert status == 0, err
     before = snapshot(out)

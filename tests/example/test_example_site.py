@@ -102,7 +102,10 @@ def test_drafts_delisted_and_unreferenced_files_are_not_published(example):
         assert not (out / "shops" / draft.parent.parent.name / "products" / draft.stem).exists()
     published = {p.suffix for p in out.rglob("*")
                  if p.is_file() and p.relative_to(out).parts[0] not in ("pagefind", "assets")}
-    assert published <= {".html", ".xml", ".txt", ".png", ".webp"}
+    assert published <= {".html", ".xml", ".txt", ".png", ".webp", ".json", ".gz"}
+    assert {p.relative_to(out).as_posix() for p in out.rglob("*.json*")} <= \
+        {"search/index.json"} | {p.relative_to(out).as_posix() for p in out.glob("search/*/*.json.gz")}, \
+        "data files only in the search index"
 
 
 def test_sitemap_lists_every_page_and_feed_is_atom(example):

@@ -79,10 +79,10 @@ def test_site_yaml_chooses_the_search_engine():
         settings, problems = settings_from_doc(doc)
         return settings.search_engine, [str(p) for p in problems]
 
-    assert read("") == ("pagefind", [])
-    assert read("search:\n  engine: shopdir\n") == ("shopdir", [])
+    assert read("") == ("shopdir", [])
+    assert read("search:\n  engine: pagefind\n") == ("pagefind", [])
     engine, problems = read("search:\n  engine: lucene\n")
-    assert engine == "pagefind" and problems == ['site.yaml:4:3: search engine "lucene" must be pagefind or shopdir']
+    assert engine == "shopdir" and problems == ['site.yaml:4:3: search engine "lucene" must be shopdir or pagefind']
 
 
 def test_a_build_with_the_own_engine_publishes_its_index_and_the_same_bytes_twice(make_site, tmp_path):
