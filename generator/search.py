@@ -145,10 +145,11 @@ def groups(directory: Directory, strings: dict, pictures: dict, inputs: dict[str
         named.setdefault(shop, []).append(picture.variants[0].path)
     found = [("", "")]
     for shop in directory.shops:
-        read = inputs.get(shop.slug, b"").hex()
-        if shop.slug in named:
-            read += "\0".join(["", *sorted(named[shop.slug])])
-        found.append((shop.slug, hashlib.blake2b(read.encode("utf-8"), digest_size=12).hexdigest()))
+        slug = shop.slug
+        read = inputs.get(slug, b"").hex()  # a digest already: hashed again only with pictures
+        if slug in named:
+            read = hashlib.blake2b("\0".join([read, *sorted(named[slug])]).encode("utf-8"), digest_size=16).hexdigest()
+        found.append((slug, read))
     return found, entries_of
 
 
@@ -156,7 +157,7 @@ def site_key(directory: Directory, strings: dict, code: str) -> str:
     """What every entry depends on beyond its group: the categories, the theme's strings, the settings
     (base path, limits...), shopdir's code (`code`), and whether drafts are in (a build's choice: the
     same files give a shop other products)."""
-    read = [code, repr(directory.settings), sorted(strings.items()), any(p.draft for p in directory.products),
+    read = [code, repr(directory.settings), sorted(strings.items()), any(map(_DRAFT, directory.products)),
             [_values(category, "description", text_key) for category in directory.categories]]
     return hashlib.sha256(pickle.dumps(read, protocol=5)).hexdigest()[:24]
 
@@ -171,4 +172,5 @@ def _values(item, markdown: str, key: Callable[[str], str]) -> tuple:
     return read(item), key(text) if text else ""
 
 
+_DRAFT = operator.attrgetter("draft")
 _READERS: dict[tuple[type, str], Callable] = {}  # each model class's fields but its Markdown, read at once

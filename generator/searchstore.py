@@ -42,8 +42,7 @@ def files(directory: Directory, strings: dict, pictures: dict, markdown: Markdow
         base = kept["base"]
         pack = cache.Pack(cache_dir / FOLDER / (base["version"] + PACK))
         published_at = f"{searchindex.FOLDER}{base['version']}/"
-        packed = cache.Packed(pack, published_at)
-        return {**{published_at + name: packed for name in base["files"]}, **done.files}
+        return {**dict.fromkeys(base["files"], cache.Packed(pack, published_at)), **done.files}
     if keep:
         _keep(cache_dir / FOLDER, done)
     return done.files
@@ -68,7 +67,7 @@ def _keep(folder: Path, done: searchindex.Update) -> None:
     if not cache.write_pack(pack, done.base.files):
         return
     state = dict(done.state)
-    state["base"] = {**state["base"], "files": sorted(done.base.files), "pack": os.path.getsize(pack)}
+    state["base"] = {**state["base"], "files": sorted(done.base.out()), "pack": os.path.getsize(pack)}
     if cache.write(folder / STATE, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)):
         try:
             for old in folder.iterdir():
