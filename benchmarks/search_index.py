@@ -105,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             for number in range(args.edits):
                 shop = edit(root, directory, number)
                 directory, theme, inputs, digests = model(root, markdown, cache)
+                gc.freeze()  # as the build does with each model
                 files, cpu, wall = index(directory, theme, markdown, cache, inputs)
                 manifest = json.loads(files[searchindex.MANIFEST])
                 delta = manifest["delta"] or {}

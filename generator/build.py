@@ -347,14 +347,15 @@ def _problems_file(dev: bool) -> dict[str, bytes]:
 
 
 def _place(staging: Staging, files: dict) -> None:
-    """Put files (bytes, the path of a file kept elsewhere, or a file the previous site has and a pack
-    keeps) into the staging folder."""
+    """Put files (bytes, the path of a file kept elsewhere, or a folder of files the previous site has
+    and a pack keeps) into the staging folder."""
     for path in sorted(files):
         data = files[path]
         if isinstance(data, bytes):
             staging.write(path, data)
-        elif isinstance(data, cache.Packed):
-            staging.keep(path) or staging.write(path, data.read(path))
+        elif isinstance(data, cache.Packed):  # path is a folder
+            for name in data.names():
+                staging.keep(path + name) or staging.write(path + name, data.read(name))
         else:
             staging.link(path, data)
 

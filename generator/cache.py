@@ -74,14 +74,14 @@ class Pack:
 
 @dataclass(frozen=True)
 class Packed:
-    """Files to publish that the previous site published under the same paths (their folder is named
-    by their content, so the same path holds the same bytes), and that a pack keeps for when that
-    site is gone: each under `folder` in the output, under its name below it in the pack."""
+    """A folder of files to publish that the previous site published under the same paths (the folder is
+    named by its content, so the same path holds the same bytes), and that a pack keeps for when that
+    site is gone: names() lists them, each under its name in the pack."""
     pack: Pack
-    folder: str
+    names: Callable[[], list[str]]
 
-    def read(self, path: str) -> bytes:
-        return self.pack.read(path[len(self.folder):])
+    def read(self, name: str) -> bytes:
+        return self.pack.read(name)
 
 
 def remove(path: Path | str) -> None:

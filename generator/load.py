@@ -176,17 +176,16 @@ class Parsed:
 
 
     def shop_digests(self, sources: Sources) -> dict[str, bytes]:
-        """Each shop's files as one digest, by shop: the names of its files and the bytes of those it
-        parses, by the digests this cache took of them (nothing is read again). What a shop's model
-        is made of beyond the site's settings and categories."""
+        """Each shop's files as one digest, by shop: of the bytes of shop.yaml and of its product files with
+        their names, by the digests this cache took of them (nothing is read again). What a shop's model is made of beyond
+        the site's settings and categories (the pictures it names are keyed by their own bytes)."""
+        new, missing = self.new, (None, b"-" * 16)
         found = {}
         for shop in sources.shops:
-            rels = [f"{shop.path}/shop.yaml", *(product.path for product in shop.products)]
-            digest = hashlib.blake2b("\0".join(sorted(shop.files)).encode("utf-8"), digest_size=16)
-            for rel in rels:
-                entry = self.new.get(rel)
-                digest.update(entry[1] if entry is not None else b"-" * 16)
-            found[shop.slug] = digest.digest()
+            parts = [new.get(f"{shop.path}/shop.yaml", missing)[1]]
+            for product in shop.products:  # a product's name is its slug: a file renamed is a change
+                parts += [product.slug.encode("utf-8", "surrogatepass"), b"\0", new.get(product.path, missing)[1]]
+            found[shop.slug] = hashlib.blake2b(b"".join(parts), digest_size=16).digest()
         return found
 
     def carry(self) -> tuple | None:

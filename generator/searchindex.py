@@ -173,6 +173,13 @@ def part(entries: list[Entry], removed: list[int] | None = None) -> Part:
                 {name: sorted(filters[name]) for name in FILTERS if name != "shop"})
 
 
+def names(buckets: int, entries: int) -> list[str]:
+    """The names of the files part() makes of that many entries in that many buckets (but a delta's
+    x.json.gz): a kept base's files are known without a list of them."""
+    return ([f"t{n}.json.gz" for n in range(buckets)] + ["f.json.gz"]
+            + [f"d{n}.json.gz" for n in range((entries + CHUNK - 1) // CHUNK)])
+
+
 def filter_values(entries: list[Entry]) -> dict[str, list[str]]:
     """The values of each filter listed in the manifest (all but "shop") that some entries have."""
     found: dict[str, set[str]] = {name: set() for name in FILTERS if name != "shop"}
@@ -226,8 +233,8 @@ def update(groups: list[tuple[str, str]], make: Callable[[str], list[Entry]], la
         == [FORMAT, site, language] else None
     if old is not None:
         had = old["groups"]
-        changed = [name for name, key in groups if had.get(name, (None,))[0] != key]
-        gone = changed + [name for name in had if name not in keys]
+        changed = sorted(name for name, _ in keys.items() - old["keys"].items())  # C's set difference: 10,000 shops
+        gone = changed + sorted(old["keys"].keys() - keys.keys())
         removed = [n for name in gone if name in had for n in range(had[name][1], had[name][1] + had[name][2])]
         fresh = [entry for name in changed for entry in make(name)]
         if len(fresh) + len(removed) <= DELTA_SHARE * old["entries"]:
@@ -250,7 +257,7 @@ def update(groups: list[tuple[str, str]], make: Callable[[str], list[Entry]], la
                 counts[name][value] = counts[name].get(value, 0) + 1
     state = {"format": FORMAT, "site": site, "language": language,
              "base": {"version": base.version, "buckets": base.buckets, "entries": base.entries, "groups": placed,
-                      "filters": counts}}
+                      "keys": keys, "filters": counts}}
     return Update({**base.out(), MANIFEST: manifest(base, None, language, base.filters)}, base, state)
 
 

@@ -16,6 +16,7 @@ cache folder, or without those digests, every build makes a whole index.
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 from pathlib import Path
@@ -32,7 +33,7 @@ PACK = ".pack"  # after the base's version: the pack of its files
 
 def files(directory: Directory, strings: dict, pictures: dict, markdown: Markdown, language: str,
           cache_dir: Path | None, shop_inputs: dict[str, bytes] | None) -> dict[str, bytes | cache.Packed]:
-    """Every file of the index by output path: its bytes, or a kept base's file (cache.Packed)."""
+    """Every file of the index by output path: its bytes; or, by its folder's path, a kept base (cache.Packed)."""
     keep = cache_dir is not None and shop_inputs is not None
     groups, make = search.groups(directory, strings, pictures, shop_inputs if keep else None, markdown)
     site = search.site_key(directory, strings, code_digest())
@@ -42,7 +43,8 @@ def files(directory: Directory, strings: dict, pictures: dict, markdown: Markdow
         base = kept["base"]
         pack = cache.Pack(cache_dir / FOLDER / (base["version"] + PACK))
         published_at = f"{searchindex.FOLDER}{base['version']}/"
-        return {**dict.fromkeys(base["files"], cache.Packed(pack, published_at)), **done.files}
+        names = functools.partial(searchindex.names, base["buckets"], base["entries"])
+        return {published_at: cache.Packed(pack, names), **done.files}
     if keep:
         _keep(cache_dir / FOLDER, done)
     return done.files
@@ -53,7 +55,7 @@ def _kept(folder: Path) -> dict | None:
     try:
         state = pickle.loads((folder / STATE).read_bytes())
         base = state["base"]
-        if isinstance(base["files"], list) and os.path.getsize(folder / (base["version"] + PACK)) == base["pack"]:
+        if os.path.getsize(folder / (base["version"] + PACK)) == base["pack"]:
             return state
     except Exception:  # noqa: BLE001 - a missing, old or damaged state only costs a whole index
         pass
@@ -67,7 +69,7 @@ def _keep(folder: Path, done: searchindex.Update) -> None:
     if not cache.write_pack(pack, done.base.files):
         return
     state = dict(done.state)
-    state["base"] = {**state["base"], "files": sorted(done.base.out()), "pack": os.path.getsize(pack)}
+    state["base"] = {**state["base"], "pack": os.path.getsize(pack)}
     if cache.write(folder / STATE, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)):
         try:
             for old in folder.iterdir():

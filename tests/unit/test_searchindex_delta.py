@@ -275,8 +275,17 @@ def _add_product(root, pick, word):
         f"---\nname: Cup {word}\ncategory: ceramics\n---\n{word} celadon cup\n", "utf-8")
 
 
+def _a_product(root, pick):
+    return pick.choice([p for shop in _shop_folders(root) for p in sorted(shop.glob("products/*.md"))])
+
+
+def _rename_product(root, pick, word):
+    product = _a_product(root, pick)
+    product.rename(product.with_name(f"{word}.md"))
+
+
 def _draft_product(root, pick, word):
-    product = pick.choice(_shop_folders(root)) / "products/tea.md"
+    product = _a_product(root, pick)
     product.write_text(product.read_text("utf-8").replace("category:", "draft: true\ncategory:", 1), "utf-8")
 
 
@@ -299,8 +308,8 @@ def _delist_shop(root, pick, word):
         "delisted: [", f"delisted: [{pick.choice(_shop_folders(root)).name}, ", 1), "utf-8")
 
 
-EDITS = [_edit_product, _edit_shop, _add_product, _draft_product, _add_shop, _remove_shop, _rename_category,
-         _delist_shop]
+EDITS = [_edit_product, _edit_shop, _add_product, _rename_product, _draft_product, _add_shop, _remove_shop,
+         _rename_category, _delist_shop]
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -327,3 +336,9 @@ def test_random_edits_through_real_builds_answer_what_a_clean_build_answers(make
         deltas += bool(json.loads(files[searchindex.MANIFEST])["delta"])
         same_answers(files, output_files(clean), queries)
     assert deltas, "some edits were deltas on the kept base"
+
+
+@pytest.mark.parametrize("count", [0, 1, 4, 5, 37])
+def test_a_base_s_files_are_known_from_its_size(count):
+    made = searchindex.part(corpus(count, count) if count else [])
+    assert sorted(searchindex.names(made.buckets, made.entries)) == sorted(made.files)
