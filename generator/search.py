@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import operator
 import pickle
 from dataclasses import dataclass
@@ -120,7 +121,7 @@ def entries(directory: Directory, strings: dict, pictures: dict, markdown: Markd
 
 
 def groups(directory: Directory, strings: dict, pictures: dict, inputs: dict[str, bytes] | None,
-           markdown: Markdown | None = None) -> tuple[list[tuple[str, str]], Callable]:
+           markdown: Markdown | None = None) -> tuple[list[tuple[str, bytes]], Callable]:
     """The entries of entries() in groups, for an index made again group by group (searchindex.update):
     "" the categories, then each shop with its stores, guides and products, each with a key that
     changes whenever its entries could.
@@ -135,22 +136,21 @@ def groups(directory: Directory, strings: dict, pictures: dict, inputs: dict[str
     def entries_of(name: str) -> list[Entry]:
         if not name:
             return [make.category_entry(c) for c in directory.categories]
-        products = make.catalogue.products_of.get(name, ())
+        products = make.catalogue.products_of_shop(name)
         return make.shop_entries(make.shops[name]) + [make.product_entry(p) for p in products]
 
+    slugs = list(make.shops)
     if inputs is None:
-        return [("", "")] + [(shop.slug, "") for shop in directory.shops], entries_of
+        return [("", b"")] + [(slug, b"") for slug in slugs], entries_of
+    keys = dict(zip(slugs, map(inputs.get, slugs, itertools.repeat(b""))))  # digests already, as they are
     named: dict[str, list[str]] = {}
     for (shop, _), picture in pictures.items():
         named.setdefault(shop, []).append(picture.variants[0].path)
-    found = [("", "")]
-    for shop in directory.shops:
-        slug = shop.slug
-        read = inputs.get(slug, b"").hex()  # a digest already: hashed again only with pictures
-        if slug in named:
-            read = hashlib.blake2b("\0".join([read, *sorted(named[slug])]).encode("utf-8"), digest_size=16).hexdigest()
-        found.append((slug, read))
-    return found, entries_of
+    for slug, paths in named.items():  # hashed again with their pictures
+        if slug in keys:
+            keys[slug] = hashlib.blake2b(b"\0".join([keys[slug], *sorted(p.encode("utf-8") for p in paths)]),
+                                         digest_size=16).digest()
+    return [("", b""), *keys.items()], entries_of
 
 
 def site_key(directory: Directory, strings: dict, code: str) -> str:
