@@ -151,16 +151,19 @@ def part(entries: list[Entry], removed: list[int] | None = None) -> Part:
             posted.append(number)
             posted.append(score)
     count = bucket_count(total)
-    buckets: list[dict] = [{} for _ in range(count)]
+    buckets: list[list[str]] = [[] for _ in range(count)]
     where = terms.bucket
-    for term, found in postings.items():
-        buckets[where(term, count)][term] = [deltas(found[0::2]), found[1::2]]
+    for term in postings:
+        buckets[where(term, count)].append(term)
+    files, take = {}, postings.pop
+    for n, names in enumerate(buckets):  # each term's postings freed once packed: never two copies of all
+        files[f"t{n}.json.gz"] = _pack({term: [deltas(found[0::2]), found[1::2]] for term in names
+                                        for found in (take(term),)})
     filters: dict[str, dict[str, list[int]]] = {name: {} for name in FILTERS}
     for number, entry in enumerate(entries):
         for name, values in entry.filters:
             for value in sorted(set(values)):
                 filters[name].setdefault(value, []).append(number)
-    files = {f"t{n}.json.gz": _pack(bucket) for n, bucket in enumerate(buckets)}
     files["f.json.gz"] = _pack({name: {v: deltas(ns) for v, ns in values.items()} for name, values in filters.items()})
     for start in range(0, len(entries), CHUNK):
         files[f"d{start // CHUNK}.json.gz"] = _pack([
