@@ -353,7 +353,7 @@ def _place(staging: Staging, files: dict) -> None:
         data = files[path]
         if isinstance(data, bytes):
             staging.write(path, data)
-        elif isinstance(data, cache.Packed):  # path is a folder
+        elif isinstance(data, cache.Pack):  # path is a folder
             for name in data.names():
                 staging.keep(path + name) or staging.write(path + name, data.read(name))
         else:

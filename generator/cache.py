@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -37,51 +36,25 @@ def write(path: Path, data: bytes | str | Iterable[str]) -> bool:
     return True
 
 
-def write_folder(path: Path, files: dict[str, bytes]) -> bool:
-    """Put a folder of files in the cache whole, replacing what was there. False when it cannot."""
-    work = path.with_name(path.name + ".tmp")
-    try:
-        remove(work)
-        for name, data in files.items():
-            (work / name).parent.mkdir(parents=True, exist_ok=True)
-            (work / name).write_bytes(data)
-        work.mkdir(parents=True, exist_ok=True)
-        remove(path)
-        os.replace(work, path)
-    except OSError:
-        remove(work)
-        return False
-    return True
-
-
 def write_pack(path: Path, files: dict[str, bytes]) -> bool:
     """Put many files in the cache as one (a search index's thousands: one write instead of one a file)."""
     return write(path, pickle.dumps(files, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class Pack:
-    """A pack written by write_pack, read whole the first time one of its files is asked for."""
+    """A folder of files to publish that a pack written by write_pack keeps: `names()` lists them, and
+    each is read by its name (the pack is read whole the first time one is asked for). The previous
+    site published them under the same paths when their folder is named by their content (a search
+    index's version), so they are read from the pack only when that site is gone."""
 
-    def __init__(self, path: Path):
-        self.path = path
+    def __init__(self, path: Path, names: Callable[[], list[str]]):
+        self.path, self.names = path, names
         self._files: dict[str, bytes] | None = None
 
     def read(self, name: str) -> bytes:
         if self._files is None:
             self._files = pickle.loads(Path(self.path).read_bytes())
         return self._files[name]
-
-
-@dataclass(frozen=True)
-class Packed:
-    """A folder of files to publish that the previous site published under the same paths (the folder is
-    named by its content, so the same path holds the same bytes), and that a pack keeps for when that
-    site is gone: names() lists them, each under its name in the pack."""
-    pack: Pack
-    names: Callable[[], list[str]]
-
-    def read(self, name: str) -> bytes:
-        return self.pack.read(name)
 
 
 def remove(path: Path | str) -> None:

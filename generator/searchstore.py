@@ -32,8 +32,8 @@ PACK = ".pack"  # after the base's version: the pack of its files
 
 
 def files(directory: Directory, strings: dict, pictures: dict, markdown: Markdown, language: str,
-          cache_dir: Path | None, shop_inputs: dict[str, bytes] | None) -> dict[str, bytes | cache.Packed]:
-    """Every file of the index by output path: its bytes; or, by its folder's path, a kept base (cache.Packed)."""
+          cache_dir: Path | None, shop_inputs: dict[str, bytes] | None) -> dict[str, bytes | cache.Pack]:
+    """Every file of the index by output path: its bytes; or, by its folder's path, a kept base (cache.Pack)."""
     keep = cache_dir is not None and shop_inputs is not None
     groups, make = search.groups(directory, strings, pictures, shop_inputs if keep else None, markdown)
     site = search.site_key(directory, strings, code_digest())
@@ -41,10 +41,9 @@ def files(directory: Directory, strings: dict, pictures: dict, markdown: Markdow
     done = searchindex.update(groups, make, language, site, kept)
     if done.base is None:  # the kept base stands
         base = kept["base"]
-        pack = cache.Pack(cache_dir / FOLDER / (base["version"] + PACK))
         published_at = f"{searchindex.FOLDER}{base['version']}/"
         names = functools.partial(searchindex.names, base["buckets"], base["entries"])
-        return {published_at: cache.Packed(pack, names), **done.files}
+        return {published_at: cache.Pack(cache_dir / FOLDER / (base["version"] + PACK), names), **done.files}
     if keep:
         _keep(cache_dir / FOLDER, done)
     return done.files

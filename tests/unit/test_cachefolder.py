@@ -29,12 +29,12 @@ def test_a_cache_that_cannot_take_a_file_says_so_and_keeps_the_old_one(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blocked", "entry"], "no .tmp is left"
 
 
-def test_a_folder_is_replaced_whole(tmp_path):
-    folder = tmp_path / "search" / "v1"
-    assert cache.write_folder(folder, {"t0.json.gz": b"0", "sub/t1.json.gz": b"1"})
-    assert cache.write_folder(folder, {"t2.json.gz": b"2"})
-    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")) == ["t2.json.gz"]
-    assert sorted(p.name for p in (tmp_path / "search").iterdir()) == ["v1"]
+def test_a_pack_gives_back_each_of_its_files_and_lists_them(tmp_path):
+    files = {"t0.json.gz": b"0", "d0.json.gz": b"\x00\x01"}
+    assert cache.write_pack(tmp_path / "v1.pack", files)
+    pack = cache.Pack(tmp_path / "v1.pack", lambda: sorted(files))
+    assert {name: pack.read(name) for name in pack.names()} == files
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v1.pack"], "no .tmp is left"
 
 
 def test_tidy_removes_unused_entries_only_past_the_limit(tmp_path):
