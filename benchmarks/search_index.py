@@ -56,7 +56,8 @@ def model(root: Path, markdown: markup.Markdown, cache: Path):
 def index(directory, theme, markdown, cache: Path | None, inputs) -> tuple[dict, float, float]:
     """The index step as the build runs it: files by output path, CPU and wall seconds."""
     cpu, wall = time.process_time(), time.perf_counter()
-    files = searchstore.files(directory, theme.strings, {}, markdown, directory.settings.language, cache, inputs)
+    files = searchstore.files(directory, theme.strings, {}, markdown, directory.settings.language, cache, inputs,
+                              drafts=False)
     return files, time.process_time() - cpu, time.perf_counter() - wall
 
 

@@ -114,7 +114,7 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
         if out is None:  # a check: every page planned and rendered as a build would, nothing written
             return _check(result, problems, root, directory, theme, markdown, media_made, jobs, clock)
         own_files, indexing, folders = _search(model, media_made, markdown, cache_dir, jobs, search_index,
-                                               pages_first, clock)
+                                               pages_first, drafts, clock)
         try:
             specs, found = _plan(directory, theme, media_made, markdown, folders, clock)
             problems += found
@@ -213,14 +213,15 @@ def _media(root: Path, out: Path | None, cache_dir: Path | None, settings, direc
 
 
 def _search(model: _Model, made: _Media, markdown: markup.Markdown, cache_dir: Path | None, jobs: int,
-            search_index: bool, pages_first: bool, clock: _Clock) -> tuple[dict, pagefind.Indexing, tuple | None]:
+            search_index: bool, pages_first: bool, drafts: bool,
+            clock: _Clock) -> tuple[dict, pagefind.Indexing, tuple | None]:
     """shopdir's own index (its files), or Pagefind's, which runs beside what follows (with pages_first,
     once the pages are out: it would slow their rendering); and where the index is published (None:
     no index)."""
     settings, directory, theme = model.settings, model.directory, model.theme
     own = search_index and settings.search_engine == "shopdir"
     own_files = searchstore.files(directory, theme.strings, made.pictures, markdown, settings.language, cache_dir,
-                                  model.shop_inputs) if own and directory.shops else {}
+                                  model.shop_inputs, drafts=drafts) if own and directory.shops else {}
     split = pagefind.split_of(directory) if search_index and not own else []
     shards = pagefind.shards(directory, theme.strings, made.pictures, markdown, split) if split else ()
     folders = [folder for folder, _ in split]

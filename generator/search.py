@@ -153,11 +153,11 @@ def groups(directory: Directory, strings: dict, pictures: dict, inputs: dict[str
     return [("", b""), *keys.items()], entries_of
 
 
-def site_key(directory: Directory, strings: dict, code: str) -> str:
+def site_key(directory: Directory, strings: dict, code: str, drafts: bool) -> str:
     """What every entry depends on beyond its group: the categories, the theme's strings, the settings
     (base path, limits...), shopdir's code (`code`), and whether drafts are in (a build's choice: the
     same files give a shop other products)."""
-    read = [code, repr(directory.settings), sorted(strings.items()), any(map(_DRAFT, directory.products)),
+    read = [code, repr(directory.settings), sorted(strings.items()), drafts,
             [_values(category, "description", text_key) for category in directory.categories]]
     return hashlib.sha256(pickle.dumps(read, protocol=5)).hexdigest()[:24]
 
@@ -172,5 +172,4 @@ def _values(item, markdown: str, key: Callable[[str], str]) -> tuple:
     return read(item), key(text) if text else ""
 
 
-_DRAFT = operator.attrgetter("draft")
 _READERS: dict[tuple[type, str], Callable] = {}  # each model class's fields but its Markdown, read at once

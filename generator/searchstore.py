@@ -32,11 +32,12 @@ PACK = ".pack"  # after the base's version: the pack of its files
 
 
 def files(directory: Directory, strings: dict, pictures: dict, markdown: Markdown, language: str,
-          cache_dir: Path | None, shop_inputs: dict[str, bytes] | None) -> dict[str, bytes | cache.Pack]:
+          cache_dir: Path | None, shop_inputs: dict[str, bytes] | None, *,
+          drafts: bool) -> dict[str, bytes | cache.Pack]:
     """Every file of the index by output path: its bytes; or, by its folder's path, a kept base (cache.Pack)."""
     keep = cache_dir is not None and shop_inputs is not None
     groups, make = search.groups(directory, strings, pictures, shop_inputs if keep else None, markdown)
-    site = search.site_key(directory, strings, code_digest())
+    site = search.site_key(directory, strings, code_digest(), drafts)
     kept = _kept(cache_dir / FOLDER) if keep else None
     done = searchindex.update(groups, make, language, site, kept)
     if done.base is None:  # the kept base stands

@@ -342,3 +342,18 @@ def test_random_edits_through_real_builds_answer_what_a_clean_build_answers(make
 def test_a_base_s_files_are_known_from_its_size(count):
     made = searchindex.part(corpus(count, count) if count else [])
     assert sorted(searchindex.names(made.buckets, made.entries)) == sorted(made.files)
+
+
+def test_showing_drafts_or_not_with_no_file_changed_answers_as_a_clean_build(make_site, tmp_path, monkeypatch):
+    """The same files give a shop other products when drafts are shown: the kept index must not stand."""
+    monkeypatch.setattr(searchindex, "DELTA_SHARE", 1.0)
+    root = shops(make_site(SITE), 6)
+    (root / "content/shops/shop-02/products/kiln.md").write_text(
+        "---\nname: Draft kiln cup\ncategory: ceramics\ndraft: true\n---\n龙泉 celadon\n", "utf-8")
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    for drafts in (False, True, False):
+        assert build.build(root, out, cache_dir=cache, drafts=drafts).ok
+        clean = tmp_path / f"clean-{drafts}"
+        assert build.build(root, clean, drafts=drafts).ok
+        same_answers(output_files(out), output_files(clean), ["celadon", "龙泉", "kiln", "tea"])
+        assert bool(answer(output_files(out), "celadon")) == drafts
