@@ -7,9 +7,7 @@ grouped by category (with their subcategories) and ordered newest first.
 
 from __future__ import annotations
 
-import bisect
 import functools
-import itertools
 import operator
 from collections import defaultdict
 from typing import Callable
@@ -30,8 +28,6 @@ class Catalogue:
         self.categories = {c.slug: c for c in directory.categories}
         self._under: dict[str, list[Product]] = {}
         self._lineage: dict[str, tuple[str, ...]] = {}
-        self._shop_of: list[str] | None = None  # each product's shop, in the model's order (products_of_shop)
-        self._in_order = False
 
     @functools.cached_property
     def products(self) -> dict[tuple[str, str], Product]:
@@ -40,16 +36,6 @@ class Catalogue:
     @functools.cached_property
     def products_of(self) -> dict[str, list[Product]]:
         return _grouped(self.d.products, operator.attrgetter("shop"))
-
-    def products_of_shop(self, slug: str) -> list[Product]:
-        """One shop's products, without grouping every product: the model lists them shop by shop, in the
-        shops' order, so two bisections find them (grouped after all if the model were ever otherwise)."""
-        if self._shop_of is None:
-            self._shop_of = list(map(operator.attrgetter("shop"), self.d.products))
-            self._in_order = all(map(operator.le, self._shop_of, itertools.islice(self._shop_of, 1, None)))
-        if not self._in_order:
-            return self.products_of.get(slug, [])
-        return list(self.d.products[bisect.bisect_left(self._shop_of, slug):bisect.bisect_right(self._shop_of, slug)])
 
     @functools.cached_property
     def by_category(self) -> dict[str, list[Product]]:

@@ -177,8 +177,8 @@ class Parsed:
 
     def shop_digests(self, sources: Sources) -> dict[str, bytes]:
         """Each shop's files as one digest, by shop: of the bytes of shop.yaml and of its product files with
-        their names, by the digests this cache took of them (nothing is read again). What a shop's model is made of beyond
-        the site's settings and categories (the pictures it names are keyed by their own bytes)."""
+        their names, by the digests this cache took of them (nothing is read again). What a shop's model
+        is made of beyond the site's settings and categories (its pictures are keyed by their bytes)."""
         new, missing = self.new, (None, b"-" * 16)
         found = {}
         for shop in sources.shops:

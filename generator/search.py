@@ -136,7 +136,7 @@ def groups(directory: Directory, strings: dict, pictures: dict, inputs: dict[str
     def entries_of(name: str) -> list[Entry]:
         if not name:
             return [make.category_entry(c) for c in directory.categories]
-        products = make.catalogue.products_of_shop(name)
+        products = make.catalogue.products_of.get(name, ())
         return make.shop_entries(make.shops[name]) + [make.product_entry(p) for p in products]
 
     slugs = list(make.shops)

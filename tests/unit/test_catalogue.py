@@ -42,16 +42,3 @@ def test_a_text_written_two_ways_on_one_item_groups_it_once():
     name, shops, products = groups[0]
     assert sorted(s.slug for s in shops) == ["alpha-tea", "beta-kiln"] and products == []
 
-
-def test_one_shop_s_products_are_those_grouped_whatever_the_model_s_order():
-    import dataclasses
-    import random
-
-    directory = load_directory(BASE_SITE)
-    shuffled = list(directory.products)
-    random.Random(3).shuffle(shuffled)
-    for products in (directory.products, tuple(shuffled)):
-        catalogue = Catalogue(dataclasses.replace(directory, products=products))
-        for slug in [shop.slug for shop in directory.shops] + ["no-such-shop"]:
-            assert catalogue.products_of_shop(slug) == catalogue.products_of.get(slug, [])
-    assert any(Catalogue(directory).products_of_shop(shop.slug) for shop in directory.shops)
