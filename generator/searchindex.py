@@ -13,9 +13,11 @@ A visitor's browser fetches a small manifest, then per query only the few files 
   entries a file.
 
 Those files make a base. After an edit, update() leaves the base as it is and adds a delta in a
-folder of its own: the same kinds of files for the entries of the groups (shops) that changed,
-numbered after the base's, and x.json.gz, the base's entries it removes (delta-encoded). The
-manifest names both; the browser reads the base's and the delta's bucket for each term.
+folder of its own: the same kinds of files for the entries of the groups (shops) that changed
+since the last build, numbered after the base's and the earlier deltas' entries, and x.json.gz,
+the earlier entries it removes (delta-encoded). The manifest names the base and the chain of
+deltas (at most MAX_DELTAS), each with the number of its first entry; the browser reads each
+part's bucket for a term and leaves out every entry some delta removes.
 
 Files are gzip with a fixed time and JSON with keys in the order made: the same entries give the same bytes.
 """
@@ -37,10 +39,11 @@ from generator import routes, terms
 
 FOLDER = routes.search()
 MANIFEST = FOLDER + "index.json"
-FORMAT = 2  # the files' layout: the browser script refuses a manifest of another format
+FORMAT = 3  # the files' layout: the browser script refuses a manifest of another format
 WEIGHTS = {"title": 8, "tags": 4, "category": 3, "city": 3, "shop": 2, "body": 1}
 FILTERS = ("category", "city", "kind", "shop")
 POSTINGS_PER_BUCKET = 2000  # about 4-8 KB of gzip a bucket: the bucket count follows the postings' volume
+DELTA_POSTINGS_PER_BUCKET = 500  # a query reads each delta's bucket too: about 1.5 KB each
 CHUNK = 4  # display entries a file: a result needs its own file only, and results lie far apart
 EXCERPT = 160  # characters of body text shown with a result
 GZIP_LEVEL = 5  # zlib-ng's: 1 % larger files than its 6, for 0.7 of the time
@@ -104,10 +107,10 @@ def undeltas(numbers: list[int]) -> list[int]:
     return out
 
 
-def bucket_count(postings: int) -> int:
-    """Scaled to the directory: about POSTINGS_PER_BUCKET postings a file, a power of two."""
+def bucket_count(postings: int, per_bucket: int = POSTINGS_PER_BUCKET) -> int:
+    """Scaled to the directory: about `per_bucket` postings a file, a power of two."""
     count = 1
-    while count * POSTINGS_PER_BUCKET < postings:
+    while count * per_bucket < postings:
         count *= 2
     return count
 
@@ -150,7 +153,7 @@ def part(entries: list[Entry], removed: list[int] | None = None) -> Part:
             posted = postings[term]
             posted.append(number)
             posted.append(score)
-    count = bucket_count(total)
+    count = bucket_count(total, POSTINGS_PER_BUCKET if removed is None else DELTA_POSTINGS_PER_BUCKET)
     buckets: list[list[str]] = [[] for _ in range(count)]
     where = terms.bucket
     for term in postings:
@@ -177,11 +180,11 @@ def part(entries: list[Entry], removed: list[int] | None = None) -> Part:
                 {name: sorted(filters[name]) for name in FILTERS if name != "shop"})
 
 
-def names(buckets: int, entries: int) -> list[str]:
-    """The names of the files part() makes of that many entries in that many buckets (but a delta's
-    x.json.gz): a kept base's files are known without a list of them."""
+def names(buckets: int, entries: int, delta: bool = False) -> list[str]:
+    """The names of the files part() makes of that many entries in that many buckets, for a base or a
+    delta: a kept part's files are known without a list of them."""
     return ([f"t{n}.json.gz" for n in range(buckets)] + ["f.json.gz"]
-            + [f"d{n}.json.gz" for n in range((entries + CHUNK - 1) // CHUNK)])
+            + [f"d{n}.json.gz" for n in range((entries + CHUNK - 1) // CHUNK)] + (["x.json.gz"] if delta else []))
 
 
 def filter_values(entries: list[Entry]) -> dict[str, list[str]]:
@@ -194,31 +197,38 @@ def filter_values(entries: list[Entry]) -> dict[str, list[str]]:
     return {name: sorted(values) for name, values in found.items()}
 
 
-def manifest(base: Part, delta: Part | None, language: str, filters: dict[str, list[str]]) -> bytes:
-    """search/index.json: the base's folder and size, the delta's if there is one, and the filter values
-    a visitor may choose (of the entries the two hold together)."""
-    value = {"format": FORMAT, "version": base.version, "language": language, "buckets": base.buckets,
-             "chunk": CHUNK, "entries": base.entries, "filters": filters,
-             "delta": delta and {"version": delta.version, "buckets": delta.buckets, "entries": delta.entries}}
+def manifest(base: dict, deltas: list[dict], language: str, filters: dict[str, list[str]]) -> bytes:
+    """search/index.json: the base's folder and size, each delta's with the number of its first entry, and
+    the filter values a visitor may choose (of the entries they hold together)."""
+    value = {"format": FORMAT, "version": base["version"], "language": language, "buckets": base["buckets"],
+             "chunk": CHUNK, "entries": base["entries"], "filters": filters,
+             "deltas": [{name: delta[name] for name in ("version", "buckets", "entries", "first")} for delta in deltas]}
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
 def build(entries: list[Entry], language: str = "en") -> dict[str, bytes]:
     """Every file of a whole index (a base, no delta), by output path; entries are numbered in the order given."""
     base = part(entries)
-    return {**base.out(), MANIFEST: manifest(base, None, language, base.filters)}
+    return {**base.out(), MANIFEST: manifest(_size(base), [], language, base.filters)}
 
 
-DELTA_SHARE = 0.05  # a delta of more than this share of the base's entries (added and removed) makes a new base
+def _size(made: Part) -> dict:
+    return {"version": made.version, "buckets": made.buckets, "entries": made.entries}
+
+
+DELTA_SHARE = 0.05  # deltas of more than this share of the base's entries (added and removed) make a new base
+MAX_DELTAS = 4  # a query reads each delta's bucket too: past this many, the newest are merged
 
 
 @dataclass(frozen=True)
 class Update:
     """What update() made: the files to publish, and what the next update starts from."""
-    files: dict[str, bytes]  # by output path: the manifest, the delta's files, and the base's when it is new
+    files: dict[str, bytes]  # by output path: the manifest, and the files of the base or delta made
     base: Part | None  # a new base (to keep for the next build), or None when the kept base stands
-    state: dict  # the base's version and size; each group's key, and its first entry, count and filter
-    # values; how many groups have each filter value
+    delta: Part | None  # a new delta at the end of the chain (to keep), or None
+    state: dict  # the base: its version and size, each group's key, first entry, count and filter values, how
+    # many groups have each filter value; the chain of deltas on it, each with the same of its own groups (a
+    # removed group's key None), its first entry's number and the numbers of earlier entries it removes
 
 
 def update(groups: list[tuple[str, str | bytes]], make: Callable[[str], list[Entry]], language: str, site: str,
@@ -227,56 +237,105 @@ def update(groups: list[tuple[str, str | bytes]], make: Callable[[str], list[Ent
     products; the categories), each named and with a key that changes whenever its entries do.
 
     With `kept`, the state of the previous update, made under the same `site` key (everything the
-    entries depend on beyond their groups), only the groups whose keys changed are made again: their
-    entries go into a small delta, and the base's entries of changed and removed groups are listed
-    in it as removed. A delta larger than DELTA_SHARE of the base, or no usable state, makes a new base
-    of every group. `make(name)` gives a group's entries; it is called only for the groups needed.
+    entries depend on beyond their groups), only the groups whose keys changed since then are made
+    again: their entries go into a small delta at the end of the chain, which also lists the earlier
+    entries of changed and removed groups as removed. The newest deltas are merged into one (their
+    groups made again) when the one before is no larger than what is being made, or when the chain
+    would pass MAX_DELTAS: each build makes about its own groups, a chain stays short, and a group is
+    made again a few times at most before the next base. Deltas holding more than DELTA_SHARE of the
+    base, or no usable state, make a new base of every group. `make(name)` gives a group's entries; it
+    is called only for the groups needed.
     """
     keys = dict(groups)
-    old = kept.get("base") if isinstance(kept, dict) and [kept.get(k) for k in ("format", "site", "language")] \
-        == [FORMAT, site, language] else None
-    if old is not None:
-        had = old["groups"]
-        changed = sorted(name for name, _ in keys.items() - old["keys"].items())  # C's set difference: 10,000 shops
-        gone = changed + sorted(old["keys"].keys() - keys.keys())
-        removed = [n for name in gone if name in had for n in range(had[name][0], had[name][0] + had[name][1])]
-        fresh = [entry for name in changed for entry in make(name)]
-        if len(fresh) + len(removed) <= DELTA_SHARE * old["entries"]:
-            base = Part(old["version"], {}, old["buckets"], old["entries"], {})
-            filters = _merged(old["filters"], [had[name][2] for name in gone if name in had], filter_values(fresh))
-            delta = part(fresh, removed) if changed or removed else None
-            return Update({**(delta.out() if delta else {}), MANIFEST: manifest(base, delta, language, filters)},
-                          None, kept)
+    if isinstance(kept, dict) and [kept.get(k) for k in ("format", "site", "language")] == [FORMAT, site, language]:
+        chained = _chained(kept, keys, make, language)
+        if chained is not None:
+            return chained
     entries: list[Entry] = []
     placed = {}
     counts: dict[str, dict[str, int]] = {name: {} for name in FILTERS if name != "shop"}
     for name, key in groups:
         made = make(name)
-        values = filter_values(made)
-        # flat (filter, value, filter, value...): read back at each build, 10,000 small tuples load
-        # faster than as many dicts of lists
-        placed[name] = (len(entries), len(made), tuple(v for pair in _pairs(values) for v in pair))
-        for filter_name, value in _pairs(values):
+        flat = _flat(filter_values(made))
+        placed[name] = (len(entries), len(made), flat)
+        for filter_name, value in zip(flat[0::2], flat[1::2]):
             counts[filter_name][value] = counts[filter_name].get(value, 0) + 1
         entries += made
     base = part(entries)
     state = {"format": FORMAT, "site": site, "language": language,
-             "base": {"version": base.version, "buckets": base.buckets, "entries": base.entries, "groups": placed,
-                      "keys": keys, "filters": counts}}
-    return Update({**base.out(), MANIFEST: manifest(base, None, language, base.filters)}, base, state)
+             "base": {**_size(base), "groups": placed, "keys": keys, "filters": counts}, "deltas": []}
+    return Update({**base.out(), MANIFEST: manifest(_size(base), [], language, base.filters)}, base, None, state)
 
 
-def _pairs(values: dict[str, list[str]]) -> list[tuple[str, str]]:
-    return [(name, value) for name, listed in values.items() for value in listed]
+def _chained(old: dict, keys: dict, make: Callable[[str], list[Entry]], language: str) -> Update | None:
+    """The kept base and chain with a delta of the groups changed since (merged with the newest deltas
+    as update() says), or None when the deltas would pass DELTA_SHARE of the base."""
+    base, chain = old["base"], list(old["deltas"])
+    live, where = _live(base, chain)
+    changed = sorted(name for name, _ in keys.items() - live.items())  # C's set difference: 10,000 shops
+    gone = sorted(live.keys() - keys.keys())
+    if not changed and not gone:
+        return Update({MANIFEST: manifest(base, chain, language, _filters(base, chain, where))}, None, None, old)
+    fresh = {name: make(name) for name in changed}
+    size = sum(map(len, fresh.values()))
+    while chain and (len(chain) >= MAX_DELTAS or chain[-1]["entries"] <= size):  # merged: made again
+        merged = chain.pop()
+        for name, key in merged["keys"].items():
+            if name in fresh:
+                continue
+            if key is None and name not in keys:  # removed there, and still: the merged delta says so
+                gone.append(name)
+            elif key is not None and name in keys and where[name][0] >= merged["first"]:
+                fresh[name] = make(name)
+                size += len(fresh[name])
+    first = chain[-1]["first"] + chain[-1]["entries"] if chain else base["entries"]
+    removed = {n for delta in old["deltas"][len(chain):] for n in delta["removed"] if n < first}
+    for name in [*fresh, *gone]:
+        if name in where and where[name][0] < first:
+            removed.update(range(where[name][0], where[name][0] + where[name][1]))
+    if sum(delta["entries"] + len(delta["removed"]) for delta in chain) + size + len(removed) \
+            > DELTA_SHARE * base["entries"]:
+        return None
+    names = sorted(fresh)
+    delta = part([entry for name in names for entry in fresh[name]], sorted(removed))
+    placed, keys_of, at = {}, dict.fromkeys(gone), first
+    for name in names:
+        placed[name] = (at, len(fresh[name]), _flat(filter_values(fresh[name])))
+        keys_of[name] = keys[name]
+        at += len(fresh[name])
+    chain.append({**_size(delta), "first": first, "removed": tuple(sorted(removed)), "groups": placed,
+                  "keys": keys_of})
+    _, where = _live(base, chain)
+    return Update({**delta.out(), MANIFEST: manifest(base, chain, language, _filters(base, chain, where))},
+                  None, delta, {**old, "deltas": chain})
 
 
-def _merged(counts: dict[str, dict[str, int]], less: list[tuple[str, ...]],
-            more: dict[str, list[str]]) -> dict[str, list[str]]:
-    """The filter values of the base's groups (`counts`: each value with how many groups have it), less
-    those of the groups a delta replaces or removes, and with those of the delta's entries."""
-    found = {name: dict(values) for name, values in counts.items()}
-    for flat in less:
-        for name, value in zip(flat[0::2], flat[1::2]):
-            found[name][value] -= 1
-    return {name: sorted({value for value, count in found[name].items() if count > 0} | set(more[name]))
-            for name in found}
+def _flat(values: dict[str, list[str]]) -> tuple[str, ...]:
+    # (filter, value, filter, value...): read back at each build, 10,000 small tuples load faster than
+    # as many dicts of lists
+    return tuple(v for name, listed in values.items() for value in listed for v in (name, value))
+
+
+def _live(base: dict, chain: list[dict]) -> tuple[dict, dict]:
+    """Each group's key and (first entry, count, filter values) as the base and its deltas leave them."""
+    keys, where = dict(base["keys"]), dict(base["groups"])
+    for delta in chain:
+        for name, key in delta["keys"].items():
+            if key is None:
+                keys.pop(name, None)
+                where.pop(name, None)
+            else:
+                keys[name], where[name] = key, delta["groups"][name]
+    return keys, where
+
+
+def _filters(base: dict, chain: list[dict], where: dict) -> dict[str, list[str]]:
+    """The filter values some group has: the base's groups counted with each value (`filters`), those a
+    delta replaces or removes taken off, those of the groups living in deltas (`where`, from _live) put on."""
+    found = {name: dict(values) for name, values in base["filters"].items()}
+    for name in {name for delta in chain for name in delta["keys"]}:
+        for flat, step in ((base["groups"].get(name), -1), (where.get(name), 1)):
+            if flat is not None:
+                for filter_name, value in zip(flat[2][0::2], flat[2][1::2]):
+                    found[filter_name][value] = found[filter_name].get(value, 0) + step
+    return {name: sorted(value for value, count in values.items() if count > 0) for name, values in found.items()}

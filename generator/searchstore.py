@@ -1,14 +1,16 @@
 """shopdir's own search index, kept between builds so that an edit re-indexes only what it changed.
 
-The build's cache folder holds, under searchindex/, the files of the last base index in one pack
-(<version>.pack: one write, where thousands of files took most of a second) and state.pickle: that
-base's version, size and, for each group of entries (a shop with its stores, guides and products;
-the categories), the key it was made from and where its entries are. A build compares each
-group's key with the state's and makes a delta of the groups that changed (searchindex.update).
-The base's files keep their place in the published site (their folder is named by the base's
-version, so the same path holds the same bytes); the pack gives them again when that site is
-gone. When the delta grows past a twentieth of the base, or the site key changes (categories,
-theme strings, settings, shopdir's code), a new base replaces the kept one.
+The build's cache folder holds, under searchindex/, each part of the published index in a pack of
+its own (<version>.pack: one write, where thousands of files took most of a second): the base and
+the chain of deltas on it. state.pickle holds the base's version and size and, for each group of
+entries (a shop with its stores, guides and products; the categories), the key it was made from
+and where its entries are; chain.pickle the same of each delta, small, written with each delta.
+A build compares each group's key with what the base and its deltas leave and makes a delta of
+the groups that changed (searchindex.update). The kept parts keep their place in the published
+site (their folders are named by their content, so the same path holds the same bytes); their
+packs give them again when that site is gone. When the deltas grow past a twentieth of the base,
+or the site key changes (categories, theme strings, settings, shopdir's code), a new base
+replaces the kept one.
 
 A group's key comes from the digests loading took of the shop's files (search.groups). Without a
 cache folder, or without those digests, every build makes a whole index.
@@ -28,52 +30,87 @@ from generator.model import Directory
 
 FOLDER = "searchindex"
 STATE = "state.pickle"
-PACK = ".pack"  # after the base's version: the pack of its files
+CHAIN = "chain.pickle"
+PACK = ".pack"  # after a part's version: the pack of its files
 
 
 def files(directory: Directory, strings: dict, pictures: dict, markdown: Markdown, language: str,
           cache_dir: Path | None, shop_inputs: dict[str, bytes] | None, *,
           drafts: bool) -> dict[str, bytes | cache.Pack]:
-    """Every file of the index by output path: its bytes; or, by its folder's path, a kept base (cache.Pack)."""
+    """Every file of the index by output path: its bytes; or, by its folder's path, a kept part (cache.Pack)."""
     keep = cache_dir is not None and shop_inputs is not None
     groups, make = search.groups(directory, strings, pictures, shop_inputs if keep else None, markdown)
     site = search.site_key(directory, strings, code_digest(), drafts)
     kept = _kept(cache_dir / FOLDER) if keep else None
     done = searchindex.update(groups, make, language, site, kept)
-    if done.base is None:  # the kept base stands
-        base = kept["base"]
-        published_at = f"{searchindex.FOLDER}{base['version']}/"
-        names = functools.partial(searchindex.names, base["buckets"], base["entries"])
-        return {published_at: cache.Pack(cache_dir / FOLDER / (base["version"] + PACK), names), **done.files}
     if keep:
         _keep(cache_dir / FOLDER, done)
-    return done.files
+    found = dict(done.files)
+    if done.base is None:  # the kept base stands
+        base = done.state["base"]
+        found[f"{searchindex.FOLDER}{base['version']}/"] = _pack(cache_dir, base, False)
+    for delta in done.state["deltas"]:
+        if done.delta is None or delta["version"] != done.delta.version:
+            found[f"{searchindex.FOLDER}{delta['version']}/"] = _pack(cache_dir, delta, True)
+    return found
+
+
+def _pack(cache_dir: Path, part: dict, delta: bool) -> cache.Pack:
+    names = functools.partial(searchindex.names, part["buckets"], part["entries"], delta)
+    return cache.Pack(cache_dir / FOLDER / (part["version"] + PACK), names)
 
 
 def _kept(folder: Path) -> dict | None:
-    """The state of the last base, if its pack is there whole."""
+    """The state of the last base, if its pack is there whole, with the deltas on it whose packs are."""
     try:
         state = pickle.loads((folder / STATE).read_bytes())
-        base = state["base"]
-        if os.path.getsize(folder / (base["version"] + PACK)) == base["pack"]:
-            return state
+        if not _whole(folder, state["base"]):
+            return None
     except Exception:  # noqa: BLE001 - a missing, old or damaged state only costs a whole index
+        return None
+    state["deltas"] = []
+    try:
+        chain = pickle.loads((folder / CHAIN).read_bytes())
+        if chain["base"] == state["base"]["version"]:
+            for delta in chain["deltas"]:  # each delta stands on those before it: the chain up to a lost one
+                if not _whole(folder, delta):
+                    break
+                state["deltas"].append(delta)
+    except Exception:  # noqa: BLE001 - without its deltas, the base makes one of every group changed since
         pass
-    return None
+    return state
+
+
+def _whole(folder: Path, part: dict) -> bool:
+    try:
+        return os.path.getsize(folder / (part["version"] + PACK)) == part["pack"]
+    except OSError:
+        return False
 
 
 def _keep(folder: Path, done: searchindex.Update) -> None:
-    """Keep a new base's files and state for the next build; other packs are removed. A cache that cannot
-    take them only means the next build makes a whole index again."""
-    pack = folder / (done.base.version + PACK)
-    if not cache.write_pack(pack, done.base.files):
+    """Keep a new base's or delta's files and the state for the next build; packs no longer in it are
+    removed. A cache that cannot take them only means the next build makes more again."""
+    made = done.base or done.delta
+    if made is None:
+        return
+    pack = folder / (made.version + PACK)
+    if not cache.write_pack(pack, made.files):
         return
     state = dict(done.state)
-    state["base"] = {**state["base"], "pack": os.path.getsize(pack)}
-    if cache.write(folder / STATE, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)):
+    deltas = state.pop("deltas")
+    if done.base is not None:
+        state["base"] = {**state["base"], "pack": os.path.getsize(pack)}
+        if not cache.write(folder / STATE, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)):
+            return
+    else:
+        deltas[-1] = {**deltas[-1], "pack": os.path.getsize(pack)}
+    chain = {"base": state["base"]["version"], "deltas": deltas}
+    if cache.write(folder / CHAIN, pickle.dumps(chain, protocol=pickle.HIGHEST_PROTOCOL)):
+        used = {STATE, CHAIN, state["base"]["version"] + PACK, *(delta["version"] + PACK for delta in deltas)}
         try:
             for old in folder.iterdir():
-                if old.name not in (pack.name, STATE):
+                if old.name not in used:
                     cache.remove(old)
         except OSError:
             pass

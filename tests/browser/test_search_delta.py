@@ -1,5 +1,5 @@
-"""shopdir's own search after an edit, in Chromium: the page reads the kept base and the delta of
-the edited shop, and shows what the Python reading of the same files finds, in the same order
+"""shopdir's own search after edits, in Chromium: the page reads the kept base and the chain of deltas
+on it, and shows what the Python reading of the same files finds, in the same order
 (tests/unit/test_searchindex_delta.py holds that reading equal to a whole index's)."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from tests.unit.test_searchindex_delta import answer
 pytestmark = pytest.mark.browser
 
 DONE = "() => document.querySelector('#search')?.getAttribute('data-state') === 'done'"
-EDITED = ["新到货", "restocked", "新到货 restocked", "茶", "tea", "tea cup"]
+EDITED = ["新到货", "restocked", "新到货 restocked", "alpaca", "walrus", "茶", "tea", "tea cup"]
 
 
 @pytest.fixture(scope="module")
@@ -30,12 +30,18 @@ def edited_site(tmp_path_factory):
         patch.setattr(searchindex, "DELTA_SHARE", 1.0)  # the example is small: any edit stays a delta
         with _served(folder, root=root) as served:
             base = json.loads((served.out / searchindex.MANIFEST).read_text("utf-8"))
-            product = sorted((root / "content/shops").glob("*/products/*.md"))[0]
-            product.write_text(product.read_text("utf-8") + "\n\n新到货 restocked\n", "utf-8")
-            shutil.rmtree(sorted((root / "content/shops").iterdir())[-1])  # and a shop removed
-            assert build.build(root, served.out, base_url=served.base_url, cache_dir=folder / "cache").ok
+            shops = sorted((root / "content/shops").iterdir())
+            first, second = (sorted(shop.glob("products/*.md"))[0] for shop in shops[:2])
+            texts = {product: product.read_text("utf-8") for product in (first, second)}
+            for word, edited in [("alpaca", [first, second]), ("walrus", [first]), ("", [])]:  # three deltas:
+                for product in edited:  # two shops, one of them again, then a shop removed
+                    product.write_text(texts[product] + f"\n\n新到货 restocked {word}\n", "utf-8")
+                if not edited:
+                    shutil.rmtree(shops[-1])
+                assert build.build(root, served.out, base_url=served.base_url, cache_dir=folder / "cache").ok
             manifest = json.loads((served.out / searchindex.MANIFEST).read_text("utf-8"))
-            assert manifest["version"] == base["version"] and manifest["delta"], "a delta on the kept base"
+            assert manifest["version"] == base["version"] and len(manifest["deltas"]) == 3, \
+                "a chain of deltas on the kept base"
             yield served
 
 
@@ -58,4 +64,6 @@ def test_the_page_shows_what_base_and_delta_answer_together(edited_site, page, p
             differ[query] = (shown, expected)
     assert differ == {}
     assert results(page, edited_site, "新到货 restocked"), "the edited product is found by its new words"
+    assert len(results(page, edited_site, "alpaca")) == 1 and len(results(page, edited_site, "walrus")) == 1, \
+        "the product edited twice is found by its last words only"
     assert page_problems == []

@@ -28,28 +28,27 @@ def _unpacked(data: bytes):
 
 
 def answer(files: dict, text: str, filters: dict[str, str] | None = None) -> list[tuple[int, str]]:
-    """What the browser script does (search.js): the manifest, the base's and the delta's buckets for each
-    term, the base's entries the delta removes left out, the delta's entries numbered after the base's.
+    """What the browser script does (search.js): the manifest, each part's bucket for each term (the base,
+    then each delta, its entries numbered from its `first`), every entry some delta removes left out.
     Each result as (score, page path), best first."""
     manifest = json.loads(files[searchindex.MANIFEST])
     parts = [(manifest["version"], manifest["buckets"], 0)]
     gone: set[int] = set()
-    if manifest["delta"]:
-        delta = manifest["delta"]
-        parts.append((delta["version"], delta["buckets"], manifest["entries"]))
-        gone = set(searchindex.undeltas(read(files, f"search/{delta['version']}/x.json.gz")))
+    for delta in manifest["deltas"]:
+        parts.append((delta["version"], delta["buckets"], delta["first"]))
+        gone.update(searchindex.undeltas(read(files, f"search/{delta['version']}/x.json.gz")))
     asked = terms.query(text)
     if not asked.terms and not asked.prefix:
         return []
 
     def postings(key: str, match) -> dict[int, int]:
         got: dict[int, int] = {}
-        for n, (version, buckets, first) in enumerate(parts):
+        for version, buckets, first in parts:
             bucket = read(files, f"search/{version}/t{terms.bucket(key, buckets)}.json.gz")
             for term, (ids, scores) in bucket.items():
                 if match(term):
                     for i, s in zip(searchindex.undeltas(ids), scores):
-                        if n or i not in gone:
+                        if i + first not in gone:
                             got[i + first] = max(got.get(i + first, 0), s)
         return got
 
@@ -116,33 +115,83 @@ class Directory:
         return [e for entries in self.groups.values() for e in entries]
 
 
-@pytest.mark.parametrize("seed", range(3))
-def test_random_edits_answer_what_a_whole_index_answers(seed):
+class Published:
+    """What searchstore publishes of each update(): the manifest, and the files of the base and of each delta
+    its state names (kept here as searchstore keeps their packs)."""
+
+    def __init__(self):
+        self.parts: dict[str, dict[str, bytes]] = {}
+
+    def files(self, done: searchindex.Update) -> dict[str, bytes]:
+        for made in (done.base, done.delta):
+            if made is not None:
+                self.parts[made.version] = made.out()
+        found = {searchindex.MANIFEST: done.files[searchindex.MANIFEST]}
+        for version in [done.state["base"]["version"], *(delta["version"] for delta in done.state["deltas"])]:
+            found.update(self.parts[version])
+        return found
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_edits_answer_what_a_whole_index_answers(seed, monkeypatch):
+    monkeypatch.setattr(searchindex, "DELTA_SHARE", 0.4)  # long chains, merges and new bases all taken
     site = Directory(seed, 40)
+    published = Published()
     done = searchindex.update(site.keys(), site.groups.__getitem__, "en", "site", None)
-    state, base_files = done.state, done.base.out()
-    deltas = bases = 0
-    for step in range(25):
+    published.files(done)
+    chains, merges, bases, one = set(), 0, 0, 0
+    for step in range(40):
         getattr(site, site.pick.choice(["add", "edit", "edit", "remove"]))()
         asked: list[str] = []
-        done = searchindex.update(site.keys(), lambda name: asked.append(name) or site.groups[name], "en", "site", state)
-        if done.base is None:
-            deltas += 1
-            assert len(asked) <= 3, "a delta makes only the groups that changed since the base"
-            files = {**base_files, **done.files}
-        else:
+        before = len(done.state["deltas"])
+        done = searchindex.update(site.keys(), lambda name: asked.append(name) or site.groups[name], "en", "site",
+                                  done.state)
+        chain = len(done.state["deltas"])
+        assert chain <= searchindex.MAX_DELTAS
+        chains.add(chain)
+        if done.base is not None:
             bases += 1
-            state, base_files = done.state, done.base.out()
-            files = done.files
-        same_answers(files, searchindex.build(site.entries()), QUERIES + WORDS)
-    assert deltas and bases, "both paths taken"
+        elif chain <= before:
+            merges += 1
+        else:
+            assert len(asked) <= 1, "a delta added to the chain makes only the group that changed"
+            one += 1
+        same_answers(published.files(done), searchindex.build(site.entries()), QUERIES + WORDS)
+    assert bases and merges and one > merges, "every path taken, merges fewer than plain deltas"
+    assert max(chains) == searchindex.MAX_DELTAS
+
+
+def test_a_delta_removing_a_group_stays_removed_when_merged(monkeypatch):
+    """A shop removed in one delta is still gone after that delta is merged with later ones."""
+    monkeypatch.setattr(searchindex, "DELTA_SHARE", 1.0)
+    site = Directory(11, 20)
+    published = Published()
+    done = searchindex.update(site.keys(), site.groups.__getitem__, "en", "site", None)
+    published.files(done)
+    victim = next(name for name in site.groups if name)
+    words = [w for _, text in site.groups[victim][0].fields for w in text.split()][:3]
+    paths = {entry.path for entry in site.groups.pop(victim)}
+    for step in range(2 * searchindex.MAX_DELTAS + 1):  # removed, then merged more than once
+        if step:
+            site.edit()
+        done = searchindex.update(site.keys(), site.groups.__getitem__, "en", "site", done.state)
+        assert done.base is None
+        files = published.files(done)
+        assert not [path for text in words for _, path in answer(files, text) if path in paths]
+        same_answers(files, searchindex.build(site.entries()), QUERIES + WORDS + words)
 
 
 def test_nothing_changed_gives_the_same_manifest_and_no_delta():
     site = Directory(7, 30)
     first = searchindex.update(site.keys(), site.groups.__getitem__, "en", "site", None)
     again = searchindex.update(site.keys(), lambda name: pytest.fail(f"{name} made again"), "en", "site", first.state)
-    assert again.base is None and again.files == {searchindex.MANIFEST: first.files[searchindex.MANIFEST]}
+    assert again.base is None and again.delta is None
+    assert again.files == {searchindex.MANIFEST: first.files[searchindex.MANIFEST]}
+    site.edit()
+    edited = searchindex.update(site.keys(), site.groups.__getitem__, "en", "site", first.state)
+    still = searchindex.update(site.keys(), lambda name: pytest.fail(f"{name} made again"), "en", "site",
+                               edited.state)
+    assert still.files == {searchindex.MANIFEST: edited.files[searchindex.MANIFEST]} and still.delta is None
 
 
 def test_another_site_key_or_language_makes_a_new_base():
@@ -152,7 +201,7 @@ def test_another_site_key_or_language_makes_a_new_base():
     assert searchindex.update(site.keys(), site.groups.__getitem__, "zh-CN", "site", first.state).base is not None
 
 
-def test_a_delta_past_its_share_of_the_base_makes_a_new_base():
+def test_deltas_past_their_share_of_the_base_make_a_new_base():
     site = Directory(9, 30)
     state = searchindex.update(site.keys(), site.groups.__getitem__, "en", "site", None).state
     entries = len(site.entries())
@@ -161,10 +210,12 @@ def test_a_delta_past_its_share_of_the_base_makes_a_new_base():
         done = searchindex.update(site.keys(), site.groups.__getitem__, "en", "site", state)
         manifest = json.loads(done.files[searchindex.MANIFEST])
         if done.base is not None:
-            assert manifest["delta"] is None and manifest["entries"] == len(site.entries())
+            assert manifest["deltas"] == [] and manifest["entries"] == len(site.entries())
             break
-        removed = searchindex.undeltas(read(done.files, f"search/{manifest['delta']['version']}/x.json.gz"))
-        assert manifest["delta"]["entries"] + len(removed) <= searchindex.DELTA_SHARE * entries
+        state = done.state
+        held = sum(delta["entries"] + len(delta["removed"]) for delta in state["deltas"])
+        assert held <= searchindex.DELTA_SHARE * entries
+        assert [d["first"] for d in manifest["deltas"]] == [d["first"] for d in state["deltas"]]
 
 
 # Through real builds: shop files edited, added and removed, built with the cache and without.
@@ -208,14 +259,18 @@ def test_builds_with_the_cache_answer_what_a_build_without_it_answers(make_site,
         files, whole = output_files(out), output_files(clean)
         same_answers(files, whole, queries)
         versions.append(json.loads(files[searchindex.MANIFEST]))
-    assert versions[0]["delta"] is None
-    assert all(m["version"] == versions[0]["version"] and m["delta"] for m in versions[1:]), \
-        "the base is kept, only a delta is made"
+    assert versions[0]["deltas"] == []
+    assert all(m["version"] == versions[0]["version"] and m["deltas"] for m in versions[1:]), \
+        "the base is kept, only deltas are made"
+    assert [len(m["deltas"]) for m in versions] == [0, 1, 1, 2], "the second delta is merged with the first"
     assert answer(output_files(out), "smoky")
     assert not [path for _, path in answer(output_files(out), "tea") if "shop-07" in path]
     kept = cache / searchstore.FOLDER
-    assert sorted(p.name for p in kept.iterdir()) == sorted([versions[0]["version"] + searchstore.PACK,
-                                                             searchstore.STATE])
+    parts = [versions[-1]["version"], *(delta["version"] for delta in versions[-1]["deltas"])]
+    assert sorted(p.name for p in kept.iterdir()) == sorted([v + searchstore.PACK for v in parts]
+                                                            + [searchstore.STATE, searchstore.CHAIN])
+    assert sorted(p.name for p in (out / "search").iterdir() if p.is_dir()) == sorted(parts), \
+        "the site holds the parts its manifest names"
 
 
 @pytest.mark.parametrize("damage", ["nothing", "the pack lost", "the pack cut short", "the state unreadable"])
@@ -236,9 +291,36 @@ def test_a_damaged_cache_gives_a_whole_index_again(make_site, tmp_path, monkeypa
         "---\nname: Lapsang\ncategory: oolong\n---\n正山小种\n", "utf-8")
     assert build.build(root, out, cache_dir=cache).ok
     files = output_files(out)
-    assert (json.loads(files[searchindex.MANIFEST])["delta"] is None) == (damage != "nothing")
+    assert (json.loads(files[searchindex.MANIFEST])["deltas"] == []) == (damage != "nothing")
     assert build.build(root, tmp_path / "clean").ok
     same_answers(files, output_files(tmp_path / "clean"), ["正山小种", "lapsang", "tea", "大红袍", "茶庄"])
+
+
+@pytest.mark.parametrize("lost", [0, 1])
+def test_a_lost_delta_pack_gives_a_delta_of_every_shop_changed_since(make_site, tmp_path, monkeypatch, lost):
+    """The chain is kept up to a delta whose pack is gone: the next build compares with what is left."""
+    monkeypatch.setattr(searchindex, "DELTA_SHARE", 1.0)
+    root = shops(make_site(SITE), 6)
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    assert build.build(root, out, cache_dir=cache).ok
+    (root / "content/shops/shop-02/products/tea.md").write_text(
+        "---\nname: Lapsang\ncategory: oolong\n---\n正山小种\n", "utf-8")
+    assert build.build(root, out, cache_dir=cache).ok
+    shutil.rmtree(root / "content/shops/shop-04")
+    assert build.build(root, out, cache_dir=cache).ok
+    chain = json.loads(output_files(out)[searchindex.MANIFEST])["deltas"]
+    assert len(chain) == 2
+    (cache / searchstore.FOLDER / (chain[lost]["version"] + searchstore.PACK)).unlink()
+    shutil.rmtree(out)  # the published parts are gone too: only the packs could give them
+    (root / "content/shops/shop-05/products/tea.md").write_text(
+        "---\nname: Keemun\ncategory: oolong\n---\n祁门红茶\n", "utf-8")
+    kept = searchstore._kept(cache / searchstore.FOLDER)
+    assert [d["version"] for d in kept["deltas"]] == [d["version"] for d in chain][:lost], \
+        "the deltas before the lost one stand"
+    assert build.build(root, out, cache_dir=cache).ok
+    files = output_files(out)
+    assert build.build(root, tmp_path / "clean").ok
+    same_answers(files, output_files(tmp_path / "clean"), ["正山小种", "lapsang", "祁门红茶", "keemun", "tea", "茶庄"])
 
 
 def test_a_kept_base_is_published_from_its_pack_when_the_site_is_gone(make_site, tmp_path, monkeypatch):
@@ -251,7 +333,7 @@ def test_a_kept_base_is_published_from_its_pack_when_the_site_is_gone(make_site,
         "---\nname: Lapsang\ncategory: oolong\n---\n正山小种\n", "utf-8")
     assert build.build(root, out, cache_dir=cache).ok
     files = output_files(out)
-    assert json.loads(files[searchindex.MANIFEST])["delta"], "the kept base stands"
+    assert json.loads(files[searchindex.MANIFEST])["deltas"], "the kept base stands"
     assert build.build(root, tmp_path / "clean").ok
     same_answers(files, output_files(tmp_path / "clean"), ["正山小种", "lapsang", "tea", "大红袍", "茶庄"])
 
@@ -333,7 +415,7 @@ def test_random_edits_through_real_builds_answer_what_a_clean_build_answers(make
         clean = tmp_path / f"clean{step}"
         assert build.build(root, clean, drafts=drafts).ok
         files = output_files(out)
-        deltas += bool(json.loads(files[searchindex.MANIFEST])["delta"])
+        deltas += bool(json.loads(files[searchindex.MANIFEST])["deltas"])
         same_answers(files, output_files(clean), queries)
     assert deltas, "some edits were deltas on the kept base"
 

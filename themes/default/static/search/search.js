@@ -1,8 +1,8 @@
 /* The search page: asks the index files under search/ (see generator/searchindex.py) through
-   the same term cut as the builder (terms.js). The index is a base and, after a build that
-   changed a few shops, a small delta: the delta's entries are numbered after the base's, and
-   it lists the base's entries it replaces or removes. No framework; results are built as text
-   nodes, never as HTML from the index. */
+   the same term cut as the builder (terms.js). The index is a base and, after builds that
+   changed a few shops, a short chain of small deltas: each delta's entries are numbered after
+   those before it, and it lists the earlier entries it replaces or removes. No framework;
+   results are built as text nodes, never as HTML from the index. */
 (function () {
   "use strict";
   var box = document.getElementById("search");
@@ -27,7 +27,7 @@
     return;
   }
 
-  function load(version, name) {  // a gzip JSON file of the base's or the delta's folder, fetched once
+  function load(version, name) {  // a gzip JSON file of the base's or a delta's folder, fetched once
     var path = version + "/" + name;
     if (!cache.has(path)) {
       cache.set(path, fetch(base + path).then(function (response) {
@@ -37,16 +37,17 @@
     }
     return cache.get(path);
   }
-  function parts() {  // the base, then the delta if there is one, with the number of its first entry
-    var found = [{ version: manifest.version, buckets: manifest.buckets, first: 0 }];
-    if (manifest.delta) {
-      found.push({ version: manifest.delta.version, buckets: manifest.delta.buckets, first: manifest.entries });
-    }
-    return found;
+  function parts() {  // the base, then each delta, with the number of its first entry
+    return [{ version: manifest.version, buckets: manifest.buckets, first: 0 }].concat(manifest.deltas);
   }
-  function removed() {  // the base's entries that the delta replaces or removes
-    if (!manifest.delta) return Promise.resolve(new Set());
-    return load(manifest.delta.version, "x.json.gz").then(function (ids) { return new Set(undelta(ids)); });
+  function removed() {  // the entries that later deltas replace or remove
+    return Promise.all(manifest.deltas.map(function (delta) {
+      return load(delta.version, "x.json.gz");
+    })).then(function (lists) {
+      var gone = new Set();
+      lists.forEach(function (ids) { undelta(ids).forEach(function (id) { gone.add(id); }); });
+      return gone;
+    });
   }
   function undelta(numbers) {
     var out = [], total = 0;
@@ -64,8 +65,8 @@
           if (!match(term)) return;
           var ids = undelta(bucket[term][0]), scores = bucket[term][1];
           ids.forEach(function (id, i) {
-            if (!n && gone.has(id)) return;
             id += all[n].first;
+            if (gone.has(id)) return;
             found.set(id, Math.max(found.get(id) || 0, scores[i]));
           });
         });
@@ -73,7 +74,7 @@
       return found;
     });
   }
-  function allowed(name, value) {  // the entries a filter value lets through, of base and delta
+  function allowed(name, value) {  // the entries a filter value lets through, of base and deltas
     return Promise.all(parts().map(function (part) {
       return load(part.version, "f.json.gz").then(function (filters) {
         return undelta((filters[name] || {})[value] || []).map(function (id) { return id + part.first; });
@@ -187,7 +188,7 @@
   }
 
   fetch(base + "index.json", { cache: "no-cache" }).then(function (r) { return r.json(); }).then(function (m) {
-    if (m.format !== 2) throw new Error("format");
+    if (m.format !== 3) throw new Error("format");
     manifest = m;
     var params = new URLSearchParams(location.search);
     selects.forEach(function (select) {
