@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -159,3 +159,5 @@ class Directory:
     products: tuple[Product, ...]
     curation: Curation
     pages: tuple[Page, ...]
+    # each shop's products, as validation found them shop by shop (the catalogue groups them otherwise)
+    products_of: dict[str, tuple[Product, ...]] | None = field(default=None, compare=False, repr=False)

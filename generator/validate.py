@@ -6,6 +6,7 @@ gives one message and not ten.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import replace
@@ -81,9 +82,10 @@ def build_directory(sources: Sources, settings: Settings, drafts: bool = False,
 
     shops: list[Shop] = []
     coded: list[tuple[Shop, Doc]] = []  # each valid shop with its file, for the QR codes they share
-    products: list[Product] = []
+    products_of: dict[str, list[Product]] = {}  # each valid shop's products, in order
     known_products: dict[str, set[str]] = {}
     for shop_source in sources.shops:
+        products: list[Product] = []
         known_products[shop_source.slug] = set(shop_source.product_slugs)
         shop = _shop(shop_source, settings, problems, sites, markdown)
         if shop is not None:
@@ -107,18 +109,22 @@ def build_directory(sources: Sources, settings: Settings, drafts: bool = False,
         if shop is not None:
             shops.append(shop)
             coded.append((shop, shop_source.doc))
+            products_of[shop.slug] = products
 
     problems += shared_codes(coded)
     curation = _curation(sources.curation, known_products, problems)
     pages = _pages(sources, problems, markdown)
 
     listed = {s.slug for s in shops} - set(curation.delisted)
-    published = tuple(p for p in products if p.shop in listed and (drafts or not p.draft))
+    shown = {slug: tuple(p for p in found if drafts or not p.draft) for slug, found in products_of.items()
+             if slug in listed}
+    published = tuple(itertools.chain.from_iterable(shown.values()))
     live = {(p.shop, p.slug) for p in published}
     collections = tuple(replace(c, items=tuple(i for i in c.items if (i[0] in listed if i[1] is None else i in live)))
                         for c in curation.collections)
     curation = replace(curation, featured=tuple(s for s in curation.featured if s in listed), collections=collections)
-    directory = Directory(settings, categories, tuple(s for s in shops if s.slug in listed), published, curation, pages)
+    directory = Directory(settings, categories, tuple(s for s in shops if s.slug in listed), published, curation, pages,
+                          shown)
     return directory, sites, problems
 
 
