@@ -15,6 +15,7 @@ from typing import Callable, Iterator
 
 from generator import (cache, fingerprint, images, markup, media, pagefind, printkit, processes, qr, routes,
                        rules, searchstore)
+from generator.catalogue import Catalogue
 from generator.config import settings_from_doc
 from generator.load import Parsed, ShopSource, Sources, load_site, load_sources
 from generator.model import Directory, Settings
@@ -112,11 +113,11 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
             return _finished(result, problems)
         problems += unused_templates(theme, root)
         if out is None:  # a check: every page planned and rendered as a build would, nothing written
-            return _check(result, problems, root, directory, theme, markdown, media_made, jobs, clock)
+            return _check(result, problems, root, model, markdown, media_made, jobs, clock)
         own_files, indexing, folders = _search(model, media_made, markdown, cache_dir, jobs, search_index,
                                                pages_first, drafts, clock)
         try:
-            specs, found = _plan(directory, theme, media_made, markdown, folders, clock)
+            specs, found = _plan(model, media_made, markdown, folders, clock)
             problems += found
             if rules.errors(found):
                 return _finished(result, problems)
@@ -151,6 +152,7 @@ class _Model:
     sites: dict  # where each of the model's values was written
     theme: Theme | None
     shop_inputs: dict | None  # shop slug -> digest of its files (Parsed.shop_digests); None without a cache
+    catalogue: Catalogue | None  # the model's lookups and orders, shared by the search index and the plan
 
 
 def _model(root: Path, out: Path | None, cache_dir: Path | None, base_url: str | None, drafts: bool,
@@ -187,7 +189,8 @@ def _model(root: Path, out: Path | None, cache_dir: Path | None, base_url: str |
     problems += found
     gc.freeze()
     clock.lap("validate")
-    return _Model(settings, directory, sites, theme, shop_inputs), problems
+    catalogue = Catalogue(directory) if directory is not None else None
+    return _Model(settings, directory, sites, theme, shop_inputs, catalogue), problems
 
 
 @dataclass
@@ -221,7 +224,8 @@ def _search(model: _Model, made: _Media, markdown: markup.Markdown, cache_dir: P
     settings, directory, theme = model.settings, model.directory, model.theme
     own = search_index and settings.search_engine == "shopdir"
     own_files = searchstore.files(directory, theme.strings, made.pictures, markdown, settings.language, cache_dir,
-                                  model.shop_inputs, drafts=drafts) if own and directory.shops else {}
+                                  model.shop_inputs, drafts=drafts, catalogue=model.catalogue) \
+        if own and directory.shops else {}
     split = pagefind.split_of(directory) if search_index and not own else []
     shards = pagefind.shards(directory, theme.strings, made.pictures, markdown, split) if split else ()
     folders = [folder for folder, _ in split]
@@ -232,12 +236,15 @@ def _search(model: _Model, made: _Media, markdown: markup.Markdown, cache_dir: P
     return own_files, indexing, ((routes.search(),) if own_files else ()) if own else tuple(folders)
 
 
-def _plan(directory: Directory, theme: Theme, made: _Media, markdown: markup.Markdown, search_folders: tuple | None,
+def _assets(model: _Model, made: _Media, markdown: markup.Markdown, search_folders: tuple | None) -> Assets:
+    return Assets(made.pictures, made.qr_codes, made.qr_texts, model.theme.strings, _build_date(), markdown,
+                  search_folders, model.catalogue)
+
+
+def _plan(model: _Model, made: _Media, markdown: markup.Markdown, search_folders: tuple | None,
           clock: _Clock) -> tuple[list, list[Problem]]:
-    assets = Assets(made.pictures, made.qr_codes, made.qr_texts, theme.strings, _build_date(), markdown,
-                    search_folders)
     with _collector_paused():  # a page spec for each page: at 10,000 shops the collector took 1.6 s
-        specs, found = plan_site(directory, assets)
+        specs, found = plan_site(model.directory, _assets(model, made, markdown, search_folders))
     gc.freeze()  # the specs live until the end: never looked through again, here or in the workers
     clock.lap("plan")
     return specs, found
@@ -248,13 +255,13 @@ def _finished(result: Result, problems: list[Problem]) -> Result:
     return result
 
 
-def _check(result: Result, problems: list[Problem], root: Path, directory: Directory, theme: Theme,
-           markdown: markup.Markdown, made: _Media, jobs: int, clock: _Clock) -> Result:
+def _check(result: Result, problems: list[Problem], root: Path, model: _Model, markdown: markup.Markdown,
+           made: _Media, jobs: int, clock: _Clock) -> Result:
     """The rest of a build without writing: the plan (two pages at one path) and every page rendered in
     memory (template errors), so that a check fails whenever the build would."""
+    directory, theme = model.directory, model.theme
     folders = tuple(folder for folder, _ in pagefind.split_of(directory))  # where a build puts the search index
-    assets = Assets(made.pictures, made.qr_codes, made.qr_texts, theme.strings, _build_date(), markdown, folders)
-    specs, found = plan_site(directory, assets)
+    specs, found = plan_site(directory, _assets(model, made, markdown, folders))
     problems += found
     clock.lap("plan")
     if not rules.errors(found):

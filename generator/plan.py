@@ -58,6 +58,7 @@ class Assets:
     markdown: Markdown  # the build's: views name its texts by stand-ins, filled in when a page is rendered
     # Where each shard of the search index is published (the first holds the UI); None: no index.
     search_folders: tuple | None = (routes.pagefind_index(),)
+    catalogue: Catalogue | None = None  # the build's, shared with the search index; made here without it
 
 
 def plan_site(directory: Directory, assets: Assets) -> tuple[list[PageSpec], list[Problem]]:
@@ -163,7 +164,7 @@ class _Views:
         self.a = assets
         self.t = assets.strings
         self.m = assets.markdown
-        self.c = Catalogue(directory)
+        self.c = assets.catalogue or Catalogue(directory)
         self.cards = Cards(directory, assets, self.c)
         self.shops, self.products, self.categories = self.c.shops, self.c.products, self.c.categories
         self.products_of, self.newest, self.shops_in = self.c.products_of, self.c.newest, self.c.shops_in

@@ -30,11 +30,12 @@ class Record:
 class Records:
     """What the search knows of each shop and product."""
 
-    def __init__(self, directory: Directory, strings: dict, pictures: dict, markdown: Markdown | None = None):
+    def __init__(self, directory: Directory, strings: dict, pictures: dict, markdown: Markdown | None = None,
+                 catalogue: Catalogue | None = None):
         self.m = markdown or Markdown()  # the build's, which has rendered every text already
         self.base = directory.settings.base_path
         self.strings, self.pictures = strings, pictures
-        self.catalogue = Catalogue(directory)
+        self.catalogue = catalogue or Catalogue(directory)  # the build's, which the pages' plan shares
         self.categories, self.shops = self.catalogue.categories, self.catalogue.shops
 
     def image(self, shop: str, path: str | None) -> str:
@@ -121,7 +122,8 @@ def entries(directory: Directory, strings: dict, pictures: dict, markdown: Markd
 
 
 def groups(directory: Directory, strings: dict, pictures: dict, inputs: dict[str, bytes] | None,
-           markdown: Markdown | None = None) -> tuple[list[tuple[str, bytes]], Callable]:
+           markdown: Markdown | None = None,
+           catalogue: Catalogue | None = None) -> tuple[list[tuple[str, bytes]], Callable]:
     """The entries of entries() in groups, for an index made again group by group (searchindex.update):
     "" the categories, then each shop with its stores, guides and products, each with a key that
     changes whenever its entries could.
@@ -131,7 +133,7 @@ def groups(directory: Directory, strings: dict, pictures: dict, inputs: dict[str
     that loading took (`inputs`, by shop) and its pictures' names (which name their content): nothing
     of the model is read for it. Without `inputs` every key is empty: there is nothing kept to compare
     with. Returns the groups and a function that makes one group's entries."""
-    make = Records(directory, strings, pictures, markdown)
+    make = Records(directory, strings, pictures, markdown, catalogue)
 
     def entries_of(name: str) -> list[Entry]:
         if not name:

@@ -24,6 +24,7 @@ import pickle
 from pathlib import Path
 
 from generator import cache, search, searchindex
+from generator.catalogue import Catalogue
 from generator.fingerprint import code_digest
 from generator.markup import Markdown
 from generator.model import Directory
@@ -36,10 +37,10 @@ PACK = ".pack"  # after a part's version: the pack of its files
 
 def files(directory: Directory, strings: dict, pictures: dict, markdown: Markdown, language: str,
           cache_dir: Path | None, shop_inputs: dict[str, bytes] | None, *,
-          drafts: bool) -> dict[str, bytes | cache.Pack]:
+          drafts: bool, catalogue: Catalogue | None = None) -> dict[str, bytes | cache.Pack]:
     """Every file of the index by output path: its bytes; or, by its folder's path, a kept part (cache.Pack)."""
     keep = cache_dir is not None and shop_inputs is not None
-    groups, make = search.groups(directory, strings, pictures, shop_inputs if keep else None, markdown)
+    groups, make = search.groups(directory, strings, pictures, shop_inputs if keep else None, markdown, catalogue)
     site = search.site_key(directory, strings, code_digest(), drafts)
     kept = _kept(cache_dir / FOLDER) if keep else None
     done = searchindex.update(groups, make, language, site, kept)
