@@ -14,10 +14,11 @@ A visitor's browser fetches a small manifest, then per query only the few files 
 
 Those files make a base. After an edit, update() leaves the base as it is and adds a delta in a
 folder of its own: the same kinds of files for the entries of the groups (shops) that changed
-since the last build, numbered after the base's and the earlier deltas' entries, and x.json.gz,
-the earlier entries it removes (delta-encoded). The manifest names the base and the chain of
-deltas (at most MAX_DELTAS), each with the number of its first entry; the browser reads each
-part's bucket for a term and leaves out every entry some delta removes.
+since the last build, numbered after the base's and the earlier deltas' entries. The manifest
+names the base and the chain of deltas (at most MAX_DELTAS), each with the number of its first
+entry and the earlier entries it removes (delta-encoded: in the manifest, so that a query asks
+for no more than a bucket a part); the browser reads each part's bucket for a term and leaves
+out every entry some delta removes.
 
 Files are gzip with a fixed time and JSON with keys in the order made: the same entries give the same bytes.
 """
@@ -139,9 +140,8 @@ class Part:
         return {f"{FOLDER}{self.version}/{name}": data for name, data in self.files.items()}
 
 
-def part(entries: list[Entry], removed: list[int] | None = None) -> Part:
-    """The files of some entries, numbered from 0 in the order given; a delta also lists the base's
-    entries it removes (x.json.gz)."""
+def part(entries: list[Entry], delta: bool = False) -> Part:
+    """The files of some entries, numbered from 0 in the order given: a base, or a delta (smaller buckets)."""
     # term -> its entry numbers (rising) and scores, interleaved: at 1,000 shops that is six million
     # postings, and this loop, the plainest way found, is a good part of the index's time
     postings: defaultdict[str, list[int]] = defaultdict(list)
@@ -153,7 +153,7 @@ def part(entries: list[Entry], removed: list[int] | None = None) -> Part:
             posted = postings[term]
             posted.append(number)
             posted.append(score)
-    count = bucket_count(total, POSTINGS_PER_BUCKET if removed is None else DELTA_POSTINGS_PER_BUCKET)
+    count = bucket_count(total, DELTA_POSTINGS_PER_BUCKET if delta else POSTINGS_PER_BUCKET)
     buckets: list[list[str]] = [[] for _ in range(count)]
     where = terms.bucket
     for term in postings:
@@ -171,8 +171,6 @@ def part(entries: list[Entry], removed: list[int] | None = None) -> Part:
     for start in range(0, len(entries), CHUNK):
         files[f"d{start // CHUNK}.json.gz"] = _pack([
             [e.text("title"), e.kind, e.shop, excerpt(e), e.image, e.path] for e in entries[start:start + CHUNK]])
-    if removed is not None:
-        files["x.json.gz"] = _pack(deltas(sorted(removed)))
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(name.encode("utf-8") + b"\0" + files[name])
@@ -180,11 +178,11 @@ def part(entries: list[Entry], removed: list[int] | None = None) -> Part:
                 {name: sorted(filters[name]) for name in FILTERS if name != "shop"})
 
 
-def names(buckets: int, entries: int, delta: bool = False) -> list[str]:
-    """The names of the files part() makes of that many entries in that many buckets, for a base or a
-    delta: a kept part's files are known without a list of them."""
+def names(buckets: int, entries: int) -> list[str]:
+    """The names of the files part() makes of that many entries in that many buckets: a kept part's
+    files are known without a list of them."""
     return ([f"t{n}.json.gz" for n in range(buckets)] + ["f.json.gz"]
-            + [f"d{n}.json.gz" for n in range((entries + CHUNK - 1) // CHUNK)] + (["x.json.gz"] if delta else []))
+            + [f"d{n}.json.gz" for n in range((entries + CHUNK - 1) // CHUNK)])
 
 
 def filter_values(entries: list[Entry]) -> dict[str, list[str]]:
@@ -197,12 +195,15 @@ def filter_values(entries: list[Entry]) -> dict[str, list[str]]:
     return {name: sorted(values) for name, values in found.items()}
 
 
-def manifest(base: dict, deltas: list[dict], language: str, filters: dict[str, list[str]]) -> bytes:
-    """search/index.json: the base's folder and size, each delta's with the number of its first entry, and
-    the filter values a visitor may choose (of the entries they hold together)."""
+def manifest(base: dict, chain: list[dict], language: str, filters: dict[str, list[str]]) -> bytes:
+    """search/index.json: the base's folder and size, each delta's with the number of its first entry and
+    the earlier entries it removes, and the filter values a visitor may choose (of the entries they hold
+    together)."""
     value = {"format": FORMAT, "version": base["version"], "language": language, "buckets": base["buckets"],
              "chunk": CHUNK, "entries": base["entries"], "filters": filters,
-             "deltas": [{name: delta[name] for name in ("version", "buckets", "entries", "first")} for delta in deltas]}
+             "deltas": [{"version": delta["version"], "buckets": delta["buckets"], "entries": delta["entries"],
+                         "first": delta["first"], "removed": deltas(delta["removed"])}
+                        for delta in chain]}
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
@@ -297,7 +298,7 @@ def _chained(old: dict, keys: dict, make: Callable[[str], list[Entry]], language
             > DELTA_SHARE * base["entries"]:
         return None
     names = sorted(fresh)
-    delta = part([entry for name in names for entry in fresh[name]], sorted(removed))
+    delta = part([entry for name in names for entry in fresh[name]], delta=True)
     placed, keys_of, at = {}, dict.fromkeys(gone), first
     for name in names:
         placed[name] = (at, len(fresh[name]), _flat(filter_values(fresh[name])))

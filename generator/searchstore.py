@@ -49,15 +49,15 @@ def files(directory: Directory, strings: dict, pictures: dict, markdown: Markdow
     found = dict(done.files)
     if done.base is None:  # the kept base stands
         base = done.state["base"]
-        found[f"{searchindex.FOLDER}{base['version']}/"] = _pack(cache_dir, base, False)
+        found[f"{searchindex.FOLDER}{base['version']}/"] = _pack(cache_dir, base)
     for delta in done.state["deltas"]:
         if done.delta is None or delta["version"] != done.delta.version:
-            found[f"{searchindex.FOLDER}{delta['version']}/"] = _pack(cache_dir, delta, True)
+            found[f"{searchindex.FOLDER}{delta['version']}/"] = _pack(cache_dir, delta)
     return found
 
 
-def _pack(cache_dir: Path, part: dict, delta: bool) -> cache.Pack:
-    names = functools.partial(searchindex.names, part["buckets"], part["entries"], delta)
+def _pack(cache_dir: Path, part: dict) -> cache.Pack:
+    names = functools.partial(searchindex.names, part["buckets"], part["entries"])
     return cache.Pack(cache_dir / FOLDER / (part["version"] + PACK), names)
 
 

@@ -29,14 +29,15 @@ def _unpacked(data: bytes):
 
 def answer(files: dict, text: str, filters: dict[str, str] | None = None) -> list[tuple[int, str]]:
     """What the browser script does (search.js): the manifest, each part's bucket for each term (the base,
-    then each delta, its entries numbered from its `first`), every entry some delta removes left out.
+    then each delta, its entries numbered from its `first`), every entry some delta removes (listed in the
+    manifest) left out.
     Each result as (score, page path), best first."""
     manifest = json.loads(files[searchindex.MANIFEST])
     parts = [(manifest["version"], manifest["buckets"], 0)]
     gone: set[int] = set()
     for delta in manifest["deltas"]:
         parts.append((delta["version"], delta["buckets"], delta["first"]))
-        gone.update(searchindex.undeltas(read(files, f"search/{delta['version']}/x.json.gz")))
+        gone.update(searchindex.undeltas(delta["removed"]))
     asked = terms.query(text)
     if not asked.terms and not asked.prefix:
         return []
@@ -420,9 +421,10 @@ def test_random_edits_through_real_builds_answer_what_a_clean_build_answers(make
     assert deltas, "some edits were deltas on the kept base"
 
 
+@pytest.mark.parametrize("delta", [False, True])
 @pytest.mark.parametrize("count", [0, 1, 4, 5, 37])
-def test_a_base_s_files_are_known_from_its_size(count):
-    made = searchindex.part(corpus(count, count) if count else [])
+def test_a_part_s_files_are_known_from_its_size(count, delta):
+    made = searchindex.part(corpus(count, count) if count else [], delta=delta)
     assert sorted(searchindex.names(made.buckets, made.entries)) == sorted(made.files)
 
 

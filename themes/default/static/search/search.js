@@ -40,14 +40,10 @@
   function parts() {  // the base, then each delta, with the number of its first entry
     return [{ version: manifest.version, buckets: manifest.buckets, first: 0 }].concat(manifest.deltas);
   }
-  function removed() {  // the entries that later deltas replace or remove
-    return Promise.all(manifest.deltas.map(function (delta) {
-      return load(delta.version, "x.json.gz");
-    })).then(function (lists) {
-      var gone = new Set();
-      lists.forEach(function (ids) { undelta(ids).forEach(function (id) { gone.add(id); }); });
-      return gone;
-    });
+  function removed() {  // the entries that later deltas replace or remove, listed in the manifest
+    var gone = new Set();
+    manifest.deltas.forEach(function (delta) { undelta(delta.removed).forEach(function (id) { gone.add(id); }); });
+    return gone;
   }
   function undelta(numbers) {
     var out = [], total = 0;
@@ -58,8 +54,8 @@
     var all = parts();
     return Promise.all(all.map(function (part) {
       return load(part.version, "t" + shopdirTerms.bucket(key, part.buckets) + ".json.gz");
-    }).concat([removed()])).then(function (got) {
-      var found = new Map(), gone = got.pop();
+    })).then(function (got) {
+      var found = new Map(), gone = removed();
       got.forEach(function (bucket, n) {
         Object.keys(bucket).forEach(function (term) {
           if (!match(term)) return;
