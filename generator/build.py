@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from generator import (cache, fingerprint, images, markup, media, pagefind, printkit, processes, qr, routes,
+from generator import (cache, fingerprint, images, markup, media, pagefind, processes, qr, routes,
                        rules, searchstore)
 from generator.catalogue import Catalogue
 from generator.config import settings_from_doc
@@ -542,6 +542,7 @@ def _build_date() -> datetime.date:
 def print_kit(root: Path, shops: list[str], base_url: str | None = None) -> tuple[bytes | None, list[Problem]]:
     """The printed QR kit (`shopdir print`) as PDF bytes: the site is loaded and checked as a build
     would, so a site with problems is refused with all of them; None with the problems."""
+    from generator import printkit  # its PDF library takes 0.4 s to import: a build never needs it
     root = Path(root)
     site, problems = load_site(root)
     settings, found = settings_from_doc(site, base_url)
