@@ -306,7 +306,9 @@ def _chained(old: dict, keys: dict, make: Callable[[str], list[Entry]], language
         at += len(fresh[name])
     chain.append({**_size(delta), "first": first, "removed": tuple(sorted(removed)), "groups": placed,
                   "keys": keys_of})
-    _, where = _live(base, chain)
+    for name in gone:  # where each group is now, as _live would find it again
+        where.pop(name, None)
+    where.update(placed)
     return Update({**delta.out(), MANIFEST: manifest(base, chain, language, _filters(base, chain, where))},
                   None, delta, {**old, "deltas": chain})
 

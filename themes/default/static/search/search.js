@@ -13,6 +13,7 @@
   var status = box.querySelector("[role=status]"), list = box.querySelector("ol");
   var selects = Array.prototype.slice.call(box.querySelectorAll("select[data-filter]"));
   var cache = new Map(), manifest = null, FIRST = 10, LIMIT = 30;  // results shown at once, then in all
+  var parts = [], gone = new Set();  // the base, then each delta, with its first entry; the entries deltas remove
 
   function say(text, state) {  // state "done" once what is said is the answer
     status.textContent = text;
@@ -37,31 +38,22 @@
     }
     return cache.get(path);
   }
-  function parts() {  // the base, then each delta, with the number of its first entry
-    return [{ version: manifest.version, buckets: manifest.buckets, first: 0 }].concat(manifest.deltas);
-  }
-  function removed() {  // the entries that later deltas replace or remove, listed in the manifest
-    var gone = new Set();
-    manifest.deltas.forEach(function (delta) { undelta(delta.removed).forEach(function (id) { gone.add(id); }); });
-    return gone;
-  }
   function undelta(numbers) {
     var out = [], total = 0;
     for (var i = 0; i < numbers.length; i++) { total += numbers[i]; out.push(total); }
     return out;
   }
   function postings(key, match) {  // entry -> score for the terms `match` accepts, from key's buckets
-    var all = parts();
-    return Promise.all(all.map(function (part) {
+    return Promise.all(parts.map(function (part) {
       return load(part.version, "t" + shopdirTerms.bucket(key, part.buckets) + ".json.gz");
     })).then(function (got) {
-      var found = new Map(), gone = removed();
+      var found = new Map();
       got.forEach(function (bucket, n) {
         Object.keys(bucket).forEach(function (term) {
           if (!match(term)) return;
           var ids = undelta(bucket[term][0]), scores = bucket[term][1];
           ids.forEach(function (id, i) {
-            id += all[n].first;
+            id += parts[n].first;
             if (gone.has(id)) return;
             found.set(id, Math.max(found.get(id) || 0, scores[i]));
           });
@@ -71,7 +63,7 @@
     });
   }
   function allowed(name, value) {  // the entries a filter value lets through, of base and deltas
-    return Promise.all(parts().map(function (part) {
+    return Promise.all(parts.map(function (part) {
       return load(part.version, "f.json.gz").then(function (filters) {
         return undelta((filters[name] || {})[value] || []).map(function (id) { return id + part.first; });
       });
@@ -114,7 +106,7 @@
     return node;
   }
   function where(id) {  // the display file of an entry, and its row there
-    var part = parts().filter(function (p) { return id >= p.first; }).pop(), local = id - part.first;
+    var part = parts.filter(function (p) { return id >= p.first; }).pop(), local = id - part.first;
     return { file: part.version + "/d" + Math.floor(local / manifest.chunk) + ".json.gz", row: local % manifest.chunk,
              version: part.version, name: "d" + Math.floor(local / manifest.chunk) + ".json.gz" };
   }
@@ -186,6 +178,8 @@
   fetch(base + "index.json", { cache: "no-cache" }).then(function (r) { return r.json(); }).then(function (m) {
     if (m.format !== 3) throw new Error("format");
     manifest = m;
+    parts = [{ version: m.version, buckets: m.buckets, first: 0 }].concat(m.deltas);
+    m.deltas.forEach(function (delta) { undelta(delta.removed).forEach(function (id) { gone.add(id); }); });
     var params = new URLSearchParams(location.search);
     selects.forEach(function (select) {
       var name = select.getAttribute("data-filter");
