@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from generator.catalogue import Catalogue
 from generator.validate import load_directory
-from tests.conftest import BASE_SITE
+from tests.conftest import BASE_SITE, ROOT
 
 
 def catalogue() -> Catalogue:
@@ -42,3 +44,15 @@ def test_a_text_written_two_ways_on_one_item_groups_it_once():
     name, shops, products = groups[0]
     assert sorted(s.slug for s in shops) == ["alpha-tea", "beta-kiln"] and products == []
 
+
+def test_each_shop_s_products_as_validation_keeps_them_are_the_catalogue_s_own_grouping():
+    """The example (a delisted shop, a draft): the grouping validation hands over is what grouping the
+    published products gives, so a shop page never lists a draft or misses a product."""
+    directory = load_directory(ROOT)
+    given = {slug: list(products) for slug, products in directory.products_of.items()}
+    grouped = Catalogue(dataclasses.replace(directory, products_of=None)).products_of
+    assert given == {slug: list(products) for slug, products in grouped.items()}
+    assert sorted(given) == sorted(shop.slug for shop in directory.shops)
+    assert "qiuyue-incense" not in given
+    assert "shifeng-longjing-2026" not in [p.slug for p in given["meijiawu-tea"]]
+    assert sum(map(len, given.values())) == len(directory.products)
