@@ -6,14 +6,17 @@ import contextlib
 import datetime
 import functools
 import gc
+import hashlib
+import itertools
 import os
+import pickle
 import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from generator import (cache, fingerprint, images, markup, media, pagefind, processes, qr, routes,
+from generator import (cache, fingerprint, images, markup, media, pagefind, processes, qr, reads, routes,
                        rules, searchstore)
 from generator.catalogue import Catalogue
 from generator.config import settings_from_doc
@@ -122,9 +125,10 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
             if rules.errors(found):
                 return _finished(result, problems)
             result.problems = rules.classified(sorted_problems(problems))  # warnings only, if any
+            record = functools.partial(_page_record, model, media_made, folders, drafts, cache_dir, out)
             done = yield from _publish(out, root, specs, theme, directory, dev, jobs, pages_first, files={
                 **media_made.files, **dict(theme.assets.values()), **own_files, **_problems_file(dev)},
-                indexing=indexing, cache_dir=cache_dir, inputs=inputs, result=result, clock=clock)
+                indexing=indexing, cache_dir=cache_dir, inputs=inputs, result=result, clock=clock, record=record)
             if done.ok and cache_dir is not None:
                 _tidy_caches(cache_dir, directory, markdown, media_made.qr_codes, media_made.pictures)
             return done
@@ -275,26 +279,38 @@ def _check(result: Result, problems: list[Problem], root: Path, model: _Model, m
     return _finished(result, problems)
 
 
+def _page_record(model: _Model, made: _Media, search_folders, drafts: bool, cache_dir: Path | None, out: Path,
+                 key: str, known: dict) -> reads.Pages:
+    """What each page read in the last build, for this one to make only the pages that read a change."""
+    settings = model.directory.settings
+    stamp = hashlib.sha256(pickle.dumps((key, settings, drafts, search_folders, _build_date()), protocol=5))
+    facts = reads.Facts(model.directory, model.catalogue, made.pictures, made.qr_codes, made.qr_texts)
+    return reads.Pages(cache_dir, fingerprint.output_identity(out), stamp.hexdigest(), model.shop_inputs,
+                       reads.carried(settings, model.directory.categories, drafts), facts, known)
+
+
 def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Directory, dev: bool, jobs: int,
              pages_first: bool, files: dict, indexing: pagefind.Indexing, cache_dir: Path | None, inputs,
-             result: Result, clock: _Clock) -> Iterator[int]:
+             result: Result, clock: _Clock, record: Callable[[str, dict], reads.Pages]) -> Iterator[int]:
     """Render every page into the staging folder with the other files, and swap it in; with pages_first
-    and the index not ready, swap in the pages with the previous index first (see stages)."""
+    and the index not ready, swap in the pages with the previous index first (see stages). A page that
+    read nothing that changed since the last build is kept as it is, its view not even made."""
     problems = []
     common = common_view(directory, theme, dev=dev)
     key = rendering_key(theme, common)
     known = fingerprint.previous_pages(cache_dir, out, key)
+    pages = record(key, known)
     hashes = {}
     staging = Staging(out)
     try:
-        for done, (path, page, hashed) in enumerate(_render(specs, theme, common, root, jobs, known), 1):
+        for done, (spec, path, page, hashed) in enumerate(_render(specs, theme, common, root, jobs, known, pages), 1):
             if done % 500 == 0 and done < len(specs):  # the stage's end is told once, by lap
                 clock.progress("render", done, len(specs))
             hashes[path] = hashed
             if problems and not isinstance(page, Problem):
                 continue
             if page is None and not staging.keep(path):  # the same view, but the previous page is gone
-                page = next(render_pages([specs[done - 1]], theme, common, root))[1]
+                page = next(render_pages([spec], theme, common, root))[1]
             if isinstance(page, Problem):
                 problems.append(page)
             elif page is not None:
@@ -311,7 +327,7 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
             files.update(indexing.files())
             clock.lap("search wait")
         _place(staging, files)
-        result.stats = staging.commit()
+        result.stats = {**staging.commit(), "made": pages.count}
     except BaseException:
         staging.abort()
         raise
@@ -320,6 +336,7 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
     result.files = len(staging.written)
     if cache_dir is not None:
         fingerprint.remember_pages(cache_dir, out, key, hashes)
+        pages.save(fingerprint.output_identity(out))
     if later:
         ready = indexing.start()
         if ready is not None:
@@ -331,7 +348,7 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
             for path in sorted(path for path in published if not path.startswith(routes.pagefind_index())):
                 staging.keep(path)
             _place(staging, index)
-            result.stats = staging.commit()
+            result.stats = {**staging.commit(), "made": pages.count}
         except BaseException:
             staging.abort()
             raise
@@ -339,6 +356,7 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
         clock.lap("write")
         if cache_dir is not None:  # recorded for the output folder swapped in last
             fingerprint.remember_pages(cache_dir, out, key, hashes)
+            pages.save(fingerprint.output_identity(out))
     if cache_dir is not None:
         fingerprint.remember(cache_dir, out, inputs, {"pages": result.pages, "files": result.files})
     return result
@@ -431,12 +449,22 @@ def _collector_paused(freeze: bool = False):
             gc.enable()
 
 
-def _render(specs, theme: Theme, common: dict, root: Path, jobs: int, known: dict):
-    """Every page rendered (or found unchanged), in plan order."""
-    chunks = [specs[start:start + RENDER_CHUNK] for start in range(0, len(specs), RENDER_CHUNK)]
+def _render(specs, theme: Theme, common: dict, root: Path, jobs: int, known: dict, pages: reads.Pages):
+    """(spec, output file, bytes, view hash) of every page: those that read nothing that changed first,
+    None for their bytes; then the others, made and rendered (or found unchanged), in plan order."""
+    made = []
+    for spec in specs:
+        file = routes.file_for(spec.path)
+        if pages.unchanged(file, spec.template, spec.make.args[1:]):
+            yield spec, file, None, known[file]
+        else:
+            made.append(spec)
+    chunks = [made[start:start + RENDER_CHUNK] for start in range(0, len(made), RENDER_CHUNK)]
     render = functools.partial(_render_pages, theme=theme, common=common, root=root, known=known)
-    for rendered in processes.forked_map(render, chunks, jobs, chunk=1, minimum=2):
-        yield from rendered
+    rendered = itertools.chain.from_iterable(processes.forked_map(render, chunks, jobs, chunk=1, minimum=2))
+    for spec, (file, page, hashed, facts) in zip(made, rendered):
+        pages.made(file, facts)
+        yield spec, file, page, hashed
 
 
 def _render_pages(specs, theme: Theme, common: dict, root: Path, known: dict) -> list:
@@ -445,7 +473,7 @@ def _render_pages(specs, theme: Theme, common: dict, root: Path, known: dict) ->
 
 def _page_problems(specs, theme: Theme, common: dict, root: Path) -> list[Problem]:
     """The pages rendered and dropped: only their problems go back from a worker, not their bytes."""
-    return list({page for _, page, _ in render_pages(specs, theme, common, root) if isinstance(page, Problem)})
+    return list({page for _, page, _, _ in render_pages(specs, theme, common, root) if isinstance(page, Problem)})
 
 
 def _markdown_texts(sources: Sources, shops: bool = True):

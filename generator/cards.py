@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from generator import routes
+from generator import reads, routes
 from generator.catalogue import Catalogue
 from generator.images import Picture
 from generator.model import Category, Directory, Product, Shop
@@ -21,7 +21,10 @@ CURRENCY_SIGNS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥
 
 
 class Cards:
-    """The cards of one directory, made from the model, its catalogue and the assets."""
+    """The cards of one directory, made from the model, its catalogue and the assets.
+
+    The assets and the catalogue's lists are read through lookups that note what a view reads (see
+    reads.py); each card is kept with what it read, which every view that takes it reads too."""
 
     def __init__(self, directory: Directory, assets: Assets, catalogue: Catalogue):
         self.d = directory
@@ -29,42 +32,40 @@ class Cards:
         self.t = assets.strings
         self.m = assets.markdown
         self.shops, self.categories = catalogue.shops, catalogue.categories
-        self.products_of, self.products_under = catalogue.products_of, catalogue.products_under
+        self.products_of = reads.Lookup("products_of", catalogue.products_of)
+        self.products_under = reads.under(catalogue)
         self.base = directory.settings.base_path
         # Cards stand in many listings (every ancestor category, tags, the shop, new arrivals): made once.
-        self._shop_cards: dict[str, dict] = {}
-        self._product_cards: dict[tuple[str, str], dict] = {}
-        self._links: dict[str, dict] = {}
+        self._shop_cards: dict[str, tuple] = {}  # each (card, what it read): see reads.kept
+        self._product_cards: dict[tuple[str, str], tuple] = {}
+        self._links: dict[str, tuple] = {}
         # Crumb trails, ancestries and tag links recur on page after page (every product of a shop has
         # the same trail): each made once and shared.
-        self._crumbs: dict[tuple, list[dict]] = {}
-        self._ancestors: dict[str, list[tuple[str, str]]] = {}
-        self._tags: dict[str, dict] = {}
+        self._crumbs: dict[tuple, tuple] = {}
+        self._ancestors: dict[str, tuple] = {}
+        self._tags: dict[str, tuple] = {}
 
     def ancestors(self, category: Category) -> list[tuple[str, str]]:
-        if category.slug not in self._ancestors:
-            chain = []
-            current: Category | None = category
-            while current is not None:
-                chain.append((current.name, routes.category(current.slug)))
-                current = self.categories.get(current.parent) if current.parent else None
-            self._ancestors[category.slug] = [(self.t["categories"], routes.categories())] + chain[::-1]
-        return self._ancestors[category.slug]
+        return reads.kept(self._ancestors, category.slug, lambda: self._ancestry(category))
+
+    def _ancestry(self, category: Category) -> list[tuple[str, str]]:
+        chain = []
+        current: Category | None = category
+        while current is not None:
+            chain.append((current.name, routes.category(current.slug)))
+            current = self.categories.get(current.parent) if current.parent else None
+        return [(self.t["categories"], routes.categories())] + chain[::-1]
 
     def url(self, path: str) -> str:
         return routes.url(self.base, path)
 
     def crumbs(self, *trail: tuple[str, str]) -> list[dict]:
-        if trail not in self._crumbs:
-            self._crumbs[trail] = [
-                {"name": name, "url": self.url(path), "absolute": routes.absolute(self.d.settings.base_url, path)}
-                for name, path in ((self.t["home"], routes.home()), *trail)]
-        return self._crumbs[trail]
+        return reads.kept(self._crumbs, trail, lambda: [
+            {"name": name, "url": self.url(path), "absolute": routes.absolute(self.d.settings.base_url, path)}
+            for name, path in ((self.t["home"], routes.home()), *trail)])
 
     def tag_link(self, tag: str) -> dict:
-        if tag not in self._tags:
-            self._tags[tag] = {"name": tag, "url": self.url(routes.tag(tag))}
-        return self._tags[tag]
+        return reads.kept(self._tags, tag, lambda: {"name": tag, "url": self.url(routes.tag(tag))})
 
     def picture(self, shop: str, path: str | None, sizes: str, alt: str, lazy: bool = True) -> dict | None:
         picture: Picture | None = self.a.pictures.get((shop, path)) if path else None
@@ -99,22 +100,19 @@ class Cards:
         return f"{sign}{amount}" if sign else f"{amount} {product.currency}"
 
     def category_link(self, category: Category) -> dict:
-        if category.slug not in self._links:
-            self._links[category.slug] = {"name": category.name, "url": self.url(routes.category(category.slug)),
-                                          "count": len(self.products_under(category.slug))}
-        return self._links[category.slug]
+        return reads.kept(self._links, category.slug, lambda: {
+            "name": category.name, "url": self.url(routes.category(category.slug)),
+            "count": len(self.products_under(category.slug))})
 
     def category_tree(self, parent: str | None) -> list[dict]:
         return [dict(self.category_link(c), children=self.category_tree(c.slug))
                 for c in self.d.categories if c.parent == parent]
 
     def shop_card(self, shop: Shop) -> dict:
-        if shop.slug not in self._shop_cards:
-            self._shop_cards[shop.slug] = {
-                "name": shop.name, "url": self.url(routes.shop(shop.slug)), "tagline": shop.tagline,
-                "city": shop.city, "logo": self.picture(shop.slug, shop.logo, "64px", "", lazy=True),
-                "count": len(self.products_of[shop.slug])}
-        return self._shop_cards[shop.slug]
+        return reads.kept(self._shop_cards, shop.slug, lambda: {
+            "name": shop.name, "url": self.url(routes.shop(shop.slug)), "tagline": shop.tagline,
+            "city": shop.city, "logo": self.picture(shop.slug, shop.logo, "64px", "", lazy=True),
+            "count": len(self.products_of[shop.slug])})
 
     def shop_detail(self, shop: Shop) -> dict:
         c = shop.contact
@@ -129,15 +127,12 @@ class Cards:
                     stores=[self.store_view(shop, s) for s in shop.stores])
 
     def product_card(self, product: Product) -> dict:
-        key = (product.shop, product.slug)
-        if key not in self._product_cards:
-            self._product_cards[key] = {
-                "name": product.name, "url": self.url(routes.product(product.shop, product.slug)),
-                "price": self.price(product), "sold_out": not product.available,
-                "shop": self.shops[product.shop].name,
-                "image": self.picture(product.shop, (product.images or (None,))[0],
-                                      "(min-width: 40rem) 15rem, 50vw", "", lazy=True)}
-        return self._product_cards[key]
+        return reads.kept(self._product_cards, (product.shop, product.slug), lambda: {
+            "name": product.name, "url": self.url(routes.product(product.shop, product.slug)),
+            "price": self.price(product), "sold_out": not product.available,
+            "shop": self.shops[product.shop].name,
+            "image": self.picture(product.shop, (product.images or (None,))[0],
+                                  "(min-width: 40rem) 15rem, 50vw", "", lazy=True)})
 
     def product_detail(self, product: Product) -> dict:
         return dict(self.product_card(product), body=self.m.html_later(product.body),

@@ -6,6 +6,7 @@ markup are decided here and handed over as small dicts; no template sees the mod
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import math
@@ -13,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from generator import jsonld, rotation, routes
+from generator import jsonld, reads, rotation, routes
 from generator.cards import Cards
 from generator.catalogue import Catalogue, newest_first
 from generator.markup import Markdown
@@ -161,14 +162,18 @@ class _Views:
 
     def __init__(self, directory: Directory, assets: Assets):
         self.d = directory
-        self.a = assets
+        # what a view reads of the assets and the catalogue's lists is noted (see reads.py)
+        self.a = assets = dataclasses.replace(
+            assets, pictures=reads.Lookup("picture", assets.pictures), qr_codes=reads.Lookup("qr", assets.qr_codes),
+            shop_qr_text=reads.Lookup("qr_text", assets.shop_qr_text))
         self.t = assets.strings
         self.m = assets.markdown
         self.c = assets.catalogue or Catalogue(directory)
         self.cards = Cards(directory, assets, self.c)
         self.shops, self.products, self.categories = self.c.shops, self.c.products, self.c.categories
-        self.products_of, self.newest, self.shops_in = self.c.products_of, self.c.newest, self.c.shops_in
-        self.products_under, self.group_by_text = self.c.products_under, self.c.group_by_text
+        self.products_of, self.shops_in = self.cards.products_of, reads.Lookup("shops_in", self.c.shops_in)
+        self.newest = reads.Listed("newest", self.c.newest)
+        self.products_under, self.group_by_text = self.cards.products_under, self.c.group_by_text
         self.day = rotation.day_of(assets.build_date)
 
     # -- ordering and grouping ------------------------------------------

@@ -10,7 +10,7 @@ from typing import Iterator
 
 import jinja2
 
-from generator import fingerprint, markup, routes
+from generator import fingerprint, markup, reads, routes
 from generator.model import Directory
 from generator.plan import PageSpec
 from generator.problems import Problem
@@ -69,8 +69,9 @@ def view_hash(template: str, view: dict) -> str:
 
 
 def render_pages(specs: list[PageSpec], theme: Theme, common: dict, root: Path,
-                 known: dict | None = None) -> Iterator[tuple[str, bytes | Problem | None, str]]:
-    """(output file, bytes, view hash) for each page; a problem instead of bytes when its template fails.
+                 known: dict | None = None) -> Iterator[tuple[str, bytes | Problem | None, str, tuple]]:
+    """(output file, bytes, view hash, what its view read of the model: see reads.py) for each page; a
+    problem instead of bytes when its template fails.
 
     `known` holds the view hash of each page the previous build wrote (under the same rendering
     key): a page whose view is the same is not rendered again, and None stands for its bytes.
@@ -78,10 +79,12 @@ def render_pages(specs: list[PageSpec], theme: Theme, common: dict, root: Path,
     templates: dict[str, jinja2.Template | Problem] = {}
     known = known or {}
     for spec in specs:
-        view = spec.make()  # made here, for this page only; its Markdown is filled in only if it is rendered
+        with reads.recording() as facts:
+            view = spec.make()  # made here, for this page only; its Markdown is filled in only if it is rendered
+        facts = tuple(facts)
         file, hashed = routes.file_for(spec.path), view_hash(spec.template, view)
         if known.get(file) == hashed:
-            yield file, None, hashed
+            yield file, None, hashed, facts
             continue
         if spec.template not in templates:
             try:
@@ -90,10 +93,10 @@ def render_pages(specs: list[PageSpec], theme: Theme, common: dict, root: Path,
                 templates[spec.template] = template_problem(error, theme, root)
         template = templates[spec.template]
         if isinstance(template, Problem):
-            yield file, template, hashed
+            yield file, template, hashed, facts
             continue
         view = spec.fill(view)  # outside the try below: a failure here is not the theme's
         try:
-            yield file, template.render(common, page=view).encode("utf-8"), hashed
+            yield file, template.render(common, page=view).encode("utf-8"), hashed, facts
         except Exception as error:  # any failure inside a template is the theme's problem, at its line
-            yield file, template_problem(error, theme, root), hashed
+            yield file, template_problem(error, theme, root), hashed, facts

@@ -1,0 +1,404 @@
+"""What each page read of the model, recorded as its view is made, so that the next build makes again
+only the pages that read something that changed.
+
+While a view is made (`recording`), every read of a model value is noted as a *fact*: a shop, a
+product, a category, a collection, a text page (any of their fields but the slugs that name them), a
+list's membership and order (a shop's products, a category's products and shops, the newest products,
+the directory's shops), a picture, a QR code. Nothing is listed by hand: the model's classes note their
+own reads while a view is made, and the lookups the views are given (`Lookups`) note theirs. Cards made
+once and shared between views (`kept`) carry what they read to every view that takes them.
+
+The next build works out each fact's digest again (`Facts`) and makes again only the pages that read
+a fact whose digest changed, whose plan arguments changed (a page of a list holding other items), or
+that are new. The record lives in the cache, for one output folder under one stamp (everything every
+page depends on: theme, code, settings, options, the build date); a different stamp makes every page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import operator
+import pickle
+from pathlib import Path
+from typing import Callable, Iterable
+
+from generator import cache
+from generator.model import Category, Collection, Curation, Directory, Guide, Page, Product, Shop, Store
+
+FORMAT = 1
+RECORD = "page-reads.pickle"
+
+_noted: set | None = None  # the facts the view being made has read; None while no view is made
+
+
+def note(fact: tuple) -> None:
+    if _noted is not None:
+        _noted.add(fact)
+
+
+@contextlib.contextmanager
+def recording():
+    """Every model read inside is noted: `with recording() as facts: view = make()`; facts is a set."""
+    global _noted
+    outer, _noted = _noted, set()
+    facts = _noted
+    _record_reads(True)
+    try:
+        yield facts
+    finally:
+        _noted = outer
+        if outer is None:
+            _record_reads(False)
+        else:
+            outer |= facts
+
+
+def kept(table: dict, key, make: Callable[[], object]):
+    """make() once for this key, kept in table with the facts it read; each later taker reads them too."""
+    hit = table.get(key)
+    if hit is None:
+        if _noted is None:  # made outside a view: not kept, for its reads would not be known
+            return make()
+        with recording() as facts:
+            value = make()
+        hit = table[key] = (value, frozenset(facts))
+    elif hit[1] and _noted is not None:
+        _noted.update(hit[1])
+    return hit[0]
+
+
+# -- the model's classes note their reads --------------------------------------------------------
+
+def _entity(kind: str, *names: str):
+    """A __getattribute__ noting (kind, *the object's naming fields) for every field but those."""
+    get = object.__getattribute__
+    naming = frozenset(names)
+
+    if len(names) == 1:
+        def read(self, name):
+            if name not in naming and _noted is not None and name[0] != "_":
+                _noted.add((kind, get(self, names[0])))
+            return get(self, name)
+    else:
+        def read(self, name):
+            if name not in naming and _noted is not None and name[0] != "_":
+                _noted.add((kind, *(get(self, n) for n in names)))
+            return get(self, name)
+    return read
+
+
+def _member(kind: str, listed: frozenset):
+    """A __getattribute__ noting (kind, field) for the fields that are lists of the model."""
+    get = object.__getattribute__
+
+    def read(self, name):
+        if name in listed and _noted is not None:
+            _noted.add((kind, name))
+        return get(self, name)
+    return read
+
+
+_RECORDING = {
+    Shop: _entity("shop", "slug"),
+    Product: _entity("product", "shop", "slug"),
+    Category: _entity("category", "slug"),
+    Collection: _entity("collection", "slug"),
+    Page: _entity("page", "slug"),
+    Directory: _member("directory", frozenset({"shops", "products", "categories", "pages"})),
+    Curation: _member("curation", frozenset({"featured", "collections", "delisted"})),
+}
+
+
+def _record_reads(on: bool) -> None:
+    """The model's classes note reads only while a view is made: otherwise they read at full speed."""
+    for cls, read in _RECORDING.items():
+        if on:
+            cls.__getattribute__ = read
+        elif "__getattribute__" in cls.__dict__:
+            del cls.__getattribute__
+
+
+class Lookup:
+    """A mapping the views read by key, noting (kind, key) for each key asked for (found or not)."""
+
+    __slots__ = ("kind", "source")
+
+    def __init__(self, kind: str, source):
+        self.kind, self.source = kind, source
+
+    def __getitem__(self, key):
+        note((self.kind, key))
+        return self.source[key]
+
+    def get(self, key, default=None):
+        note((self.kind, key))
+        return self.source.get(key, default)
+
+    def __contains__(self, key) -> bool:
+        note((self.kind, key))
+        return key in self.source
+
+
+class Listed(list):
+    """A list of the model the views read whole (the newest products): reading it notes (kind,)."""
+
+    def __init__(self, kind: str, items: Iterable):
+        super().__init__(items)
+        self.kind = kind
+
+    def __getitem__(self, index):
+        note((self.kind,))
+        return super().__getitem__(index)
+
+    def __iter__(self):
+        note((self.kind,))
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        note((self.kind,))
+        return super().__len__()
+
+
+def under(catalogue) -> Callable:
+    """catalogue.products_under, noting ("products_under", slug)."""
+    def products_under(slug: str):
+        note(("products_under", slug))
+        return catalogue.products_under(slug)
+    return products_under
+
+
+# -- what a page was planned with -----------------------------------------------------------------
+
+_PLAIN = frozenset({str, bytes, int, float, bool, type(None)})
+_NAMED = {Shop: "Shop", Category: "Category", Collection: "Collection", Page: "Page", Store: "Store", Guide: "Guide"}
+_PRODUCT_KEY, _SLUG = operator.attrgetter("shop", "slug"), operator.attrgetter("slug")
+
+
+def _named(value, shared: dict):
+    """A plan argument as plain data: the model's objects by the fields that name them (what they hold is
+    read, and noted, when the view is made); functions by name. Lists of one kind are named without a
+    Python step an item (the sitemap's list holds every path); a long list that many pages are planned
+    with (a tag's shops, on each page of the tag) is named once, by its digest, in `shared` (a dict kept
+    while the plan is)."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is Product:
+        return ("Product", value.shop, value.slug)
+    if kind in _NAMED:
+        return (_NAMED[kind], value.slug)
+    if kind is list or kind is tuple:
+        if len(value) > 16:
+            hit = shared.get(id(value))
+            if hit is None or hit[0] is not value:
+                hit = shared[id(value)] = (value, _digest_of(marshal.dumps(_listed(value, shared), 2)))
+            return hit[1]
+        return _listed(value, shared)
+    if kind is dict:
+        return ("dict", *((key, _named(item, shared)) for key, item in value.items()))
+    if callable(value):
+        return getattr(value, "__module__", ""), getattr(value, "__qualname__", None) or repr(value)
+    raise TypeError(f"a page planned with a {kind.__name__}, which reads.py cannot name")
+
+
+def _listed(value, shared: dict) -> tuple:
+    if len(value) < 8:
+        return tuple([_named(item, shared) for item in value])
+    kinds = set(map(type, value))
+    if kinds <= _PLAIN:
+        return tuple(value)
+    if len(kinds) == 1:
+        (one,) = kinds
+        if one is Product:
+            return ("Products", *map(_PRODUCT_KEY, value))
+        if one in _NAMED:
+            return (_NAMED[one] + "s", *map(_SLUG, value))
+    return tuple([_named(item, shared) for item in value])
+
+
+def signature(template: str, args: tuple, shared: dict) -> bytes:
+    """What a page was planned with: its template and arguments, as a digest (see _named)."""
+    return _digest_of(marshal.dumps((template, _named(args, shared)), 2))
+
+
+def _digest_of(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=12).digest()
+
+
+# -- each fact's digest ----------------------------------------------------------------------------
+
+def _digest(value) -> bytes:
+    return _digest_of(pickle.dumps(value, protocol=5))
+
+
+def _keys(products) -> tuple:
+    return tuple((p.shop, p.slug) for p in products)
+
+
+OWNED = frozenset({"shop", "product", "products_of"})  # facts made of one shop's files (and the settings)
+
+
+class Facts:
+    """Each fact's digest in this build's model; those of unchanged shops may be taken from a record."""
+
+    def __init__(self, directory: Directory, catalogue, pictures: dict, qr_codes: dict, qr_texts: dict):
+        self.d, self.c = directory, catalogue
+        self.pictures, self.qr_codes, self.qr_texts = pictures, qr_codes, qr_texts
+        self._collections = {c.slug: c for c in directory.curation.collections}
+        self._pages = {p.slug: p for p in directory.pages}
+
+    def digest(self, fact: tuple) -> bytes:
+        kind, key = fact[0], fact[1:]
+        c = self.c
+        if kind == "shop":
+            return _digest(c.shops.get(key[0]))
+        if kind == "product":
+            return _digest(c.products.get(key))
+        if kind == "products_of":
+            return _digest(_keys(c.products_of.get(key[0], ())))
+        if kind == "category":
+            return _digest(c.categories.get(key[0]))
+        if kind == "collection":
+            return _digest(self._collections.get(key[0]))
+        if kind == "page":
+            return _digest(self._pages.get(key[0]))
+        if kind == "products_under":
+            return _digest(_keys(c.products_under(key[0])) if key[0] in c.categories else None)
+        if kind == "shops_in":
+            return _digest(tuple(shop.slug for shop in c.shops_in.get(key[0], ())))
+        if kind == "newest":
+            return _digest(_keys(c.newest))
+        if kind == "directory":
+            value = getattr(self.d, key[0])
+            if key[0] in ("shops", "products"):
+                value = tuple(getattr(item, "slug") if key[0] == "shops" else (item.shop, item.slug)
+                              for item in value)
+            return _digest(value)
+        if kind == "curation":
+            return _digest(getattr(self.d.curation, key[0]))
+        if kind == "picture":
+            return _digest(self.pictures.get(key[0]))
+        if kind == "qr":
+            return _digest(self.qr_codes.get(key[0]))
+        if kind == "qr_text":
+            return _digest(self.qr_texts.get(key[0]))
+        return b"?"  # a fact this build does not know: always changed
+
+
+# -- the record kept in the cache ------------------------------------------------------------------
+
+class Record:
+    """The last build's facts, their digests and each page's (signature, facts), for one output folder."""
+
+    def __init__(self, stamp: str, shops: dict | None, carry: bytes):
+        self.stamp, self.shops, self.carry = stamp, shops, carry
+        self.digests: dict[tuple, bytes] = {}
+        self.pages: dict[str, tuple[bytes, tuple]] = {}
+        self.named: dict[tuple, tuple] = {}  # each fact once, so that the record names it once
+
+    def page(self, file: str, planned: bytes, facts: Iterable[tuple]) -> None:
+        intern = self.named.setdefault
+        self.pages[file] = (planned, tuple([intern(fact, fact) for fact in facts]))
+
+    def facts(self) -> set:
+        """Every fact a page read."""
+        return set().union(*[facts for _, facts in self.pages.values()])
+
+    def save(self, cache_dir: Path, output: list | None) -> None:
+        cache.write(cache_dir / RECORD, pickle.dumps(
+            (FORMAT, self.stamp, output, self.shops, self.carry, self.digests, self.pages), protocol=5))
+
+    @staticmethod
+    def read(cache_dir: Path | None, stamp: str, output: list | None) -> "Record | None":
+        try:
+            data = pickle.loads((cache_dir / RECORD).read_bytes())
+            form, kept_stamp, kept_output, shops, carry, digests, pages = data
+        except Exception:  # no record, or one written by another version: every page is made
+            return None
+        if form != FORMAT or kept_stamp != stamp or kept_output != output or output is None:
+            return None
+        record = Record(stamp, shops, carry)
+        record.digests, record.pages = digests, pages
+        return record
+
+
+def changed(record: Record | None, facts: Facts, shops: dict | None, carry: bytes) -> Callable[[tuple], bool]:
+    """Whether a fact's digest differs from the record's; the digests of this build are kept in
+    `fresh` (the function's attribute) for the next record. A fact owned by a shop whose files are
+    unchanged, under unchanged settings and categories, keeps its recorded digest without being
+    worked out again."""
+    fresh: dict[tuple, bytes] = {}
+    old = record.digests if record is not None else {}
+    same_shop = set()
+    if record is not None and shops is not None and record.shops is not None and record.carry == carry:
+        same_shop = {slug for slug, digest in shops.items() if record.shops.get(slug) == digest}
+
+    def differs(fact: tuple) -> bool:
+        digest = fresh.get(fact)
+        if digest is None:
+            if fact[0] in OWNED and fact[1] in same_shop and fact in old:
+                digest = old[fact]
+            else:
+                digest = facts.digest(fact)
+            fresh[fact] = digest
+        return old.get(fact) != digest
+
+    differs.fresh = fresh  # type: ignore[attr-defined]
+    return differs
+
+
+class Pages:
+    """One build's use of the record: which planned pages need not be made again, and the record of
+    this build, saved once its output folder is in place.
+
+    `stamp` names everything every page depends on besides the facts it reads; `shops` is each shop's
+    files as a digest (None: unknown); `carry` names what a shop's facts are made of besides its
+    files (the settings, the categories, the options)."""
+
+    def __init__(self, cache_dir: Path | None, output: list | None, stamp: str, shops: dict | None, carry: bytes,
+                 facts: Facts, known: dict):
+        self.cache_dir, self.known = cache_dir, known
+        self.old = Record.read(cache_dir, stamp, output) if cache_dir is not None and known else None
+        self.new = Record(stamp, shops, carry)
+        if self.old is not None:  # the facts of pages made now are named by the record's own
+            self.new.named = {fact: fact for fact in self.old.digests}
+        self.differs = changed(self.old, facts, shops, carry)
+        # every fact the last build's pages read, looked at once: those whose digest changed
+        self.changed = set(filter(self.differs, self.old.digests)) if self.old is not None else set()
+        self.planned: dict[str, bytes] = {}
+        self.shared: dict[int, tuple] = {}  # long lists named once (see signature)
+        self.count = 0  # pages whose views were made
+
+    def unchanged(self, file: str, template: str, args: tuple) -> bool:
+        """Whether the page at `file` would be made as the last build made it (which wrote it, with
+        the view hash in `known`): planned alike, and nothing it read changed."""
+        planned = self.planned[file] = signature(template, args, self.shared)
+        if self.old is None or file not in self.known:
+            return False
+        old = self.old.pages.get(file)
+        if old is None or old[0] != planned or not self.changed.isdisjoint(old[1]):
+            return False
+        self.new.pages[file] = old
+        return True
+
+    def made(self, file: str, facts: Iterable[tuple]) -> None:
+        self.new.page(file, self.planned[file], facts)
+        self.count += 1
+
+    def save(self, output: list | None) -> None:
+        """Every fact a page read, with its digest in this build, then the record."""
+        if self.cache_dir is None:
+            return
+        fresh = self.differs.fresh  # type: ignore[attr-defined]
+        facts = self.new.facts()
+        for fact in facts - fresh.keys():
+            self.differs(fact)
+        self.new.digests = {fact: fresh[fact] for fact in facts}
+        self.new.save(self.cache_dir, output)
+
+
+def carried(settings, categories, options) -> bytes:
+    """What a shop's facts are made of besides its own files."""
+    return _digest((settings, categories, options))

@@ -1,0 +1,62 @@
+"""What a view reads of the model is noted as it reads it (generator/reads.py)."""
+
+from __future__ import annotations
+
+from generator import reads
+from generator.model import Category, Contact, Product, Shop
+
+
+def shop(slug="alpha", name="Alpha") -> Shop:
+    return Shop(slug, name, ("tea",), Contact(qr="https://u.wechat.com/a"), "content/shops/alpha/shop.yaml")
+
+
+def product(slug="cup", shop="alpha", price=88) -> Product:
+    return Product(shop, slug, "Cup", "tea", f"content/shops/{shop}/products/{slug}.md", price=price)
+
+
+def test_reading_a_field_notes_the_object_but_its_naming_fields_do_not():
+    s, p = shop(), product()
+    with reads.recording() as facts:
+        assert s.slug == "alpha" and p.shop == "alpha" and p.slug == "cup"
+    assert facts == set()
+    with reads.recording() as facts:
+        assert p.price == 88 and s.name == "Alpha"
+    assert facts == {("product", "alpha", "cup"), ("shop", "alpha")}
+
+
+def test_nothing_is_noted_outside_a_view_and_the_classes_read_plainly_again():
+    p = product()
+    with reads.recording():
+        pass
+    assert "__getattribute__" not in Product.__dict__
+    assert p.price == 88
+
+
+def test_a_kept_card_gives_what_it_read_to_every_view_that_takes_it():
+    table: dict = {}
+    c = Category("tea", "Tea")
+    with reads.recording() as first:
+        assert reads.kept(table, "tea", lambda: {"name": c.name}) == {"name": "Tea"}
+    with reads.recording() as second:  # taken from the table: nothing is read again, yet it is noted
+        assert reads.kept(table, "tea", lambda: {"name": "made again"}) == {"name": "Tea"}
+    assert first == second == {("category", "tea")}
+
+
+def test_a_lookup_notes_each_key_asked_for_found_or_not():
+    pictures = reads.Lookup("picture", {("alpha", "a.jpg"): "A"})
+    with reads.recording() as facts:
+        assert pictures.get(("alpha", "a.jpg")) == "A"
+        assert pictures.get(("alpha", "gone.jpg")) is None
+        assert ("beta", "b.jpg") not in pictures
+    assert facts == {("picture", ("alpha", "a.jpg")), ("picture", ("alpha", "gone.jpg")), ("picture", ("beta", "b.jpg"))}
+
+
+def test_a_page_planned_with_other_items_has_another_signature():
+    shared: dict = {}
+    one = reads.signature("list.html", ("tea", 1, [product("a"), product("b")]), shared)
+    assert one == reads.signature("list.html", ("tea", 1, [product("a"), product("b", price=99)]), shared), \
+        "what an item holds is read, and noted, when the view is made: the plan names it only"
+    assert one != reads.signature("list.html", ("tea", 1, [product("b"), product("a")]), shared)
+    assert one != reads.signature("list.html", ("tea", 2, [product("a"), product("b")]), shared)
+    many = [product(f"p{n}") for n in range(40)]
+    assert reads.signature("list.html", (many,), shared) != reads.signature("list.html", (many[:-1],), shared)
