@@ -40,6 +40,94 @@ def _fingerprint(root: Path) -> tuple:
     return tuple(entries)
 
 
+class _Watch:
+    """Changes to what a build reads (site.yaml, content/, themes/), told on the server's loop with no
+    thread of its own (a build forks its workers only while no other thread runs): the kernel's inotify
+    file descriptor where the system has one, each folder watched (a new one as it appears); else a
+    look at every file's name, size and time each POLL seconds. `changed()` is called once a burst of
+    changes has been quiet for QUIET seconds."""
+
+    QUIET, POLL = 0.03, 0.3
+    MASK = 0  # set below, if inotify is there
+
+    def __init__(self, root: Path, changed):
+        self.root, self.changed = root, changed
+        self.notify = None
+        self.pending = None  # the loop's handle of the call that follows a burst
+        self.seen = None
+
+    def start(self) -> None:
+        from tornado.ioloop import IOLoop, PeriodicCallback
+        try:
+            import inotify_simple
+            self.notify = inotify_simple.INotify()
+            self.folders: dict[int, Path] = {}
+            self._watch(self.root, recursive=False)
+            for top in ("content", "themes"):
+                if (self.root / top).is_dir():
+                    self._watch(self.root / top)
+        except (ImportError, OSError):  # no inotify here, or its limit of watches reached: look instead
+            if self.notify is not None:
+                self.notify.close()
+            self.notify = None
+            self.seen = _fingerprint(self.root)
+            PeriodicCallback(self._look, self.POLL * 1000).start()
+            return
+        IOLoop.current().add_handler(self.notify.fileno(), lambda fd, events: self._events(), IOLoop.READ)
+
+    def stop(self) -> None:
+        if self.notify is not None:
+            self.notify.close()
+
+    def _watch(self, folder: Path, recursive: bool = True) -> None:
+        import inotify_simple
+        flags = inotify_simple.flags
+        mask = (flags.CREATE | flags.DELETE | flags.MODIFY | flags.CLOSE_WRITE | flags.MOVED_FROM | flags.MOVED_TO
+                | flags.ATTRIB | flags.DELETE_SELF | flags.MOVE_SELF)
+        self.folders[self.notify.add_watch(str(folder), mask)] = folder
+        if recursive:
+            for directory, dirs, _ in os.walk(folder):
+                for name in dirs:
+                    path = Path(directory) / name
+                    self.folders[self.notify.add_watch(str(path), mask)] = path
+
+    def _events(self) -> None:
+        import inotify_simple
+        relevant = False
+        for event in self.notify.read(timeout=0):
+            folder = self.folders.get(event.wd)
+            if folder is None:
+                continue
+            if folder == self.root and event.name not in ("site.yaml", "content", "themes"):
+                continue  # the cache, the output, anything else beside the site's own files
+            relevant = True
+            if event.mask & inotify_simple.flags.ISDIR and event.mask & (inotify_simple.flags.CREATE
+                                                                         | inotify_simple.flags.MOVED_TO):
+                try:
+                    self._watch(folder / event.name)
+                except OSError:
+                    pass  # gone again already, or too many folders: the next build reads what is there
+        if relevant:
+            self._soon()
+
+    def _look(self) -> None:
+        seen = _fingerprint(self.root)
+        if seen != self.seen:
+            self.seen = seen
+            self._soon()
+
+    def _soon(self) -> None:
+        from tornado.ioloop import IOLoop
+        loop = IOLoop.current()
+        if self.pending is not None:
+            loop.remove_timeout(self.pending)
+        self.pending = loop.call_later(self.QUIET, self._fire)
+
+    def _fire(self) -> None:
+        self.pending = None
+        self.changed()
+
+
 def write_problems(out: Path, problems: list[Problem]) -> None:
     """Put the problems where the served pages look for them; an index page too if no site was built yet.
     The file is replaced, never changed in place: the build shares the site's files with its next one."""
@@ -65,14 +153,10 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
     out = work / "site"
     cache = root / ".cache"
     base_url = base_url or f"http://{host}:{port}/"
-    state: dict = {"fingerprint": None, "indexing": None}
+    state: dict = {"indexing": None}
     resident: dict = {}  # what each build leaves in memory for the next (see build.stages)
 
     def rebuild(pages_first: bool = True) -> None:
-        fingerprint = _fingerprint(root)
-        if fingerprint == state["fingerprint"]:
-            return
-        state["fingerprint"] = fingerprint
         stop_indexing()  # a newer edit: the index being made for the last one is out of date
         steps = builder.stages(root, out, base_url=base_url, drafts=drafts, cache_dir=cache, dev=True,
                                told=lambda line: print(line, file=sys.stderr, flush=True), pages_first=pages_first,
@@ -83,6 +167,7 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
             from tornado.ioloop import IOLoop
             state["indexing"] = (steps, waiting)
             IOLoop.current().add_handler(waiting, lambda fd, events: index_ready(), IOLoop.READ)
+            reload_browsers()
         else:
             built(waiting)
 
@@ -125,16 +210,25 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
             write_problems(out, result.problems)
         else:  # the build wrote an empty list of problems
             print(f"shopdir: built {result.pages} pages", file=sys.stderr)
+        reload_browsers()
 
+    def reload_browsers() -> None:
+        from livereload.handlers import LiveReloadHandler
+        if LiveReloadHandler.waiters:
+            LiveReloadHandler.reload_waiters()
+
+    watch = _Watch(root, rebuild)
+    watch.start()  # before the first build: a change made while it runs is told once the server's loop runs
     rebuild(pages_first=False)  # before the server's loop runs: nothing to show earlier
     server = Server()
-    for path in ("content", "themes", "site.yaml"):
-        if (root / path).exists():
-            server.watch(str(root / path), rebuild, delay=0.3)
+    # the server's own watcher looks at one small file (left alone, it would look through the whole
+    # working folder every 0.8 s); our watch tells of changes, and each build reloads the browsers
+    server.watch(str(work / "quiet"))
     print(f"shopdir: serving {root} at {base_url} (Ctrl-C to stop)", file=sys.stderr)
     try:
         server.serve(port=port, host=host, root=str(out), open_url=False)
     finally:
+        watch.stop()
         if state["indexing"] is not None:
             state["indexing"][0].close()
         shutil.rmtree(work, ignore_errors=True)

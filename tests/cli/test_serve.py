@@ -79,3 +79,32 @@ def _pages_record_names_a_served_folder(root) -> bool:
         return False
     return any(fingerprint.output_identity(folder) == record["output"]
                for folder in Path(tempfile.gettempdir()).glob("shopdir-serve-*/site"))
+
+
+def test_serve_sees_a_new_shop_folder_and_a_file_saved_by_renaming(make_site):
+    """Editors save by writing a new file and renaming it over the old one; a merchant adds a whole folder."""
+    root = make_site()
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--root", str(root), "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        assert _wait_for(lambda: _get(base)[0] == 200), "the site is served"
+        folder = root / "content/shops/gamma-goods"
+        (folder / "products").mkdir(parents=True)
+        (folder / "products/bowl.md").write_text("---\nname: Gamma Bowl\nprice: 30\n---\nA bowl.\n", "utf-8")
+        (folder / "shop.yaml").write_text("name: Gamma Goods\ncategories: [ceramics]\n"
+                                          "contact:\n  qr: https://u.wechat.com/gamma\n", "utf-8")
+        assert _wait_for(lambda: "Gamma Bowl" in _get(base + "shops/gamma-goods/products/bowl/")[1]), \
+            "a shop added as a new folder is built"
+
+        product = root / "content/shops/alpha-tea/products/dhp.md"
+        saved = product.with_name(".dhp.md.swp")
+        saved.write_text(product.read_text("utf-8").replace("Roasted over charcoal.", "Roasted twice."), "utf-8")
+        saved.replace(product)
+        assert _wait_for(lambda: "Roasted twice." in _get(base + "shops/alpha-tea/products/dhp/")[1]), \
+            "a file renamed over the old one is built"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert "Traceback" not in server.stderr.read()
