@@ -90,15 +90,24 @@ def pictures(root: Path, directory: Directory, sites: Sites, cache_dir: Path | N
 
     index = images.StatIndex(cache_dir, f"{images.SETTINGS_KEY}|{limits.image_pixels}|{limits.image_bytes}")
 
+    def kept(key):
+        """A picture unchanged since it was last checked and processed, from the cache; else None."""
+        try:
+            source = shop_file(root, *key)
+            stat = os.stat(source)
+        except OSError:
+            return None  # told by work(), which reads it
+        known = index.get(source, stat)
+        cached = images.from_cache(cache_dir, known) if known else None
+        if cached is not None:
+            index.put(source, stat, known)
+            return key, cached if process else (cached[0], {})
+        return None
+
     def work(key):
         try:
             source = shop_file(root, *key)
             stat = os.stat(source)
-            known = index.get(source, stat)
-            cached = images.from_cache(cache_dir, known) if known else None
-            if cached is not None:  # unchanged since it was last checked and processed
-                index.put(source, stat, known)
-                return key, cached if process else (cached[0], {})
             data = _read_picture(root, *key, limits)
             if not process:  # decoded and checked in full; its variants named, not made
                 return key, (images.measure(data, limits.image_pixels), {})
@@ -110,15 +119,20 @@ def pictures(root: Path, directory: Directory, sites: Sites, cache_dir: Path | N
         except OSError as error:
             return key, f"cannot be read: {error.strerror or error}"
 
-    pictures, files, problems = {}, {}, []
+    # Those kept are taken one after the other: at 1,000 pictures, 0.07 s, where a pool of threads took
+    # 0.2-0.45 s for the same (a task's hand-over costs more than the look-up); the pool reads the others.
+    outcomes = dict(filter(None, map(kept, wanted)))
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        for key, outcome in pool.map(work, wanted):
-            if isinstance(outcome, str):
-                path, line, column = sites[key]
-                problems.append(Problem(path, line, column, f'image "{key[1]}" {outcome}'))
-            elif outcome is not None:
-                pictures[key] = outcome[0]
-                files.update(outcome[1])
+        outcomes.update(pool.map(work, [key for key in wanted if key not in outcomes]))
+    pictures, files, problems = {}, {}, []
+    for key in wanted:  # in order, as they were asked for
+        outcome = outcomes[key]
+        if isinstance(outcome, str):
+            path, line, column = sites[key]
+            problems.append(Problem(path, line, column, f'image "{key[1]}" {outcome}'))
+        elif outcome is not None:
+            pictures[key] = outcome[0]
+            files.update(outcome[1])
     if process:
         index.save()
     return pictures, files, problems
