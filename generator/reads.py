@@ -197,7 +197,10 @@ def _named(value, shared: dict):
             return hit[1]
         return _listed(value, shared)
     if kind is dict:
-        return ("dict", *((key, _named(item, shared)) for key, item in value.items()))
+        try:  # plain data (a pager): written as it is, without a Python step an item
+            return ("plain", marshal.dumps(value, 2))
+        except ValueError:
+            return ("dict", *((key, _named(item, shared)) for key, item in value.items()))
     if callable(value):
         return getattr(value, "__module__", ""), getattr(value, "__qualname__", None) or repr(value)
     raise TypeError(f"a page planned with a {kind.__name__}, which reads.py cannot name")
