@@ -49,7 +49,13 @@ def copy_site(target: Path, reverse: bool = False) -> Path:
 
 
 def edit_site(root: Path) -> None:
-    """The 'new' site: one product edited, one removed, one added."""
+    """The 'new' site: one product edited, one removed, one added, and the site's description, which every
+    page shows: a build from one site to the other makes and renders every page (in forked workers), as
+    a build that is killed or stopped while it renders must."""
+    site = root / "site.yaml"
+    lines = site.read_text("utf-8").split("\n")
+    site.write_text("\n".join("description: The new site's description" if line.startswith("description:") else line
+                              for line in lines), "utf-8")
     products = sorted((root / "content" / "shops").glob("*/products/*.md"))
     edited, removed = products[0], products[-1]
     text = edited.read_text("utf-8")
