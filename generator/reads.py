@@ -283,8 +283,9 @@ class Facts:
             return _digest(getattr(self.d.curation, key[0]))
         if kind == "picture":
             return _digest(self.pictures.get(key[0]))
-        if kind == "qr":
-            return _digest(self.qr_codes.get(key[0]))
+        if kind == "qr":  # a code is drawn from its text alone, and named by it: its name and size will do
+            code = self.qr_codes.get(key[0])
+            return _digest(code and (code.path, code.size))
         if kind == "qr_text":
             return _digest(self.qr_texts.get(key[0]))
         return b"?"  # a fact this build does not know: always changed
@@ -297,6 +298,7 @@ class Record:
 
     def __init__(self, stamp: str, shops: dict | None, carry: bytes):
         self.stamp, self.shops, self.carry = stamp, shops, carry
+        self.output: list | None = None  # the output folder it was saved for (fingerprint.output_identity)
         self.digests: dict[tuple, bytes] = {}
         self.pages: dict[str, tuple[bytes, tuple]] = {}
         self.named: dict[tuple, tuple] = {}  # each fact once, so that the record names it once
@@ -323,7 +325,7 @@ class Record:
         if form != FORMAT or kept_stamp != stamp or kept_output != output or output is None:
             return None
         record = Record(stamp, shops, carry)
-        record.digests, record.pages = digests, pages
+        record.digests, record.pages, record.output = digests, pages, output
         return record
 
 
@@ -361,9 +363,15 @@ class Pages:
     files (the settings, the categories, the options)."""
 
     def __init__(self, cache_dir: Path | None, output: list | None, stamp: str, shops: dict | None, carry: bytes,
-                 facts: Facts, known: dict):
-        self.cache_dir, self.known = cache_dir, known
-        self.old = Record.read(cache_dir, stamp, output) if cache_dir is not None and known else None
+                 facts: Facts, known: dict, held: dict | None = None):
+        self.cache_dir, self.known, self.held = cache_dir, known, held
+        self.old = None
+        if cache_dir is not None and known:  # the last build's record: kept in memory (serve), else in the cache
+            kept = held.get("record") if held is not None else None
+            if kept is not None:
+                self.old = kept if (kept.stamp, kept.output) == (stamp, output) and output is not None else None
+            else:
+                self.old = Record.read(cache_dir, stamp, output)
         self.new = Record(stamp, shops, carry)
         if self.old is not None:  # the facts of pages made now are named by the record's own
             self.new.named = {fact: fact for fact in self.old.digests}
@@ -391,7 +399,8 @@ class Pages:
         self.count += 1
 
     def save(self, output: list | None) -> None:
-        """Every fact a page read, with its digest in this build, then the record."""
+        """Every fact a page read, with its digest in this build, then the record (in memory, when the
+        process builds again)."""
         if self.cache_dir is None:
             return
         fresh = self.differs.fresh  # type: ignore[attr-defined]
@@ -399,7 +408,11 @@ class Pages:
         for fact in facts - fresh.keys():
             self.differs(fact)
         self.new.digests = {fact: fresh[fact] for fact in facts}
-        self.new.save(self.cache_dir, output)
+        self.new.output = output
+        if self.held is not None:  # the process builds again (serve): the next build takes it from memory
+            self.held["record"] = self.new
+        else:
+            self.new.save(self.cache_dir, output)
 
 
 def carried(settings, categories, options) -> bytes:
