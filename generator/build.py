@@ -20,7 +20,7 @@ from generator import (cache, fingerprint, images, markup, media, pagefind, proc
                        rules, searchstore)
 from generator.catalogue import Catalogue
 from generator.config import settings_from_doc
-from generator.load import Parsed, ShopSource, Sources, load_site, load_sources
+from generator.load import Parsed, Resident, ShopSource, Sources, load_site, load_sources
 from generator.model import Directory, Settings
 from generator.output import Staging, exclusive, look_ahead
 from generator.plan import Assets, plan_site
@@ -98,7 +98,9 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
     came), and the site keeps the previous index.
 
     `resident`, a dict kept by a process that builds again and again (serve), holds what the next
-    build may take from memory instead of the cache: the parsed files.
+    build may take from memory instead of the cache: the parsed files, each shop folder as it was read
+    and each shop as validation judged it. Its "changed" entry, set by the caller before a build, names
+    the files changed since the last one (None or absent: not known, and every file is looked at).
     """
     root = Path(root)
     result = Result()
@@ -110,7 +112,8 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
         model, problems = _model(root, out, cache_dir, base_url, drafts, markdown, jobs, resident, clock)
         settings, directory, sites, theme = model.settings, model.directory, model.sites, model.theme
         result.directory = directory
-        media_made, found = _media(root, out, cache_dir, settings, directory, sites, jobs, clock)
+        media_made, found = _media(root, out, cache_dir, settings, directory, sites, jobs, clock,
+                                   resident.setdefault("pictures", {}) if resident is not None else None)
         problems += found
         if rules.errors(problems) or theme is None:
             return _finished(result, problems)
@@ -125,7 +128,7 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
             if rules.errors(found):
                 return _finished(result, problems)
             result.problems = rules.classified(sorted_problems(problems))  # warnings only, if any
-            record = functools.partial(_page_record, model, media_made, folders, drafts, cache_dir, out)
+            record = functools.partial(_page_record, model, media_made, folders, drafts, cache_dir, out, resident)
             done = yield from _publish(out, root, specs, theme, directory, dev, jobs, pages_first, files={
                 **media_made.files, **dict(theme.assets.values()), **own_files, **_problems_file(dev)},
                 indexing=indexing, cache_dir=cache_dir, inputs=inputs, result=result, clock=clock, record=record)
@@ -170,11 +173,15 @@ def _model(root: Path, out: Path | None, cache_dir: Path | None, base_url: str |
     site, problems = load_site(root)
     settings, found = settings_from_doc(site, base_url)
     problems += found
+    held = None
+    if resident is not None:  # the shop folders the last build read, and the files changed since (see serve)
+        held = resident.setdefault("sources", Resident())
+        held.changed(resident.pop("changed", None))
     # millions of parsed values arrive, none in a cycle: nothing to collect
     with _collector_paused(freeze=True), _MarkdownAhead(jobs, markdown) as ahead:
         kept = Parsed(cache_dir, settings.limits, (resident or {}).get("parsed")) \
             if cache_dir is not None and out is not None else None
-        sources, found = load_sources(root, settings.limits, kept, loaded=ahead.shop)
+        sources, found = load_sources(root, settings.limits, kept, loaded=ahead.shop, resident=held)
         problems += found
         shop_inputs = kept.shop_digests(sources) if kept is not None else None
         if kept is not None:
@@ -185,7 +192,8 @@ def _model(root: Path, out: Path | None, cache_dir: Path | None, base_url: str |
     clock.lap("load")
     _render_markdown(sources, markdown, jobs, shops=not ahead.did_shops)
     with _collector_paused(freeze=True):  # the model: hundreds of thousands of objects, none in a cycle
-        directory, sites, found = build_directory(sources, settings, drafts, markdown)
+        directory, sites, found = build_directory(sources, settings, drafts, markdown,
+                                                  resident.setdefault("shops", {}) if resident is not None else None)
     problems += found
     del sources, site  # the parsed files: the model holds all that is needed from here on
     theme, found = load_theme(root, settings.theme, settings.language)
@@ -206,12 +214,12 @@ class _Media:
 
 
 def _media(root: Path, out: Path | None, cache_dir: Path | None, settings, directory: Directory, sites, jobs: int,
-           clock: _Clock) -> tuple[_Media, list[Problem]]:
+           clock: _Clock, held: dict | None) -> tuple[_Media, list[Problem]]:
     qr_texts, problems = media.shop_qr_texts(root, directory, sites, settings)
     qr_codes = media.qr_codes(sorted(media.all_qr_texts(directory, qr_texts)), cache_dir, jobs)
     clock.lap("qr codes")
     pictures, picture_files, found = media.pictures(root, directory, sites, cache_dir, settings.limits,
-                                                   process=out is not None)
+                                                   process=out is not None, held=held)
     problems += found
     clock.lap("images")
     files = {**picture_files, **{code.path: code.png for code in qr_codes.values()}}
@@ -280,13 +288,14 @@ def _check(result: Result, problems: list[Problem], root: Path, model: _Model, m
 
 
 def _page_record(model: _Model, made: _Media, search_folders, drafts: bool, cache_dir: Path | None, out: Path,
-                 key: str, known: dict) -> reads.Pages:
+                 resident: dict | None, key: str, known: dict) -> reads.Pages:
     """What each page read in the last build, for this one to make only the pages that read a change."""
     settings = model.directory.settings
     stamp = hashlib.sha256(pickle.dumps((key, settings, drafts, search_folders, _build_date()), protocol=5))
     facts = reads.Facts(model.directory, model.catalogue, made.pictures, made.qr_codes, made.qr_texts)
     return reads.Pages(cache_dir, fingerprint.output_identity(out), stamp.hexdigest(), model.shop_inputs,
-                       reads.carried(settings, model.directory.categories, drafts), facts, known)
+                       reads.carried(settings, model.directory.categories, drafts), facts, known,
+                       resident.setdefault("reads", {}) if resident is not None else None)
 
 
 def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Directory, dev: bool, jobs: int,

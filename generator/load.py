@@ -188,6 +188,14 @@ class Parsed:
             found[shop.slug] = hashlib.blake2b(b"".join(parts), digest_size=16).digest()
         return found
 
+    def seen(self, shop: ShopSource) -> None:
+        """A shop taken as the last build read it (Resident): its files are kept as they are."""
+        for name in shop.files:
+            rel = f"{shop.path}/{name}"
+            entry = self.old.get(rel)
+            if entry is not None:
+                self.new[rel] = entry
+
     def carry(self) -> tuple | None:
         """What the next build in this process (`shopdir serve`) may take instead of reading the cache
         back: every file this build saw, as saved (None when the cache could not take them)."""
@@ -253,11 +261,14 @@ def load_site(root: Path) -> tuple[Doc | None, list[Problem]]:
 
 
 def load_sources(root: Path, limits: Limits = Limits(), kept: Parsed | None = None,
-                 loaded: Callable[[ShopSource], None] | None = None) -> tuple[Sources, list[Problem]]:
+                 loaded: Callable[[ShopSource], None] | None = None,
+                 resident: Resident | None = None) -> tuple[Sources, list[Problem]]:
     """Read every content file. Every file is read even when another failed.
 
     With `kept`, files unchanged since the previous build are not parsed again. `loaded` is
-    told of each shop as soon as it is read (to start work on it while the rest are read).
+    told of each shop as soon as it is read (to start work on it while the rest are read). With
+    `resident` (serve), a shop folder in which nothing changed since the last build is taken as that
+    build read it, without a look at its files.
     """
     root = Path(root)
     problems: list[Problem] = []
@@ -287,11 +298,55 @@ def load_sources(root: Path, limits: Limits = Limits(), kept: Parsed | None = No
             if (shops_dir / entry).is_symlink():
                 problems.append(Problem(f"content/shops/{entry}", 1, 1, "a shop folder may not be a symbolic link"))
             elif (shops_dir / entry).is_dir():
-                shops.append(_load_shop(root, entry, problems, limits, kept))
-                if loaded is not None:
-                    loaded(shops[-1])
+                again = resident.shop(entry, limits) if resident is not None else None
+                if again is not None:
+                    shop, found = again
+                    if kept is not None:
+                        kept.seen(shop)
+                else:
+                    found = []
+                    shop = _load_shop(root, entry, found, limits, kept)
+                    if resident is not None:
+                        resident.loaded(entry, limits, shop, found)
+                    if loaded is not None:
+                        loaded(shop)
+                shops.append(shop)
+                problems += found
     sources = Sources(root, categories, curation, tuple(pages), tuple(shops), frozenset(unreadable))
+    if resident is not None:
+        resident.forget_others({shop.slug for shop in shops})
     return sources, problems
+
+
+class Resident:
+    """What a process that builds again and again (serve) keeps of the shop folders it read: each folder's
+    sources and the problems found in them, taken again while nothing in the folder changed. `changed`
+    is told the files and folders changed since (paths relative to the site root), or None when that is
+    not known (then everything is read)."""
+
+    def __init__(self) -> None:
+        self.shops: dict[str, tuple] = {}
+        self.touched: set[str] | None = None  # None: not known
+
+    def changed(self, paths: set[str] | None) -> None:
+        self.touched = None if paths is None else set(paths)
+
+    def shop(self, slug: str, limits: Limits) -> tuple[ShopSource, list[Problem]] | None:
+        held = self.shops.get(slug)
+        if held is None or self.touched is None or held[0] != limits:
+            return None
+        folder = f"content/shops/{slug}"
+        if any(path == folder or path.startswith(folder + "/") or folder.startswith(path + "/")
+               for path in self.touched):
+            return None
+        return held[1], list(held[2])
+
+    def loaded(self, slug: str, limits: Limits, shop: ShopSource, problems: list[Problem]) -> None:
+        self.shops[slug] = (limits, shop, list(problems))
+
+    def forget_others(self, slugs: set[str]) -> None:
+        for slug in self.shops.keys() - slugs:
+            del self.shops[slug]
 
 
 def _markdown_files(root: Path, rel_dir: str) -> list[tuple[str, str]]:

@@ -6,6 +6,7 @@ A build that fails keeps the last good site online; the problems are written bes
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import html
 import json
@@ -44,8 +45,9 @@ class _Watch:
     """Changes to what a build reads (site.yaml, content/, themes/), told on the server's loop with no
     thread of its own (a build forks its workers only while no other thread runs): the kernel's inotify
     file descriptor where the system has one, each folder watched (a new one as it appears); else a
-    look at every file's name, size and time each POLL seconds. `changed()` is called once a burst of
-    changes has been quiet for QUIET seconds."""
+    look at every file's name, size and time each POLL seconds. `changed(paths)` is called once a burst
+    of changes has been quiet for QUIET seconds, with the files and folders changed (relative to the
+    site's root), or None when they are not known (a look, or more events than the kernel kept)."""
 
     QUIET, POLL = 0.03, 0.3
     MASK = 0  # set below, if inotify is there
@@ -55,9 +57,10 @@ class _Watch:
         self.notify = None
         self.pending = None  # the loop's handle of the call that follows a burst
         self.seen = None
+        self.paths: set[str] | None = set()  # changed since changed() was last called; None: not known
 
     def start(self) -> None:
-        from tornado.ioloop import IOLoop, PeriodicCallback
+        from tornado.ioloop import IOLoop
         try:
             import inotify_simple
             self.notify = inotify_simple.INotify()
@@ -67,13 +70,20 @@ class _Watch:
                 if (self.root / top).is_dir():
                     self._watch(self.root / top)
         except (ImportError, OSError):  # no inotify here, or its limit of watches reached: look instead
-            if self.notify is not None:
-                self.notify.close()
-            self.notify = None
-            self.seen = _fingerprint(self.root)
-            PeriodicCallback(self._look, self.POLL * 1000).start()
+            self._look_instead()
             return
         IOLoop.current().add_handler(self.notify.fileno(), lambda fd, events: self._events(), IOLoop.READ)
+
+    def _look_instead(self) -> None:
+        from tornado.ioloop import IOLoop, PeriodicCallback
+        if self.notify is not None:
+            with contextlib.suppress(ValueError, KeyError):
+                IOLoop.current().remove_handler(self.notify.fileno())
+            self.notify.close()
+        self.notify = None
+        self.paths = None
+        self.seen = _fingerprint(self.root)
+        PeriodicCallback(self._look, self.POLL * 1000).start()
 
     def stop(self) -> None:
         if self.notify is not None:
@@ -93,27 +103,35 @@ class _Watch:
 
     def _events(self) -> None:
         import inotify_simple
+        flags = inotify_simple.flags
         relevant = False
         for event in self.notify.read(timeout=0):
+            if event.mask & flags.Q_OVERFLOW:  # the kernel dropped events: which files changed is not known
+                self.paths, relevant = None, True
+                continue
             folder = self.folders.get(event.wd)
             if folder is None:
                 continue
             if folder == self.root and event.name not in ("site.yaml", "content", "themes"):
                 continue  # the cache, the output, anything else beside the site's own files
             relevant = True
-            if event.mask & inotify_simple.flags.ISDIR and event.mask & (inotify_simple.flags.CREATE
-                                                                         | inotify_simple.flags.MOVED_TO):
+            if self.paths is not None:
+                self.paths.add((folder / event.name).relative_to(self.root).as_posix())
+            if event.mask & flags.ISDIR and event.mask & (flags.CREATE | flags.MOVED_TO):
                 try:
                     self._watch(folder / event.name)
-                except OSError:
-                    pass  # gone again already, or too many folders: the next build reads what is there
+                except FileNotFoundError:
+                    pass  # gone again already: its parent's event is told
+                except OSError:  # too many folders to watch: look at every file instead
+                    self._look_instead()
+                    break
         if relevant:
             self._soon()
 
     def _look(self) -> None:
         seen = _fingerprint(self.root)
         if seen != self.seen:
-            self.seen = seen
+            self.seen, self.paths = seen, None
             self._soon()
 
     def _soon(self) -> None:
@@ -124,8 +142,9 @@ class _Watch:
         self.pending = loop.call_later(self.QUIET, self._fire)
 
     def _fire(self) -> None:
+        paths, self.paths = self.paths, (set() if self.notify is not None else None)
         self.pending = None
-        self.changed()
+        self.changed(paths)
 
 
 def write_problems(out: Path, problems: list[Problem]) -> None:
@@ -156,8 +175,9 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
     state: dict = {"indexing": None}
     resident: dict = {}  # what each build leaves in memory for the next (see build.stages)
 
-    def rebuild(pages_first: bool = True) -> None:
-        stop_indexing()  # a newer edit: the index being made for the last one is out of date
+    def rebuild(changed: set[str] | None = None, pages_first: bool = True) -> None:
+        stop_indexing()
+        resident["changed"] = changed  # the files changed since the last build, as the watch tells them  # a newer edit: the index being made for the last one is out of date
         steps = builder.stages(root, out, base_url=base_url, drafts=drafts, cache_dir=cache, dev=True,
                                told=lambda line: print(line, file=sys.stderr, flush=True), pages_first=pages_first,
                                resident=resident)

@@ -52,6 +52,10 @@ class Sites:
     def __init__(self) -> None:
         self._named: dict[tuple[str, str], tuple[Doc, KeyPath]] = {}
 
+    def merge(self, other: "Sites") -> None:
+        for key, named in other._named.items():
+            self._named.setdefault(key, named)
+
     def add(self, shop_slug: str, doc: Doc, paths: list[tuple[str, KeyPath]]) -> None:
         text_only = None
         for value, keypath in paths:
@@ -65,9 +69,13 @@ class Sites:
 
 
 def build_directory(sources: Sources, settings: Settings, drafts: bool = False,
-                    markdown: Markdown | None = None) -> tuple[Directory, Sites, list[Problem]]:
+                    markdown: Markdown | None = None, memo: dict | None = None) -> tuple[Directory, Sites, list[Problem]]:
     """The published directory, where each of its files is referenced, and every problem found. `markdown`
-    is the build's (its texts rendered already: a text too slow to render is a problem)."""
+    is the build's (its texts rendered already: a text too slow to render is a problem).
+
+    `memo`, kept by a process that builds again and again (serve), holds each shop as the last build
+    judged it: a shop whose sources are the very objects it judged, under equal settings and
+    categories, is taken from there, not judged again."""
     markdown = markdown or Markdown()
     problems: list[Problem] = []
     sites = Sites()
@@ -84,32 +92,27 @@ def build_directory(sources: Sources, settings: Settings, drafts: bool = False,
     coded: list[tuple[Shop, Doc]] = []  # each valid shop with its file, for the QR codes they share
     products_of: dict[str, list[Product]] = {}  # each valid shop's products, in order
     known_products: dict[str, set[str]] = {}
+    given = (settings, frozenset(category_slugs), known_categories is None or frozenset(known_categories))
     for shop_source in sources.shops:
-        products: list[Product] = []
         known_products[shop_source.slug] = set(shop_source.product_slugs)
-        shop = _shop(shop_source, settings, problems, sites, markdown)
-        if shop is not None:
-            doc = shop_source.doc
-            for index, slug in enumerate(shop.categories):
-                if slug not in category_slugs:
-                    if unknown_category(slug):
-                        problems.append(doc.problem(("categories", index),
-                                                    f'unknown category "{slug}"{did_you_mean(slug, category_slugs)}'))
-                    shop = None
-        for product_source in shop_source.products:
-            product = _product(product_source, shop_source, shop, settings, problems, sites, markdown)
-            if product is not None and shop is not None:
-                if product.category not in category_slugs:
-                    if unknown_category(product.category):
-                        problems.append(product_source.source.meta.problem(
-                            ("category",), f'unknown category "{product.category}"'
-                                           f"{did_you_mean(product.category, category_slugs)}"))
-                else:
-                    products.append(product)
+        kept = memo.get(shop_source.slug) if memo is not None else None
+        if kept is not None and kept[0] is shop_source and kept[1] == given:  # read and judged alike before
+            shop, products, found, named = kept[2]
+        else:
+            found, named = [], Sites()
+            shop, products = _shop_model(shop_source, settings, category_slugs, unknown_category, found, named,
+                                         markdown)
+            if memo is not None:
+                memo[shop_source.slug] = (shop_source, given, (shop, products, found, named))
+        problems += found
+        sites.merge(named)
         if shop is not None:
             shops.append(shop)
             coded.append((shop, shop_source.doc))
             products_of[shop.slug] = products
+    if memo is not None:
+        for slug in memo.keys() - known_products.keys():
+            del memo[slug]
 
     problems += shared_codes(coded)
     curation = _curation(sources.curation, known_products, problems)
@@ -126,6 +129,32 @@ def build_directory(sources: Sources, settings: Settings, drafts: bool = False,
     directory = Directory(settings, categories, tuple(s for s in shops if s.slug in listed), published, curation, pages,
                           shown)
     return directory, sites, problems
+
+
+def _shop_model(shop_source: ShopSource, settings: Settings, category_slugs: set, unknown_category, problems: list,
+                sites: Sites, markdown: Markdown) -> tuple[Shop | None, list[Product]]:
+    """One shop and its products, as far as its own files and the settings and categories make them."""
+    products: list[Product] = []
+    shop = _shop(shop_source, settings, problems, sites, markdown)
+    if shop is not None:
+        doc = shop_source.doc
+        for index, slug in enumerate(shop.categories):
+            if slug not in category_slugs:
+                if unknown_category(slug):
+                    problems.append(doc.problem(("categories", index),
+                                                f'unknown category "{slug}"{did_you_mean(slug, category_slugs)}'))
+                shop = None
+    for product_source in shop_source.products:
+        product = _product(product_source, shop_source, shop, settings, problems, sites, markdown)
+        if product is not None and shop is not None:
+            if product.category not in category_slugs:
+                if unknown_category(product.category):
+                    problems.append(product_source.source.meta.problem(
+                        ("category",), f'unknown category "{product.category}"'
+                                       f"{did_you_mean(product.category, category_slugs)}"))
+            else:
+                products.append(product)
+    return shop, products
 
 
 def shared_codes(shops: list[tuple[Shop, Doc]]) -> list[Problem]:

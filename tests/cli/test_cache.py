@@ -260,3 +260,39 @@ def test_builds_that_keep_the_parsed_files_in_memory_give_the_bytes_of_plain_bui
         assert [str(p) for p in result.problems] == [str(p) for p in expected.problems], edit
         if expected.ok:
             assert tree(out) == tree(plain), edit
+
+
+def test_builds_told_which_files_changed_judge_again_what_those_files_touch(make_site, tmp_path):
+    """What `shopdir serve` does after each edit: shop folders in which nothing changed are taken as the last
+    build read and judged them. Their problems are still told, and a change of categories judges every
+    shop again; each build's problems are those of a plain build."""
+    from generator.build import finish, stages
+
+    root = make_site()
+    out, cache, resident = tmp_path / "out", tmp_path / "cache", {}
+    assert finish(stages(root, out, cache_dir=cache, resident=resident)).ok
+    cup = "content/shops/beta-kiln/products/cup.md"
+    categories = (root / "content/categories.yaml").read_text("utf-8")
+    steps = [
+        ({cup: "---\nname: [unclosed\n---\n"}, "a product broken"),
+        ({"content/shops/alpha-tea/products/gift.md": "---\nname: Gift box\nprice: 99\n---\nAsk us.\n"},
+         "another shop edited: the broken product is still told"),
+        ({"content/categories.yaml": categories.replace("    - slug: oolong\n      name: Oolong\n", "")},
+         "a category the unchanged alpha-tea names is removed"),
+        ({"content/categories.yaml": categories, cup: "---\nname: Tea cup\nprice: 88\ncategory: ceramics\n---\nMended.\n"},
+         "both mended"),
+    ]
+    for n, (files, what) in enumerate(steps):
+        for rel, text in files.items():
+            (root / rel).write_text(text, "utf-8")
+        resident["changed"] = set(files)
+        result = finish(stages(root, out, cache_dir=cache, resident=resident))
+        plain = tmp_path / f"plain-{n}"
+        expected = build(root, plain)
+        assert [str(p) for p in result.problems] == [str(p) for p in expected.problems], what
+        assert result.ok == expected.ok, what
+        if n == 2:
+            assert any("unknown category" in str(p) for p in result.problems), what
+        if expected.ok:
+            assert tree(out) == tree(plain), what
+    assert result.ok

@@ -19,7 +19,7 @@ import pytest
 import yaml
 from PIL import Image
 
-from generator.build import build
+from generator.build import build, finish, stages
 from generator.theme import BUNDLED_THEMES
 
 STEPS = int(os.environ.get("SHOPDIR_READS_STEPS", "12"))
@@ -62,7 +62,8 @@ class Site:
     def category_slugs(self) -> list[str]:
         return [slug for top, entry in self.categories.items() for slug in (top, *entry["children"])]
 
-    def write(self) -> None:
+    def write(self) -> set[str]:
+        """Write the files that differ from those written last; the paths changed."""
         files: dict[str, bytes] = {}
 
         def put(rel: str, data) -> None:
@@ -109,11 +110,14 @@ class Site:
             while folder != self.root and not any(folder.iterdir()):  # a removed shop leaves no folder
                 folder.rmdir()
                 folder = folder.parent
+        changed = set(self.files) - set(files)
         for rel, data in files.items():
             if self.files.get(rel) != data:
                 (self.root / rel).parent.mkdir(parents=True, exist_ok=True)
                 (self.root / rel).write_bytes(data)
+                changed.add(rel)
         self.files = files
+        return changed
 
     def listed(self) -> set[str]:
         return set(self.shops) - self.delisted
@@ -227,20 +231,26 @@ class Site:
         return kind
 
 
+@pytest.mark.parametrize("resident", [False, True], ids=["build", "serve"])
 @pytest.mark.parametrize("seed", SEEDS)
-def test_after_random_edits_pages_made_from_the_record_are_those_of_a_clean_build(seed, tmp_path):
+def test_after_random_edits_pages_made_from_the_record_are_those_of_a_clean_build(seed, resident, tmp_path):
+    """As `shopdir build` runs (a process a build), and as `shopdir serve` does (one process that keeps
+    the shop folders it read and the shops it judged, told which files changed)."""
     rng = random.Random(seed)
     root = tmp_path / "site"
     site = Site(root, rng)
     site.write()
     out, cache = tmp_path / "out", tmp_path / "cache"
-    first = build(root, out, cache_dir=cache)
+    held = {} if resident else None
+    first = finish(stages(root, out, cache_dir=cache, resident=held))
     assert first.ok, first.problems
     kept = 0
     for step in range(STEPS):
         kind = site.edit()
-        site.write()
-        result = build(root, out, cache_dir=cache)
+        changed = site.write()
+        if held is not None:
+            held["changed"] = changed
+        result = finish(stages(root, out, cache_dir=cache, resident=held))
         assert result.ok, (step, kind, result.problems)
         clean = tmp_path / f"clean-{step}"
         assert build(root, clean, cache_dir=None).ok
