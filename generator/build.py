@@ -108,7 +108,7 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
     jobs = jobs or os.cpu_count() or 1
     with _one_at_a_time(out, cache_dir, told), markup.kept_in(cache_dir) as markdown, _unfrozen_at_end():
         inputs = _begin(root, out, cache_dir, inputs, fingerprint.options(
-            base_url=base_url, drafts=drafts, dev=dev, search_index=search_index))
+            base_url=base_url, drafts=drafts, dev=dev, search_index=search_index), scan=resident is None)
         model, problems = _model(root, out, cache_dir, base_url, drafts, markdown, jobs, resident, clock)
         settings, directory, sites, theme = model.settings, model.directory, model.sites, model.theme
         result.directory = directory
@@ -140,13 +140,15 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
 
 
 def _begin(root: Path, out: Path | None, cache_dir: Path | None, inputs: fingerprint.Scan | None,
-           options: dict) -> fingerprint.Scan | None:
+           options: dict, scan: bool) -> fingerprint.Scan | None:
     """Before anything is read: the spare site's folders looked at beside loading, and the scan of the
-    inputs (taken now, so that an edit made during the build is never recorded as built)."""
+    inputs (taken now, so that an edit made during the build is never recorded as built). Without
+    `scan` (serve, which builds into a folder of its own that no later `shopdir build` will find up to
+    date) the inputs are not looked at."""
     if out is not None:
         look_ahead(out)  # the spare site's folders read beside loading, before they are checked
     if out is not None and cache_dir is not None:
-        inputs = inputs or fingerprint.Scan(root, out, options)
+        inputs = inputs or (fingerprint.Scan(root, out, options) if scan else None)
         fingerprint.forget(cache_dir)
     return inputs
 
@@ -367,7 +369,8 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
             fingerprint.remember_pages(cache_dir, out, key, hashes)
             pages.save(fingerprint.output_identity(out))
     if cache_dir is not None:
-        fingerprint.remember(cache_dir, out, inputs, {"pages": result.pages, "files": result.files})
+        if inputs is not None:
+            fingerprint.remember(cache_dir, out, inputs, {"pages": result.pages, "files": result.files})
     return result
 
 
