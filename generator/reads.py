@@ -5,13 +5,16 @@ While a view is made (`recording`), every read of a model value is noted as a *f
 product, a category, a collection, a text page (any of their fields but the slugs that name them), a
 list's membership and order (a shop's products, a category's products and shops, the newest products,
 the directory's shops), a picture, a QR code. Nothing is listed by hand: the model's classes note their
-own reads while a view is made, and the lookups the views are given (`Lookups`) note theirs. Cards made
-once and shared between views (`kept`) carry what they read to every view that takes them.
+own reads while a view is made, and the lookups the views are given (`Lookup`, `Listed`, `under`) note
+theirs. Cards made once and shared between views (`kept`) carry what they read to every view that
+takes them. The set of the view being made is this module's one state: the model's classes, which
+know nothing of a build, find it here (as a query system's runtime is found by the queries it runs).
 
 The next build works out each fact's digest again (`Facts`) and makes again only the pages that read
 a fact whose digest changed, whose plan arguments changed (a page of a list holding other items), or
-that are new. The record lives in the cache, for one output folder under one stamp (everything every
-page depends on: theme, code, settings, options, the build date); a different stamp makes every page.
+that are new. The record lives in the cache (in memory in `shopdir serve`), for one output folder under
+one stamp (everything every page depends on: theme, code, settings, options, the build date); a
+different stamp makes every page.
 """
 
 from __future__ import annotations
