@@ -14,8 +14,10 @@ So nothing the build started reads or writes the output folder after the command
 from __future__ import annotations
 
 import collections
+import contextlib
 import ctypes
 import ctypes.util
+import itertools
 import multiprocessing
 import os
 import shutil
@@ -196,14 +198,41 @@ def _work_on(bounds: tuple[int, int]) -> list:
     return [function(item) for item in items[bounds[0]:bounds[1]]]
 
 
-def temporary_folder(purpose: str) -> Path:
+def temporary_folder(purpose: str, stale: list | None = None) -> Path:
     """A new temporary folder named by its purpose and this process. The folders of processes that are
-    gone (a build or serve that was killed, which could not remove its own) are removed first."""
+    gone (a build or serve that was killed, which could not remove its own) are removed first; or, given
+    a list `stale`, only renamed as this process's own (at once: removing the folder of a killed serve of
+    10,000 shops took over 20 s) and added to it, for the caller to remove when it has time."""
     for old in Path(tempfile.gettempdir()).glob(f"shopdir-{purpose}-*-*"):
         pid = old.name.split("-")[2]
         if pid.isdigit() and int(pid) != os.getpid() and not alive(int(pid)):
-            shutil.rmtree(old, ignore_errors=True)
+            if stale is None:
+                shutil.rmtree(old, ignore_errors=True)
+                continue
+            aside = old.with_name(f"shopdir-{purpose}-{os.getpid()}-stale-{len(stale)}")
+            try:
+                os.rename(old, aside)
+            except OSError:
+                continue  # another process took it first
+            stale.append(aside)
     return Path(tempfile.mkdtemp(prefix=f"shopdir-{purpose}-{os.getpid()}-"))
+
+
+def removing(folders: list, batch: int = 2000):
+    """Remove these folders a batch of entries at a time: a generator that does one batch a step, for a
+    process that does it while it waits (serve, between edits), never holding it up for long."""
+    done = 0
+    for folder in folders:
+        for directory, dirs, files in os.walk(folder, topdown=False):
+            for name, is_dir in itertools.chain(zip(files, itertools.repeat(False)), zip(dirs, itertools.repeat(True))):
+                path = os.path.join(directory, name)
+                with contextlib.suppress(OSError):
+                    os.rmdir(path) if is_dir and not os.path.islink(path) else os.unlink(path)
+                done += 1
+                if done % batch == 0:
+                    yield
+        with contextlib.suppress(OSError):
+            os.rmdir(folder)
 
 
 def alive(pid: int) -> bool:

@@ -168,7 +168,8 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
     from livereload import Server
 
     root = Path(root).resolve()
-    work = processes.temporary_folder("serve")
+    stale: list[Path] = []  # the folders of killed serves, removed while this one waits for edits
+    work = processes.temporary_folder("serve", stale)
     out = work / "site"
     cache = root / ".cache"
     base_url = base_url or f"http://{host}:{port}/"
@@ -240,6 +241,11 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
     watch = _Watch(root, rebuild)
     watch.start()  # before the first build: a change made while it runs is told once the server's loop runs
     rebuild(pages_first=False)  # before the server's loop runs: nothing to show earlier
+    if stale:
+        from tornado.ioloop import PeriodicCallback
+        steps = processes.removing(stale)
+        tidying = PeriodicCallback(lambda: next(steps, False) is False and tidying.stop(), 50)  # a batch a tick
+        tidying.start()
     server = Server()
     # the server's own watcher looks at one small file (left alone, it would look through the whole
     # working folder every 0.8 s); our watch tells of changes, and each build reloads the browsers

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import tempfile
 import socket
@@ -39,14 +40,26 @@ def _wait_for(predicate, seconds: float = 20):
     return None
 
 
-def test_serve_rebuilds_and_survives_a_broken_file(make_site):
-    root = make_site()
+@contextlib.contextmanager
+def _serving(root):
+    """`shopdir serve` on the site, until the block ends: its base URL, once the site is served. It must
+    end without a traceback."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}/"
     server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--root", str(root), "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         assert _wait_for(lambda: _get(base)[0] == 200), "the site is served"
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert "Traceback" not in server.stderr.read()
+
+
+def test_serve_rebuilds_and_survives_a_broken_file(make_site):
+    root = make_site()
+    with _serving(root) as base:
         assert "Beta Kiln" in _get(base + "shops/beta-kiln/")[1]
         assert _pages_record_names_a_served_folder(root), \
             "the next edit can take the pages it finds: serve leaves the built folder as the build made it"
@@ -62,10 +75,6 @@ def test_serve_rebuilds_and_survives_a_broken_file(make_site):
         shop.write_text("name: Beta Mended\ncategories: [ceramics]\ncontact:\n  qr: https://u.wechat.com/beta\n", "utf-8")
         assert _wait_for(lambda: "Beta Mended" in _get(base + "shops/beta-kiln/")[1])
         assert json.loads(_get(base + "__shopdir__/problems.json")[1]) == []
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    assert "Traceback" not in server.stderr.read()
 
 
 def _pages_record_names_a_served_folder(root) -> bool:
@@ -84,12 +93,7 @@ def _pages_record_names_a_served_folder(root) -> bool:
 def test_serve_sees_a_new_shop_folder_and_a_file_saved_by_renaming(make_site):
     """Editors save by writing a new file and renaming it over the old one; a merchant adds a whole folder."""
     root = make_site()
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}/"
-    server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--root", str(root), "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        assert _wait_for(lambda: _get(base)[0] == 200), "the site is served"
+    with _serving(root) as base:
         folder = root / "content/shops/gamma-goods"
         (folder / "products").mkdir(parents=True)
         (folder / "products/bowl.md").write_text("---\nname: Gamma Bowl\nprice: 30\n---\nA bowl.\n", "utf-8")
@@ -104,7 +108,3 @@ def test_serve_sees_a_new_shop_folder_and_a_file_saved_by_renaming(make_site):
         saved.replace(product)
         assert _wait_for(lambda: "Roasted twice." in _get(base + "shops/alpha-tea/products/dhp/")[1]), \
             "a file renamed over the old one is built"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    assert "Traceback" not in server.stderr.read()

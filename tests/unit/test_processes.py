@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -29,3 +30,24 @@ def test_a_temporary_folder_clears_the_folders_of_processes_that_are_gone():
     finally:
         for folder in base.glob("shopdir-unittest-*"):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_the_folders_of_killed_processes_are_set_aside_at_once_and_removed_a_batch_at_a_time(tmp_path, monkeypatch):
+    """serve no longer waits, before its first build, for the removal of a killed serve's folder."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = int(gone.stdout)
+    left = tmp_path / f"shopdir-serve-{dead}-abc" / "site" / "shops"
+    for n in range(50):
+        (left / f"shop-{n}").mkdir(parents=True)
+        (left / f"shop-{n}" / "index.html").write_text("x")
+    (left / "link").symlink_to(left / "shop-0")
+    stale: list = []
+    mine = processes.temporary_folder("serve", stale)
+    assert mine.is_dir() and str(os.getpid()) in mine.name
+    assert not (tmp_path / f"shopdir-serve-{dead}-abc").exists(), "set aside at once"
+    assert len(stale) == 1 and stale[0].is_dir() and str(os.getpid()) in stale[0].name
+    steps = processes.removing(stale, batch=10)
+    assert next(steps, False) is None and stale[0].exists(), "a batch at a time"
+    assert len(list(steps)) > 3
+    assert not stale[0].exists() and mine.is_dir()
