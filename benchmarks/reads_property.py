@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import random
-import shutil
 import sys
 import tempfile
 import time
@@ -23,33 +21,17 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from generator.build import build, finish, stages  # noqa: E402
-from tests.cli.test_page_reads import Site, tree  # noqa: E402
+from tests.cli.test_page_reads import edited  # noqa: E402
 
 
 def run(seed: int, steps: int, serve: bool, folder: Path) -> tuple[bool, collections.Counter, int, int]:
-    rng = random.Random(seed)
-    root = folder / "site"
-    site = Site(root, rng)
-    site.write()
-    out, cache = folder / "out", folder / "cache"
-    held = {} if serve else None
-    assert finish(stages(root, out, cache_dir=cache, resident=held)).ok
     kinds: collections.Counter = collections.Counter()
     made = pages = 0
-    for step in range(steps):
-        kind = site.edit()
+    for step, (kind, result, same) in enumerate(edited(seed, steps, serve, folder)):
         kinds[kind] += 1
-        changed = site.write()
-        if held is not None:
-            held["changed"] = changed
-        result = finish(stages(root, out, cache_dir=cache, resident=held))
-        clean = folder / "clean"
-        expected = build(root, clean, cache_dir=None)
-        if not (result.ok and expected.ok and tree(out) == tree(clean)):
+        if not same:
             print(f"seed {seed}, step {step} ({kind}): the build differs from a clean one", flush=True)
             return False, kinds, made, pages
-        shutil.rmtree(clean)
         made += result.stats["made"]
         pages += result.pages
     return True, kinds, made, pages
