@@ -92,11 +92,15 @@ class Catalogue:
         """Shops and products grouped by a text of theirs (a tag, a city), one group per route: a text
         written two ways on one item ('tea', 'TeA') lands once in one group."""
         groups: dict[str, tuple[str, list, list]] = {}
+        paths: dict[str, str] = {}  # each text's route, worked out once: a tag recurs on thousands of items
         for index, items, values_of in ((1, self.d.shops, shop_values), (2, self.d.products, product_values)):
             for item in items:
                 routes_of_item = {}
                 for value in values_of(item):
-                    routes_of_item.setdefault(route(value), value)
+                    path = paths.get(value)
+                    if path is None:
+                        path = paths[value] = route(value)
+                    routes_of_item.setdefault(path, value)
                 for path, value in routes_of_item.items():
                     groups.setdefault(path, (value, [], []))[index].append(item)
         return [(name, shops, sorted(products, key=newest_first))
