@@ -326,18 +326,23 @@ class Resident:
 
     def __init__(self) -> None:
         self.shops: dict[str, tuple] = {}
-        self.touched: set[str] | None = None  # None: not known
+        self.touched: set[str] | None = None  # the shop folders changed; None: not known
 
     def changed(self, paths: set[str] | None) -> None:
-        self.touched = None if paths is None else set(paths)
+        """The shop folders these paths lie in; a path above them (content/, content/shops) leaves it
+        unknown. One pass over the paths, not one a shop (a checkout changes thousands of files)."""
+        self.touched = set()
+        for path in paths if paths is not None else ["content"]:
+            parts = path.split("/")
+            if parts[:2] == ["content", "shops"] and len(parts) > 2:
+                self.touched.add(parts[2])
+            elif "content/shops".startswith(path):  # content, content/shops (or an empty path): all of them
+                self.touched = None
+                return
 
     def shop(self, slug: str, limits: Limits) -> tuple[ShopSource, list[Problem]] | None:
         held = self.shops.get(slug)
-        if held is None or self.touched is None or held[0] != limits:
-            return None
-        folder = f"content/shops/{slug}"
-        if any(path == folder or path.startswith(folder + "/") or folder.startswith(path + "/")
-               for path in self.touched):
+        if held is None or self.touched is None or slug in self.touched or held[0] != limits:
             return None
         return held[1], list(held[2])
 

@@ -296,3 +296,15 @@ def test_builds_told_which_files_changed_judge_again_what_those_files_touch(make
         if expected.ok:
             assert tree(out) == tree(plain), what
     assert result.ok
+
+
+def test_serve_is_told_which_shop_folders_changed_or_that_it_does_not_know():
+    from generator.load import Resident
+
+    held = Resident()
+    held.changed({"content/shops/alpha-tea/products/dhp.md", "content/shops/gamma", "site.yaml", "themes/x/a.html",
+                  "content/categories.yaml"})
+    assert held.touched == {"alpha-tea", "gamma"}
+    for unknown in ({"content"}, {"content/shops"}, None):
+        held.changed(unknown)
+        assert held.touched is None, unknown
