@@ -50,11 +50,11 @@ class _Watch:
     site's root), or None when they are not known (a look, or more events than the kernel kept)."""
 
     QUIET, POLL = 0.03, 0.3
-    MASK = 0  # set below, if inotify is there
 
     def __init__(self, root: Path, changed):
         self.root, self.changed = root, changed
         self.notify = None
+        self.folders: dict[int, Path] = {}  # each watch's folder
         self.pending = None  # the loop's handle of the call that follows a burst
         self.seen = None
         self.paths: set[str] | None = set()  # changed since changed() was last called; None: not known
@@ -64,7 +64,6 @@ class _Watch:
         try:
             import inotify_simple
             self.notify = inotify_simple.INotify()
-            self.folders: dict[int, Path] = {}
             self._watch(self.root, recursive=False)
             for top in ("content", "themes"):
                 if (self.root / top).is_dir():
@@ -94,12 +93,8 @@ class _Watch:
         flags = inotify_simple.flags
         mask = (flags.CREATE | flags.DELETE | flags.MODIFY | flags.CLOSE_WRITE | flags.MOVED_FROM | flags.MOVED_TO
                 | flags.ATTRIB | flags.DELETE_SELF | flags.MOVE_SELF)
-        self.folders[self.notify.add_watch(str(folder), mask)] = folder
-        if recursive:
-            for directory, dirs, _ in os.walk(folder):
-                for name in dirs:
-                    path = Path(directory) / name
-                    self.folders[self.notify.add_watch(str(path), mask)] = path
+        for directory in (str(d) for d, _, _ in os.walk(folder)) if recursive else [str(folder)]:
+            self.folders[self.notify.add_watch(directory, mask)] = Path(directory)
 
     def _events(self) -> None:
         import inotify_simple
@@ -177,8 +172,8 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
     resident: dict = {}  # what each build leaves in memory for the next (see build.stages)
 
     def rebuild(changed: set[str] | None = None, pages_first: bool = True) -> None:
-        stop_indexing()
-        resident["changed"] = changed  # the files changed since the last build, as the watch tells them  # a newer edit: the index being made for the last one is out of date
+        stop_indexing()  # a newer edit: the index being made for the last one is out of date
+        resident["changed"] = changed  # the files changed since the last build, as the watch tells them
         steps = builder.stages(root, out, base_url=base_url, drafts=drafts, cache_dir=cache, dev=True,
                                told=lambda line: print(line, file=sys.stderr, flush=True), pages_first=pages_first,
                                resident=resident)
