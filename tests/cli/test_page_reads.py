@@ -21,13 +21,10 @@ from PIL import Image
 
 from generator.build import build, finish, stages
 from generator.theme import BUNDLED_THEMES
+from tests.cli.test_cache import tree
 
 STEPS = int(os.environ.get("SHOPDIR_READS_STEPS", "12"))
 SEEDS = [1, 2]
-
-
-def tree(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def picture(rng: random.Random) -> bytes:
@@ -102,7 +99,8 @@ class Site:
         put("themes/default/i18n/en.yaml", i18n.read_text("utf-8").replace(
             "Sold out", f"Sold out{' (' + str(self.theme_marks) + ')' if self.theme_marks % 2 else ''}"))
         template = (BUNDLED_THEMES / "default" / "templates" / "product.html").read_text("utf-8")
-        put("themes/default/templates/product.html", template + "<!-- mark %d -->\n" % (self.theme_marks // 2)
+        head, end, tail = template.rpartition("{% endblock %}")  # inside the page's block: a mark it shows
+        put("themes/default/templates/product.html", f"{head}<p>mark {self.theme_marks // 2}</p>\n{end}{tail}"
             if self.theme_marks // 2 else template)
         for rel in set(self.files) - set(files):
             (self.root / rel).unlink()
