@@ -240,7 +240,7 @@ def _digest(value) -> bytes:
 
 
 def _keys(products) -> tuple:
-    return tuple((p.shop, p.slug) for p in products)
+    return tuple(map(_PRODUCT_KEY, products))
 
 
 OWNED = frozenset({"shop", "product", "products_of"})  # facts made of one shop's files (and the settings)
@@ -277,11 +277,9 @@ class Facts:
         if kind == "newest":
             return _digest(_keys(c.newest))
         if kind == "directory":
-            value = getattr(self.d, key[0])
-            if key[0] in ("shops", "products"):
-                value = tuple(getattr(item, "slug") if key[0] == "shops" else (item.shop, item.slug)
-                              for item in value)
-            return _digest(value)
+            value = getattr(self.d, key[0])  # the lists of shops and products by their order and names
+            return _digest(_keys(value) if key[0] == "products" else
+                           tuple(map(_SLUG, value)) if key[0] == "shops" else value)
         if kind == "curation":
             return _digest(getattr(self.d.curation, key[0]))
         if kind == "picture":
