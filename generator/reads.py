@@ -384,8 +384,6 @@ class Pages:
             else:
                 self.old = Record.read(cache_dir, stamp, output)
         self.new = Record(stamp, shops, carry)
-        if self.old is not None:  # the facts of pages made now are named by the record's own
-            self.new.named = {fact: fact for fact in self.old.digests}
         self.digests = Digests(self.old, facts, shops, carry)
         # every fact the last build's pages read, looked at once: those whose digest changed
         self.changed = self.digests.changed() if self.old is not None else set()
