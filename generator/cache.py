@@ -52,9 +52,13 @@ class Pack:
         self._files: dict[str, bytes] | None = None
 
     def read(self, name: str) -> bytes:
+        return self.files()[name]
+
+    def files(self) -> dict[str, bytes]:
+        """Every file of the pack by its name (read whole once)."""
         if self._files is None:
             self._files = pickle.loads(Path(self.path).read_bytes())
-        return self._files[name]
+        return self._files
 
 
 def remove(path: Path | str) -> None:

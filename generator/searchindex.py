@@ -14,7 +14,8 @@ A visitor's browser fetches a small manifest, then per query only the few files 
 
 Those files make a base. After an edit, update() leaves the base as it is and adds a delta in a
 folder of its own: the same kinds of files for the entries of the groups (shops) that changed
-since the last build, numbered after the base's and the earlier deltas' entries. The manifest
+since the last build, numbered after the base's and the earlier deltas' entries (a merge of the
+newest deltas into it carries their living entries over from their files, scoring no text again). The manifest
 names the base and the chain of deltas (at most MAX_DELTAS), each with the number of its first
 entry and the earlier entries it removes (delta-encoded: in the manifest, so that a query asks
 for no more than a bucket a part); the browser reads each part's bucket for a term and leaves
@@ -30,7 +31,7 @@ import itertools
 import json
 import operator
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import orjson
@@ -96,6 +97,8 @@ def _counts(text: str) -> tuple:
 
 
 def deltas(numbers: list[int]) -> list[int]:
+    if len(numbers) < 2:  # most terms of a delta, and many of a base, are in one entry
+        return list(numbers)
     return list(map(operator.sub, numbers, itertools.chain((0,), numbers)))
 
 
@@ -142,17 +145,84 @@ class Part:
 
 def part(entries: list[Entry], delta: bool = False) -> Part:
     """The files of some entries, numbered from 0 in the order given: a base, or a delta (smaller buckets)."""
-    # term -> its entry numbers (rising) and scores, interleaved: at 1,000 shops that is six million
-    # postings, and this loop, the plainest way found, is a good part of the index's time
-    postings: defaultdict[str, list[int]] = defaultdict(list)
-    total = 0
-    for number, entry in enumerate(entries):
-        found = scores(entry)
-        total += len(found)
-        for term, score in found.items():
+    return _files(_gather(entries), delta)
+
+
+@dataclass
+class _Gathered:
+    """A part's contents before they are packed: each term's entry numbers (rising) and scores,
+    interleaved; each filter value's entry numbers; each entry's display row."""
+    postings: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    filters: dict[str, dict[str, list[int]]] = field(default_factory=lambda: {name: {} for name in FILTERS})
+    rows: list[list] = field(default_factory=list)
+
+
+def _gather(entries: list[Entry], into: _Gathered | None = None) -> _Gathered:
+    """Entries scored and added after those `into` holds (numbered on from them)."""
+    found = into or _Gathered()
+    # at 1,000 shops that is six million postings, and this loop, the plainest way found, is a good part
+    # of the index's time
+    postings, start = found.postings, len(found.rows)
+    for number, entry in enumerate(entries, start):
+        for term, score in scores(entry).items():
             posted = postings[term]
             posted.append(number)
             posted.append(score)
+    for number, entry in enumerate(entries, start):
+        for name, values in entry.filters:
+            for value in sorted(set(values)):
+                found.filters[name].setdefault(value, []).append(number)
+    found.rows += [[e.text("title"), e.kind, e.shop, excerpt(e), e.image, e.path] for e in entries]
+    return found
+
+
+def _carried(parts: list[tuple[int, int, dict[str, bytes]]], kept: list[range]) -> _Gathered:
+    """The entries numbered in `kept` (global numbers, rising) of some parts (each with its first entry's
+    number, its count of entries and its files), taken from their files as they are and numbered from 0
+    in their order: a merge of deltas scores no text again."""
+    renumber: dict[int, int] = {}
+    for span in kept:
+        renumber.update(zip(span, range(len(renumber), len(renumber) + len(span))))
+    found = _Gathered()
+    postings, new, flat, accumulate = found.postings, renumber.get, itertools.chain.from_iterable, itertools.accumulate
+    for first, entries, files in parts:
+        taken = [new(first + n, -1) for n in range(entries)]
+        whole = taken and taken[0] >= 0 and taken[-1] - taken[0] == entries - 1  # all taken: numbers shifted
+        shift = taken[0] if whole else None
+        for name, data in files.items():
+            if name[0] != "t":
+                continue
+            for term, (numbers, points) in orjson.loads(gzip_ng.decompress(data)).items():
+                # no statement a posting, few a term: a merge moves tens of thousands of postings, and
+                # thousands of terms with one or two each
+                if shift is not None:
+                    if len(numbers) == 1:
+                        postings[term] += (numbers[0] + shift, points[0])
+                    else:
+                        numbers[0] += shift
+                        postings[term] += flat(zip(accumulate(numbers), points))
+                    continue
+                numbers = list(map(taken.__getitem__, accumulate(numbers)))
+                pairs = zip(numbers, points)
+                if -1 in numbers:
+                    pairs = itertools.compress(pairs, map((-1).__ne__, numbers))
+                postings[term] += flat(pairs)
+        for name, values in orjson.loads(gzip_ng.decompress(files["f.json.gz"])).items():
+            for value, numbers in values.items():
+                taken_here = [taken[n] for n in itertools.accumulate(numbers) if taken[n] >= 0]
+                if taken_here:
+                    found.filters[name].setdefault(value, []).extend(taken_here)
+        rows = [row for n in range((len(taken) + CHUNK - 1) // CHUNK)
+                for row in orjson.loads(gzip_ng.decompress(files[f"d{n}.json.gz"]))]
+        found.rows += [row for row, number in zip(rows, taken) if number >= 0]
+    for term in [term for term, posted in postings.items() if not posted]:
+        del postings[term]
+    return found
+
+
+def _files(found: _Gathered, delta: bool) -> Part:
+    postings = found.postings
+    total = sum(map(len, postings.values())) // 2
     count = bucket_count(total, DELTA_POSTINGS_PER_BUCKET if delta else POSTINGS_PER_BUCKET)
     buckets: list[list[str]] = [[] for _ in range(count)]
     where = terms.bucket
@@ -162,19 +232,15 @@ def part(entries: list[Entry], delta: bool = False) -> Part:
     for n, names in enumerate(buckets):  # each term's postings freed once packed: never two copies of all
         files[f"t{n}.json.gz"] = _pack({term: [deltas(found[0::2]), found[1::2]] for term in names
                                         for found in (take(term),)})
-    filters: dict[str, dict[str, list[int]]] = {name: {} for name in FILTERS}
-    for number, entry in enumerate(entries):
-        for name, values in entry.filters:
-            for value in sorted(set(values)):
-                filters[name].setdefault(value, []).append(number)
+    filters = found.filters
     files["f.json.gz"] = _pack({name: {v: deltas(ns) for v, ns in values.items()} for name, values in filters.items()})
-    for start in range(0, len(entries), CHUNK):
-        files[f"d{start // CHUNK}.json.gz"] = _pack([
-            [e.text("title"), e.kind, e.shop, excerpt(e), e.image, e.path] for e in entries[start:start + CHUNK]])
+    rows = found.rows
+    for start in range(0, len(rows), CHUNK):
+        files[f"d{start // CHUNK}.json.gz"] = _pack(rows[start:start + CHUNK])
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(name.encode("utf-8") + b"\0" + files[name])
-    return Part(digest.hexdigest()[:12], files, count, len(entries),
+    return Part(digest.hexdigest()[:12], files, count, len(rows),
                 {name: sorted(filters[name]) for name in FILTERS if name != "shop"})
 
 
@@ -233,23 +299,24 @@ class Update:
 
 
 def update(groups: list[tuple[str, str | bytes]], make: Callable[[str], list[Entry]], language: str, site: str,
-           kept: dict | None) -> Update:
+           kept: dict | None, parts: Callable[[str], dict[str, bytes] | None] | None = None) -> Update:
     """The index of a directory whose entries come in groups (a shop with its stores, guides and
     products; the categories), each named and with a key that changes whenever its entries do.
 
     With `kept`, the state of the previous update, made under the same `site` key (everything the
     entries depend on beyond their groups), only the groups whose keys changed since then are made
     again: their entries go into a small delta at the end of the chain, which also lists the earlier
-    entries of changed and removed groups as removed. The newest deltas are merged into one (their
-    groups made again) when the one before is no larger than what is being made, or when the chain
-    would pass MAX_DELTAS: each build makes about its own groups, a chain stays short, and a group is
-    made again a few times at most before the next base. Deltas holding more than DELTA_SHARE of the
-    base, or no usable state, make a new base of every group. `make(name)` gives a group's entries; it
-    is called only for the groups needed.
+    entries of changed and removed groups as removed. The newest deltas are merged into that one when
+    the one before is no larger than what is being made, or when the chain would pass MAX_DELTAS: a
+    chain stays short. A merge takes the merged deltas' living entries from their files as they are
+    (`parts(version)`: a kept part's files by name, or None when they cannot be had), so every build
+    scores the texts of its changed groups only. Deltas holding more than DELTA_SHARE of the base, no
+    usable state, or a merged delta's files missing make a new base of every group. `make(name)` gives
+    a group's entries; it is called only for the groups needed.
     """
     keys = dict(groups)
     if isinstance(kept, dict) and [kept.get(k) for k in ("format", "site", "language")] == [FORMAT, site, language]:
-        chained = _chained(kept, keys, make, language)
+        chained = _chained(kept, keys, make, language, parts or (lambda version: None))
         if chained is not None:
             return chained
     entries: list[Entry] = []
@@ -268,9 +335,11 @@ def update(groups: list[tuple[str, str | bytes]], make: Callable[[str], list[Ent
     return Update({**base.out(), MANIFEST: manifest(_size(base), [], language, base.filters)}, base, None, state)
 
 
-def _chained(old: dict, keys: dict, make: Callable[[str], list[Entry]], language: str) -> Update | None:
+def _chained(old: dict, keys: dict, make: Callable[[str], list[Entry]], language: str,
+             parts: Callable[[str], dict[str, bytes] | None]) -> Update | None:
     """The kept base and chain with a delta of the groups changed since (merged with the newest deltas
-    as update() says), or None when the deltas would pass DELTA_SHARE of the base."""
+    as update() says), or None when the deltas would pass DELTA_SHARE of the base or a merged delta's
+    files are missing."""
     base, chain = old["base"], list(old["deltas"])
     live, where = _live(base, chain)
     changed = sorted(name for name, _ in keys.items() - live.items())  # C's set difference: 10,000 shops
@@ -279,31 +348,45 @@ def _chained(old: dict, keys: dict, make: Callable[[str], list[Entry]], language
         return Update({MANIFEST: manifest(base, chain, language, _filters(base, chain, where))}, None, None, old)
     fresh = {name: make(name) for name in changed}
     size = sum(map(len, fresh.values()))
-    while chain and (len(chain) >= MAX_DELTAS or chain[-1]["entries"] <= size):  # merged: made again
-        merged = chain.pop()
-        for name, key in merged["keys"].items():
-            if name in fresh:
-                continue
-            if key is None and name not in keys:  # removed there, and still: the merged delta says so
-                gone.append(name)
-            elif key is not None and name in keys and where[name][0] >= merged["first"]:
-                fresh[name] = make(name)
-                size += len(fresh[name])
+    carried: dict[str, tuple] = {}  # the living groups of the merged deltas: their entries taken as they are
+
+    def living(delta: dict) -> list[str]:  # its groups that stay as they are, in it
+        return [name for name, key in delta["keys"].items() if key is not None and name in keys
+                and name not in fresh and delta["first"] <= where[name][0] < delta["first"] + delta["entries"]]
+
+    while chain and (len(chain) >= MAX_DELTAS or sum(where[name][1] for name in living(chain[-1])) <= size):
+        merged = chain.pop()  # merged into the new delta (a delta none of whose groups live on: dropped)
+        for name in living(merged):
+            carried[name] = where[name]
+            size += where[name][1]
+        gone += [name for name, key in merged["keys"].items() if key is None and name not in keys]
     first = chain[-1]["first"] + chain[-1]["entries"] if chain else base["entries"]
-    removed = {n for delta in old["deltas"][len(chain):] for n in delta["removed"] if n < first}
+    merging = old["deltas"][len(chain):]
+    removed = {n for delta in merging for n in delta["removed"] if n < first}
     for name in [*fresh, *gone]:
         if name in where and where[name][0] < first:
             removed.update(range(where[name][0], where[name][0] + where[name][1]))
     if sum(delta["entries"] + len(delta["removed"]) for delta in chain) + size + len(removed) \
             > DELTA_SHARE * base["entries"]:
         return None
-    names = sorted(fresh)
-    delta = part([entry for name in names for entry in fresh[name]], delta=True)
+    found, names = _Gathered(), sorted(carried, key=lambda name: carried[name][0])  # in the merged deltas' order
+    if carried:
+        files = [parts(delta["version"]) for delta in merging]
+        if None in files:
+            return None
+        found = _carried([(delta["first"], delta["entries"], got) for delta, got in zip(merging, files)],
+                         [range(carried[name][0], carried[name][0] + carried[name][1]) for name in names])
+    names += sorted(fresh)
+    for name in sorted(fresh):
+        _gather(fresh[name], found)
+    delta = _files(found, delta=True)
     placed, keys_of, at = {}, dict.fromkeys(gone), first
     for name in names:
-        placed[name] = (at, len(fresh[name]), _flat(filter_values(fresh[name])))
+        count, flat = (carried[name][1], carried[name][2]) if name in carried else \
+            (len(fresh[name]), _flat(filter_values(fresh[name])))
+        placed[name] = (at, count, flat)
         keys_of[name] = keys[name]
-        at += len(fresh[name])
+        at += count
     chain.append({**_size(delta), "first": first, "removed": tuple(sorted(removed)), "groups": placed,
                   "keys": keys_of})
     for name in gone:  # where each group is now, as _live would find it again

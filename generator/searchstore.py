@@ -43,7 +43,7 @@ def files(directory: Directory, strings: dict, pictures: dict, markdown: Markdow
     groups, make = search.groups(directory, strings, pictures, shop_inputs if keep else None, markdown, catalogue)
     site = search.site_key(directory, strings, code_digest(), drafts)
     kept = _kept(cache_dir / FOLDER) if keep else None
-    done = searchindex.update(groups, make, language, site, kept)
+    done = searchindex.update(groups, make, language, site, kept, functools.partial(_part_files, cache_dir))
     if keep:
         _keep(cache_dir / FOLDER, done)
     found = dict(done.files)
@@ -54,6 +54,14 @@ def files(directory: Directory, strings: dict, pictures: dict, markdown: Markdow
         if done.delta is None or delta["version"] != done.delta.version:
             found[f"{searchindex.FOLDER}{delta['version']}/"] = _pack(cache_dir, delta)
     return found
+
+
+def _part_files(cache_dir: Path, version: str) -> dict[str, bytes] | None:
+    """A kept part's files, by name, read from its pack; None when the pack cannot be read."""
+    try:
+        return cache.Pack(cache_dir / FOLDER / (version + PACK), list).files()
+    except Exception:  # noqa: BLE001 - a missing or damaged pack only costs a new base
+        return None
 
 
 def _pack(cache_dir: Path, part: dict) -> cache.Pack:

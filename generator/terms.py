@@ -260,7 +260,16 @@ def query(text: str) -> Query:
 def bucket(term: str, count: int) -> int:
     """Which of `count` index files holds a term: a hash of its first two characters, so
     every term a prefix can reach lies in the prefix's one file. FNV-1a over UTF-8."""
-    value = 0x811C9DC5
-    for byte in term[:2].encode("utf-8"):
-        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    head = term[:2]
+    value = _HASHES.get(head)
+    if value is None:
+        value = 0x811C9DC5
+        for byte in head.encode("utf-8"):
+            value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+        if len(_HASHES) >= WORDS_KEPT:
+            _HASHES.clear()
+        _HASHES[head] = value
     return value % count
+
+
+_HASHES: dict[str, int] = {}  # by a term's first two characters: an index asks for each term, a few thousand heads
