@@ -27,8 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import synth  # noqa: E402
-from generator import markup, search, searchindex, searchstore  # noqa: E402
-from generator.build import _collector_paused, _render_markdown  # noqa: E402
+from generator import markup, processes, search, searchindex, searchstore, texts  # noqa: E402
 from generator.config import settings_from_doc  # noqa: E402
 from generator.load import Parsed, load_site, load_sources  # noqa: E402
 from generator.theme import load_theme  # noqa: E402
@@ -40,14 +39,14 @@ def model(root: Path, markdown: markup.Markdown, cache: Path):
     the digests of each shop's files (and the seconds they took)."""
     site, _ = load_site(root)
     settings, _ = settings_from_doc(site)
-    with _collector_paused():  # as the build loads
+    with processes.collector_paused():  # as the build loads
         kept = Parsed(cache, settings.limits)
         sources, _ = load_sources(root, settings.limits, kept)
         start = time.process_time()
         inputs = kept.shop_digests(sources)
         digests = time.process_time() - start
         kept.save()
-    _render_markdown(sources, markdown, 1)
+    texts.render_rest(sources, markdown, 1)
     directory, _, _ = build_directory(sources, settings, False, markdown)
     theme, _ = load_theme(root, settings.theme, settings.language)
     return directory, theme, inputs, digests

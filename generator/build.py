@@ -7,25 +7,23 @@ import datetime
 import functools
 import gc
 import hashlib
-import itertools
 import os
 import pickle
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
 from generator import (cache, fingerprint, images, markup, media, pagefind, processes, qr, reads, routes,
-                       rules, searchstore)
+                       render, rules, searchstore, texts)
 from generator.catalogue import Catalogue
 from generator.config import settings_from_doc
-from generator.load import Parsed, Resident, ShopSource, Sources, load_site, load_sources
+from generator.load import Parsed, Resident, load_site, load_sources
 from generator.model import Directory, Settings
 from generator.output import Staging, exclusive, look_ahead
 from generator.plan import Assets, plan_site
 from generator.problems import Problem, sorted_problems
-from generator.render import common_view, render_pages, rendering_key
+from generator.render import common_view, rendering_key
 from generator.theme import Theme, load_theme, unused_templates
 from generator.validate import build_directory
 
@@ -106,7 +104,7 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
     result = Result()
     clock = _Clock(result, progress)
     jobs = jobs or os.cpu_count() or 1
-    with _one_at_a_time(out, cache_dir, told), markup.kept_in(cache_dir) as markdown, _unfrozen_at_end():
+    with _one_at_a_time(out, cache_dir, told), markup.kept_in(cache_dir) as markdown, processes.unfrozen_at_end():
         inputs = _begin(root, out, cache_dir, inputs, fingerprint.options(
             base_url=base_url, drafts=drafts, dev=dev, search_index=search_index), scan=resident is None)
         model, problems = _model(root, out, cache_dir, base_url, drafts, markdown, jobs, resident, clock)
@@ -180,7 +178,7 @@ def _model(root: Path, out: Path | None, cache_dir: Path | None, base_url: str |
         held = resident.setdefault("sources", Resident())
         held.changed(resident.pop("changed", None))
     # millions of parsed values arrive, none in a cycle: nothing to collect
-    with _collector_paused(freeze=True), _MarkdownAhead(jobs, markdown) as ahead:
+    with processes.collector_paused(freeze=True), texts.Ahead(jobs, markdown) as ahead:
         kept = Parsed(cache_dir, settings.limits, (resident or {}).get("parsed")) \
             if cache_dir is not None and out is not None else None
         sources, found = load_sources(root, settings.limits, kept, loaded=ahead.shop, resident=held)
@@ -192,8 +190,8 @@ def _model(root: Path, out: Path | None, cache_dir: Path | None, base_url: str |
                 resident["parsed"] = kept.carry()
             del kept  # it holds every parsed file, which must be freed with the sources below
     clock.lap("load")
-    _render_markdown(sources, markdown, jobs, shops=not ahead.did_shops)
-    with _collector_paused(freeze=True):  # the model: hundreds of thousands of objects, none in a cycle
+    texts.render_rest(sources, markdown, jobs, shops=not ahead.did_shops)
+    with processes.collector_paused(freeze=True):  # the model: hundreds of thousands of objects, none in a cycle
         directory, sites, found = build_directory(sources, settings, drafts, markdown,
                                                   resident.setdefault("shops", {}) if resident is not None else None)
     problems += found
@@ -258,7 +256,7 @@ def _plan(model: _Model, made: _Media, markdown: markup.Markdown, search_folders
           clock: _Clock) -> tuple[list, list[Problem]]:
     # a page spec for each page: at 10,000 shops the collector took 1.6 s; the specs live until the end,
     # never looked through again, here or in the workers
-    with _collector_paused(freeze=True):
+    with processes.collector_paused(freeze=True):
         specs, found = plan_site(model.directory, _assets(model, made, markdown, search_folders))
     clock.lap("plan")
     return specs, found
@@ -279,11 +277,7 @@ def _check(result: Result, problems: list[Problem], root: Path, model: _Model, m
     problems += found
     clock.lap("plan")
     if not rules.errors(found):
-        common = common_view(directory, theme)
-        chunks = [specs[start:start + RENDER_CHUNK] for start in range(0, len(specs), RENDER_CHUNK)]
-        check = functools.partial(_page_problems, theme=theme, common=common, root=root)
-        for found in processes.forked_map(check, chunks, jobs, chunk=1, minimum=2):
-            problems += found
+        problems += render.problems_of(specs, theme, common_view(directory, theme), root, jobs)
         result.pages = len(specs)
         clock.lap("render")
     return _finished(result, problems)
@@ -314,14 +308,14 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
     hashes = {}
     staging = Staging(out)
     try:
-        for done, (spec, path, page, hashed) in enumerate(_render(specs, theme, common, root, jobs, known, pages), 1):
+        for done, (spec, path, page, hashed) in enumerate(render.made(specs, theme, common, root, jobs, known, pages), 1):
             if done % 500 == 0 and done < len(specs):  # the stage's end is told once, by lap
                 clock.progress("render", done, len(specs))
             hashes[path] = hashed
             if problems and not isinstance(page, Problem):
                 continue
             if page is None and not staging.keep(path):  # the same view, but the previous page is gone
-                page = next(render_pages([spec], theme, common, root))[1]
+                page = next(render.render_pages([spec], theme, common, root))[1]
             if isinstance(page, Problem):
                 problems.append(page)
             elif page is not None:
@@ -406,22 +400,11 @@ def _tidy_caches(cache_dir: Path, directory: Directory, markdown: markup.Markdow
     def limit(used: int) -> int:
         return TIDY_FACTOR * used + TIDY_SLACK
 
-    texts = {text for text in _model_texts(directory) if text and text.strip()}
-    markdown.tidy(texts, limit(len(texts)))
+    used = {text for text in texts.model_texts(directory) if text and text.strip()}
+    markdown.tidy(used, limit(len(used)))
     qr.tidy(cache_dir, qr_codes, limit(len(qr_codes)))
     images.tidy(cache_dir, pictures.values(), limit(len(pictures)))
 
-
-def _model_texts(directory: Directory):
-    """Every Markdown text the model holds."""
-    yield from (shop.description for shop in directory.shops)
-    yield from (product.body for product in directory.products)
-    yield from (page.body for page in directory.pages)
-    yield from (category.description for category in directory.categories)
-    yield from (collection.description for collection in directory.curation.collections)
-
-
-RENDER_CHUNK = 250  # pages per task
 
 @contextlib.contextmanager
 def _one_at_a_time(out: Path | None, cache_dir: Path | None, told: Callable[[str], None] | None):
@@ -435,146 +418,6 @@ def _one_at_a_time(out: Path | None, cache_dir: Path | None, told: Callable[[str
             processes.settle()
 
 
-@contextlib.contextmanager
-def _unfrozen_at_end():
-    """What gc.freeze() set aside is given back to the collector when the build ends (shopdir serve
-    builds again and again in one process)."""
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
-@contextlib.contextmanager
-def _collector_paused(freeze: bool = False):
-    """The collector off while many objects that live on and hold no cycle are made; with freeze, they are
-    set aside (gc.freeze) before it is on again, so that its first pass does not walk them all once (at
-    1,000 shops that pass took 0.15 s a build)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if freeze:
-            gc.freeze()
-        if collecting:
-            gc.enable()
-
-
-def _render(specs, theme: Theme, common: dict, root: Path, jobs: int, known: dict, pages: reads.Pages):
-    """(spec, output file, bytes, view hash) of every page: those that read nothing that changed first,
-    None for their bytes; then the others, made and rendered (or found unchanged), in plan order."""
-    made = []
-    for spec in specs:
-        file = routes.file_for(spec.path)
-        if pages.unchanged(file, spec.template, spec.make.args[1:]):
-            yield spec, file, None, known[file]
-        else:
-            made.append(spec)
-    chunks = [made[start:start + RENDER_CHUNK] for start in range(0, len(made), RENDER_CHUNK)]
-    render = functools.partial(_render_pages, theme=theme, common=common, root=root, known=known)
-    rendered = itertools.chain.from_iterable(processes.forked_map(render, chunks, jobs, chunk=1, minimum=2))
-    for spec, (file, page, hashed, facts) in zip(made, rendered):
-        pages.made(file, facts)
-        yield spec, file, page, hashed
-
-
-def _render_pages(specs, theme: Theme, common: dict, root: Path, known: dict) -> list:
-    return list(render_pages(specs, theme, common, root, known))
-
-
-def _page_problems(specs, theme: Theme, common: dict, root: Path) -> list[Problem]:
-    """The pages rendered and dropped: only their problems go back from a worker, not their bytes."""
-    return list({page for _, page, _, _ in render_pages(specs, theme, common, root) if isinstance(page, Problem)})
-
-
-def _markdown_texts(sources: Sources, shops: bool = True):
-    """The Markdown texts that make up most of the rendering work: shop descriptions, products and pages
-    (with shops=False, the pages only)."""
-    for shop in sources.shops if shops else ():
-        yield from _shop_texts(shop)
-    for page in sources.pages:
-        yield unicodedata.normalize("NFC", page.source.body)
-
-
-def _shop_texts(shop: ShopSource):
-    """As the model will hold them: NFC, as validation makes every text."""
-    if shop.doc is not None and isinstance(shop.doc.data, dict):
-        description = shop.doc.data.get("description")
-        if isinstance(description, str):
-            yield unicodedata.normalize("NFC", description)
-    for product in shop.products:
-        yield unicodedata.normalize("NFC", product.source.body)
-
-
-class _MarkdownAhead:
-    """Each shop's Markdown rendered by forked workers while the next shops are being loaded.
-
-    What is not done here (no workers, or texts that came later) _render_markdown does after; with
-    workers, every loaded shop's texts are done here (`did_shops`).
-    """
-
-    BATCH = 200  # texts sent to a worker at once
-
-    def __init__(self, jobs: int, markdown: markup.Markdown):
-        self.markdown = markdown
-        self.pool = None
-        if jobs > 1 and processes.may_fork():
-            self.pool = processes.pool(jobs)
-        self.did_shops = self.pool is not None
-        self.batch: list[str] = []
-        self.sent: list = []  # (texts, future of their HTML and words), in order, until taken
-
-    def shop(self, shop: ShopSource) -> None:
-        if self.pool is None:
-            return
-        self.batch += self.markdown.not_rendered(_shop_texts(shop))
-        if len(self.batch) >= self.BATCH:
-            self._send()
-
-    def _send(self) -> None:
-        # sent as bytes: pickling the strings themselves would leave a UTF-8 copy inside each (see load._Pickler)
-        encoded = [text.encode("utf-8", "surrogatepass") for text in self.batch]
-        self.sent.append((self.batch, self.pool.submit(_render_fresh_all, encoded)))
-        self.batch = []
-        while self.sent and self.sent[0][1].done():  # taken as they come: their words go on to the cache
-            self._take()
-
-    def _take(self) -> None:
-        texts, future = self.sent.pop(0)
-        for text, (html, words) in zip(texts, future.result()):
-            self.markdown.keep(text, html, words)
-
-    def __enter__(self) -> "_MarkdownAhead":
-        return self
-
-    def __exit__(self, kind, error, trace) -> None:
-        if self.pool is None:
-            return
-        try:
-            if kind is None:
-                if self.batch:
-                    self._send()
-                while self.sent:
-                    self._take()
-        finally:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _render_fresh_all(texts: list[bytes]) -> list[tuple[str | None, str | None]]:
-    return [markup.render_fresh_with_words(text.decode("utf-8", "surrogatepass")) for text in texts]
-
-
-def _render_markdown(sources: Sources, markdown: markup.Markdown, jobs: int, shops: bool = True) -> None:
-    """Render every Markdown text the cache does not hold, in parallel, for validation and the pages
-    (with shops=False, the shops' texts are done already); then write them all to the cache, where the
-    forked processes that make pages read their words."""
-    texts = markdown.not_rendered(_markdown_texts(sources, shops))
-    for text, (html, words) in zip(texts, processes.forked_map(markup.render_fresh_with_words, texts, jobs)):
-        markdown.keep(text, html, words)
-    markdown.flush()
-
-
 def _build_date() -> datetime.date:
     """The day SOURCE_DATE_EPOCH names, else 1970-01-01: the output never depends on the wall clock.
 
@@ -582,30 +425,3 @@ def _build_date() -> datetime.date:
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "0")
     return datetime.datetime.fromtimestamp(int(epoch) if epoch.isdigit() else 0, datetime.timezone.utc).date()
-
-
-def print_kit(root: Path, shops: list[str], base_url: str | None = None) -> tuple[bytes | None, list[Problem]]:
-    """The printed QR kit (`shopdir print`) as PDF bytes: the site is loaded and checked as a build
-    would, so a site with problems is refused with all of them; None with the problems."""
-    from generator import printkit  # its PDF library takes 0.4 s to import: a build never needs it
-    root = Path(root)
-    site, problems = load_site(root)
-    settings, found = settings_from_doc(site, base_url)
-    problems += found
-    sources, found = load_sources(root, settings.limits)
-    problems += found
-    markdown = markup.Markdown()
-    _render_markdown(sources, markdown, 1)
-    directory, sites, found = build_directory(sources, settings, False, markdown)
-    problems += found
-    theme, found = load_theme(root, settings.theme, settings.language)
-    problems += found
-    qr_texts, found = media.shop_qr_texts(root, directory, sites, settings)
-    problems += found
-    if rules.errors(problems) or theme is None:
-        return None, sorted_problems(problems)
-    pieces, found = printkit.pieces(directory, qr_texts, theme.strings, shops)
-    found += printkit.glyph_problems(pieces, settings.printing.brand)
-    if found:
-        return None, sorted_problems(found)
-    return printkit.render(pieces, settings.printing), []

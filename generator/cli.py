@@ -330,7 +330,7 @@ def _run(args) -> int:
         from generator import serve
         return serve.serve(root, port=args.port, host=args.host, base_url=args.base_url, drafts=args.drafts)
     if args.command == "print":
-        return _print(args, build)
+        return _print(args)
     if args.command == "new":
         try:
             created = scaffold.new_shop(root, args.slug) if args.kind == "shop" else \
@@ -365,11 +365,11 @@ def _review(args) -> int:
     return 1 if done.errors else 0
 
 
-def _print(args, build) -> int:
+def _print(args) -> int:
     """shopdir print: the kit is made in memory, then written beside its place and moved there."""
     from generator import printkit
     try:
-        data, problems = build.print_kit(args.root, args.shops, base_url=args.base_url)
+        data, problems = printkit.kit(args.root, args.shops, base_url=args.base_url)
     except printkit.FontMissing as error:
         print(f"shopdir: {error}", file=sys.stderr)
         return 1

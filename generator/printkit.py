@@ -21,9 +21,13 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from generator import printlayout, routes
+from generator import markup, media, printlayout, routes, rules, texts
+from generator.config import settings_from_doc
+from generator.load import load_site, load_sources
 from generator.model import Directory, Printing
-from generator.problems import Problem, did_you_mean
+from generator.problems import Problem, did_you_mean, sorted_problems
+from generator.theme import load_theme
+from generator.validate import build_directory
 
 PAPERS = {"A4": (210.0, 297.0), "letter": (215.9, 279.4)}
 
@@ -149,3 +153,29 @@ def write(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def kit(root: Path, shops: list[str], base_url: str | None = None) -> tuple[bytes | None, list[Problem]]:
+    """The printed QR kit (`shopdir print`) as PDF bytes: the site is loaded and checked as a build
+    would, so a site with problems is refused with all of them; None with the problems."""
+    root = Path(root)
+    site, problems = load_site(root)
+    settings, found = settings_from_doc(site, base_url)
+    problems += found
+    sources, found = load_sources(root, settings.limits)
+    problems += found
+    markdown = markup.Markdown()
+    texts.render_rest(sources, markdown, 1)
+    directory, sites, found = build_directory(sources, settings, False, markdown)
+    problems += found
+    theme, found = load_theme(root, settings.theme, settings.language)
+    problems += found
+    qr_texts, found = media.shop_qr_texts(root, directory, sites, settings)
+    problems += found
+    if rules.errors(problems) or theme is None:
+        return None, sorted_problems(problems)
+    made, found = pieces(directory, qr_texts, theme.strings, shops)
+    found += glyph_problems(made, settings.printing.brand)
+    if found:
+        return None, sorted_problems(found)
+    return render(made, settings.printing), []

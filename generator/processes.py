@@ -17,6 +17,7 @@ import collections
 import contextlib
 import ctypes
 import ctypes.util
+import gc
 import itertools
 import multiprocessing
 import os
@@ -243,3 +244,29 @@ def alive(pid: int) -> bool:
     except OSError:  # another user's process
         return True
     return True
+
+
+@contextlib.contextmanager
+def unfrozen_at_end():
+    """What gc.freeze() set aside is given back to the collector when the build ends (shopdir serve
+    builds again and again in one process)."""
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+@contextlib.contextmanager
+def collector_paused(freeze: bool = False):
+    """The collector off while many objects that live on and hold no cycle are made; with freeze, they are
+    set aside (gc.freeze) before it is on again, so that its first pass does not walk them all once (at
+    1,000 shops that pass took 0.15 s a build)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.freeze()
+        if collecting:
+            gc.enable()

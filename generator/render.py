@@ -1,8 +1,12 @@
-"""Views to bytes: each planned page through its template. Template errors become problems."""
+"""Views to bytes: each planned page through its template, in chunks sent to forked workers; a page
+that read nothing changed since the last build (reads.Pages) is not made at all. Template errors
+become problems."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import itertools
 import marshal
 import pickle
 from pathlib import Path
@@ -10,7 +14,7 @@ from typing import Iterator
 
 import jinja2
 
-from generator import fingerprint, markup, reads, routes
+from generator import fingerprint, markup, processes, reads, routes
 from generator.model import Directory
 from generator.plan import PageSpec
 from generator.problems import Problem
@@ -100,3 +104,41 @@ def render_pages(specs: list[PageSpec], theme: Theme, common: dict, root: Path,
             yield file, template.render(common, page=view).encode("utf-8"), hashed, facts
         except Exception as error:  # any failure inside a template is the theme's problem, at its line
             yield file, template_problem(error, theme, root), hashed, facts
+
+
+CHUNK = 250  # pages a task sent to a worker
+
+
+def made(specs: list[PageSpec], theme: Theme, common: dict, root: Path, jobs: int, known: dict,
+         pages: reads.Pages) -> Iterator[tuple]:
+    """(spec, output file, bytes, view hash) of every page: those that read nothing that changed first,
+    None for their bytes; then the others, made and rendered (or found unchanged), in plan order."""
+    fresh = []
+    for spec in specs:
+        file = routes.file_for(spec.path)
+        if pages.unchanged(file, spec.template, spec.make.args[1:]):
+            yield spec, file, None, known[file]
+        else:
+            fresh.append(spec)
+    chunks = [fresh[start:start + CHUNK] for start in range(0, len(fresh), CHUNK)]
+    work = functools.partial(_render_pages, theme=theme, common=common, root=root, known=known)
+    rendered = itertools.chain.from_iterable(processes.forked_map(work, chunks, jobs, chunk=1, minimum=2))
+    for spec, (file, page, hashed, facts) in zip(fresh, rendered):
+        pages.made(file, facts)
+        yield spec, file, page, hashed
+
+
+def _render_pages(specs, theme: Theme, common: dict, root: Path, known: dict) -> list:
+    return list(render_pages(specs, theme, common, root, known))
+
+
+def _page_problems(specs, theme: Theme, common: dict, root: Path) -> list[Problem]:
+    """The pages rendered and dropped: only their problems go back from a worker, not their bytes."""
+    return list({page for _, page, _, _ in render_pages(specs, theme, common, root) if isinstance(page, Problem)})
+
+
+def problems_of(specs: list[PageSpec], theme: Theme, common: dict, root: Path, jobs: int) -> list[Problem]:
+    """Every page rendered in memory, in workers, for its problems alone (a check writes nothing)."""
+    chunks = [specs[start:start + CHUNK] for start in range(0, len(specs), CHUNK)]
+    check = functools.partial(_page_problems, theme=theme, common=common, root=root)
+    return [problem for found in processes.forked_map(check, chunks, jobs, chunk=1, minimum=2) for problem in found]

@@ -159,19 +159,19 @@ def test_module_entry_point_runs_as_a_real_process(make_site):
 
 
 def test_parallel_and_serial_builds_are_byte_identical(make_site, tmp_path, monkeypatch):
-    from generator import build as builder
+    from generator import build as builder, texts
 
-    monkeypatch.setattr(builder, "RENDER_CHUNK", 3)  # small chunks, so this small site is split over processes
+    monkeypatch.setattr(builder.render, "CHUNK", 3)  # small chunks, so this small site is split over processes
     monkeypatch.setattr(builder.processes, "PARALLEL_FROM", 2)  # and its Markdown and QR codes too
-    monkeypatch.setattr(builder._MarkdownAhead, "BATCH", 2)  # Markdown sent to workers while shops load
+    monkeypatch.setattr(texts.Ahead, "BATCH", 2)  # Markdown sent to workers while shops load
     left = []  # shop texts not yet rendered when loading is done
-    render_rest = builder._render_markdown
+    render_rest = texts.render_rest
 
     def spy(sources, markdown, jobs, shops=True):
-        left.append(len(markdown.not_rendered(t for shop in sources.shops for t in builder._shop_texts(shop))))
+        left.append(len(markdown.not_rendered(t for shop in sources.shops for t in texts._shop_texts(shop))))
         render_rest(sources, markdown, jobs, shops)
 
-    monkeypatch.setattr(builder, "_render_markdown", spy)
+    monkeypatch.setattr(texts, "render_rest", spy)
     root = make_site()
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
     assert builder.build(root, serial, cache_dir=tmp_path / "serial-cache", jobs=1).ok

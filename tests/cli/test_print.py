@@ -11,7 +11,7 @@ import pypdfium2
 import pytest
 import zxingcpp
 
-from generator import build
+from generator import printkit
 from generator.config import settings_from_doc
 from generator.load import load_site
 from tests.conftest import ROOT
@@ -28,7 +28,7 @@ def decoded_pages(data: bytes) -> list[list[str]]:
 
 @pytest.fixture(scope="module")
 def example_kit():
-    data, problems = build.print_kit(ROOT, [])
+    data, problems = printkit.kit(ROOT, [])
     assert problems == []
     return data
 

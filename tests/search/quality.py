@@ -23,8 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from generator import markup, search, searchindex, terms
-from generator.build import _render_markdown
+from generator import markup, search, searchindex, terms, texts
 from generator.config import settings_from_doc
 from generator.load import load_site, load_sources
 from generator.theme import load_theme
@@ -60,7 +59,7 @@ def site_entries(root: Path) -> tuple[list[searchindex.Entry], str, str]:
         site, _ = load_site(root)
         settings, _ = settings_from_doc(site)
         sources, _ = load_sources(root, settings.limits, None)
-        _render_markdown(sources, markdown, 1)
+        texts.render_rest(sources, markdown, 1)
         directory, _, _ = build_directory(sources, settings, False, markdown)
         theme, _ = load_theme(root, settings.theme, settings.language)
         entries = search.entries(directory, theme.strings, {}, markdown)
