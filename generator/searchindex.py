@@ -230,8 +230,9 @@ def _files(found: _Gathered, delta: bool) -> Part:
         buckets[where(term, count)].append(term)
     files, take = {}, postings.pop
     for n, names in enumerate(buckets):  # each term's postings freed once packed: never two copies of all
-        files[f"t{n}.json.gz"] = _pack({term: [deltas(found[0::2]), found[1::2]] for term in names
-                                        for found in (take(term),)})
+        files[f"t{n}.json.gz"] = _pack({term: [[found[0]], [found[1]]] if len(found) == 2  # in one entry: most
+                                        else [deltas(found[0::2]), found[1::2]]
+                                        for term in names for found in (take(term),)})
     filters = found.filters
     files["f.json.gz"] = _pack({name: {v: deltas(ns) for v, ns in values.items()} for name, values in filters.items()})
     rows = found.rows
