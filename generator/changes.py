@@ -55,7 +55,7 @@ def page_changes(base: dict[str, str], head: dict[str, str]) -> PageChanges:
         if kind is None:
             changes.files[which] += 1
         else:
-            getattr(changes, which)[kind].append(path.removesuffix("index.html"))
+            getattr(changes, which)[kind].append(routes.path_of(path))
     return changes
 
 

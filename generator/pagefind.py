@@ -232,7 +232,7 @@ class _Shards:
             site = self.work / key / "site"
             site.mkdir(parents=True)
             for item in records:
-                target = site / (item.path + "index.html")
+                target = site / routes.file_for(item.path)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(record_page(item, self.language), "utf-8")
             self.waiting.append((folder, key))

@@ -110,6 +110,11 @@ def problems() -> str:
     return "__shopdir__/problems.json"
 
 
+def problems_home() -> str:
+    """Marks a served site whose home page lists the problems (no build has succeeded yet)."""
+    return "__shopdir__/index-is-problems"
+
+
 def qr_code(text: str) -> str:
     """One file per distinct QR text, named by its hash."""
     return f"qr/{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}.png"
@@ -156,6 +161,11 @@ def text_key(text: str) -> str:
 def file_for(path: str) -> str:
     """The output file that serves a URL path."""
     return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def path_of(file: str) -> str:
+    """The URL path an output file serves (file_for's inverse)."""
+    return file.removesuffix("index.html")
 
 
 # What quote() leaves as it is: a path of only these characters (every slug-made path) needs no

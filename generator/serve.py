@@ -150,12 +150,13 @@ def write_problems(out: Path, problems: list[Problem]) -> None:
     temporary = target.with_name(target.name + ".new")
     temporary.write_text(json.dumps([str(p) for p in problems], ensure_ascii=False), "utf-8")
     os.replace(temporary, target)
-    if problems and not (out / "index.html").exists() or (out / "__shopdir__" / "index-is-problems").exists():
+    home, marker = out / routes.file_for(routes.home()), out / routes.problems_home()
+    if problems and not home.exists() or marker.exists():
         items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in problems)
-        (out / "index.html").write_text(
+        home.write_text(
             f"<!doctype html><meta charset=utf-8><title>shopdir: build failed</title>"
             f"<h1>The build failed</h1><ul>{items}</ul>", "utf-8")
-        (out / "__shopdir__" / "index-is-problems").write_text("", "utf-8")
+        marker.write_text("", "utf-8")
 
 
 def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str | None = None,
