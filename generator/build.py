@@ -110,8 +110,7 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
         model, problems = _model(root, out, cache_dir, base_url, drafts, markdown, jobs, resident, clock)
         settings, directory, sites, theme = model.settings, model.directory, model.sites, model.theme
         result.directory = directory
-        media_made, found = _media(root, out, cache_dir, settings, directory, sites, jobs, clock,
-                                   resident.setdefault("pictures", {}) if resident is not None else None)
+        media_made, found = _media(root, out, cache_dir, settings, directory, sites, jobs, clock, resident)
         problems += found
         if rules.errors(problems) or theme is None:
             return _finished(result, problems)
@@ -196,7 +195,7 @@ def _model(root: Path, out: Path | None, cache_dir: Path | None, base_url: str |
                                                   resident.setdefault("shops", {}) if resident is not None else None)
     problems += found
     del sources, site  # the parsed files: the model holds all that is needed from here on
-    theme, found = load_theme(root, settings.theme, settings.language)
+    theme, found = load_theme(root, settings.theme, settings.language, cache_dir if out is not None else None)
     problems += found
     gc.freeze()
     clock.lap("validate")
@@ -214,12 +213,17 @@ class _Media:
 
 
 def _media(root: Path, out: Path | None, cache_dir: Path | None, settings, directory: Directory, sites, jobs: int,
-           clock: _Clock, held: dict | None) -> tuple[_Media, list[Problem]]:
+           clock: _Clock, resident: dict | None) -> tuple[_Media, list[Problem]]:
+    """QR codes and pictures; with `resident` (serve), the last build's codes, pictures and pictures' real
+    paths are kept in memory and taken again while their sources are unchanged."""
+    held = {} if resident is None else {"held": resident.setdefault("pictures", {}),
+                                        "resolve": resident["sources"].shop_file}
     qr_texts, problems = media.shop_qr_texts(root, directory, sites, settings)
-    qr_codes = media.qr_codes(sorted(media.all_qr_texts(directory, qr_texts)), cache_dir, jobs)
+    qr_codes = media.qr_codes(sorted(media.all_qr_texts(directory, qr_texts)), cache_dir, jobs,
+                              resident.setdefault("qr", {}) if resident is not None else None)
     clock.lap("qr codes")
     pictures, picture_files, found = media.pictures(root, directory, sites, cache_dir, settings.limits,
-                                                   process=out is not None, held=held)
+                                                   process=out is not None, **held)
     problems += found
     clock.lap("images")
     files = {**picture_files, **{code.path: code.png for code in qr_codes.values()}}

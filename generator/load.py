@@ -327,6 +327,7 @@ class Resident:
     def __init__(self) -> None:
         self.shops: dict[str, tuple] = {}
         self.touched: set[str] | None = None  # the shop folders changed; None: not known
+        self.paths: dict[tuple[str, str], str] = {}  # (shop, path) -> shop_file's answer
 
     def changed(self, paths: set[str] | None) -> None:
         """The shop folders these paths lie in; a path above them (content/, content/shops) leaves it
@@ -352,6 +353,15 @@ class Resident:
     def forget_others(self, slugs: set[str]) -> None:
         for slug in self.shops.keys() - slugs:
             del self.shops[slug]
+
+    def shop_file(self, root: Path, shop: str, path: str) -> str:
+        """shop_file(), kept while the shop's folder is unchanged: the real path of each of a thousand
+        pictures is two walks of its folders' links a build."""
+        key = (shop, path)
+        found = self.paths.get(key)
+        if found is None or self.touched is None or shop in self.touched:
+            found = self.paths[key] = shop_file(root, shop, path)
+        return found
 
 
 def _markdown_files(root: Path, rel_dir: str) -> list[tuple[str, str]]:

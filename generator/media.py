@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Callable
 
 from generator import images, processes, qr
 from generator.load import read_shop_file, shop_file
@@ -17,12 +18,17 @@ from generator.schema import qr_capacity_problem, url_problem
 from generator.validate import Sites
 
 
-def qr_codes(texts: list[str], cache_dir: Path | None, jobs: int) -> dict:
-    """Every QR code, from the cache or drawn in parallel."""
-    codes = {text: qr.from_cache(text, cache_dir) for text in texts}
+def qr_codes(texts: list[str], cache_dir: Path | None, jobs: int, held: dict | None = None) -> dict:
+    """Every QR code, from the cache or drawn in parallel. `held`, kept by a process that builds again and
+    again (serve), holds the last build's codes by their texts: those are not read again."""
+    kept = held or {}
+    codes = {text: kept.get(text) or qr.from_cache(text, cache_dir) for text in texts}
     for code in processes.forked_map(qr.draw, [text for text, code in codes.items() if code is None], jobs):
         codes[code.text] = code
         qr.keep(code, cache_dir)
+    if held is not None:
+        held.clear()
+        held.update(codes)
     return codes
 
 
@@ -82,11 +88,13 @@ def _open_picture(root: Path, shop: str, path: str, limits: Limits):
 
 
 def pictures(root: Path, directory: Directory, sites: Sites, cache_dir: Path | None, limits: Limits,
-              process: bool, held: dict | None = None) -> tuple[dict, dict, list[Problem]]:
+              process: bool, held: dict | None = None,
+              resolve: Callable[[Path, str, str], str] = shop_file) -> tuple[dict, dict, list[Problem]]:
     """Every published picture checked and measured (and, when building, made into web variants), in parallel.
 
     `held`, kept by a process that builds again and again (serve), holds each picture taken from the
-    cache by its file's status: while that is unchanged, not even the cache is read."""
+    cache by its file's status: while that is unchanged, not even the cache is read. `resolve` gives the
+    real path of a shop's file (load.shop_file; serve's keeps those of unchanged shop folders)."""
     wanted = sorted({(s.slug, p) for s in directory.shops for p in (s.logo, s.cover) if p}
                     | {(s.slug, g.photo) for s in directory.shops for st in s.stores for g in st.guides if g.photo}
                     | {(p.shop, path) for p in directory.products for path in p.images})
@@ -96,7 +104,7 @@ def pictures(root: Path, directory: Directory, sites: Sites, cache_dir: Path | N
     def kept(key):
         """A picture unchanged since it was last checked and processed, from the cache; else None."""
         try:
-            source = shop_file(root, *key)
+            source = resolve(root, *key)
             stat = os.stat(source)
         except OSError:
             return None  # told by work(), which reads it

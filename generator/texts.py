@@ -40,19 +40,22 @@ class Ahead:
     BATCH = 200  # texts sent to a worker at once
 
     def __init__(self, jobs: int, markdown: markup.Markdown):
-        self.markdown = markdown
-        self.pool = None
-        if jobs > 1 and processes.may_fork():
-            self.pool = processes.pool(jobs)
-        self.did_shops = self.pool is not None
+        self.markdown, self.jobs = markdown, jobs
+        self.pool = None  # started with the first full batch: an edit's few texts need no workers
+        self.did_shops = jobs > 1 and processes.may_fork()
         self.batch: list[str] = []
         self.sent: list = []  # (texts, future of their HTML and words), in order, until taken
 
     def shop(self, shop: ShopSource) -> None:
-        if self.pool is None:
+        if not self.did_shops:
             return
         self.batch += self.markdown.not_rendered(_shop_texts(shop))
         if len(self.batch) >= self.BATCH:
+            if self.pool is None:
+                if not processes.may_fork():  # a thread runs now: render_rest renders every shop's texts after
+                    self.did_shops, self.batch = False, []
+                    return
+                self.pool = processes.pool(self.jobs)
             self._send()
 
     def _send(self) -> None:
@@ -72,7 +75,9 @@ class Ahead:
         return self
 
     def __exit__(self, kind, error, trace) -> None:
-        if self.pool is None:
+        if self.pool is None:  # fewer texts than a batch: rendered as render_rest renders
+            if kind is None and self.batch:
+                _render_all(self.batch, self.markdown, self.jobs)
             return
         try:
             if kind is None:
@@ -92,10 +97,14 @@ def render_rest(sources: Sources, markdown: markup.Markdown, jobs: int, shops: b
     """Render every Markdown text the cache does not hold, in parallel, for validation and the pages
     (with shops=False, the shops' texts are done already); then write them all to the cache, where the
     forked processes that make pages read their words."""
-    texts = markdown.not_rendered(_markdown_texts(sources, shops))
+    _render_all(markdown.not_rendered(_markdown_texts(sources, shops)), markdown, jobs)
+    markdown.flush()
+
+
+def _render_all(texts: list[str], markdown: markup.Markdown, jobs: int) -> None:
+    """Texts rendered in forked workers when there are enough of them (processes.forked_map), kept."""
     for text, (html, words) in zip(texts, processes.forked_map(markup.render_fresh_with_words, texts, jobs)):
         markdown.keep(text, html, words)
-    markdown.flush()
 
 
 def model_texts(directory: Directory):

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 import jinja2.meta
 import markupsafe
 
 from generator import routes
+from generator.fingerprint import code_digest
 from generator.problems import Problem, did_you_mean
 from generator.load import read_yaml
 
@@ -41,8 +43,11 @@ def _find(name: str, root: Path) -> Path | None:
     return None
 
 
-def load_theme(root: Path, name: str, language: str) -> tuple[Theme | None, list[Problem]]:
-    """The theme and everything it extends; the default theme is always last in the chain."""
+def load_theme(root: Path, name: str, language: str,
+               cache_dir: Path | None = None) -> tuple[Theme | None, list[Problem]]:
+    """The theme and everything it extends; the default theme is always last in the chain. With a cache
+    folder, each template's compiled code is kept there (by its source): a build, and each of its
+    workers, compiles only the templates changed since the last."""
     problems: list[Problem] = []
     folders: list[Path] = []
     current: str | None = name
@@ -68,11 +73,41 @@ def load_theme(root: Path, name: str, language: str) -> tuple[Theme | None, list
     # auto_reload=False: a theme is loaded anew for every build (serve too), so within one build no
     # template changes; Jinja would otherwise stat each template file every time a page asks for it.
     env = _Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, auto_reload=False,
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                       bytecode_cache=_compiled(cache_dir))
     env.filters["jsonld"] = jsonld
     strings = _strings(folders, language, root, problems)
     assets = _assets(folders)
     return Theme(name, tuple(folders), env, strings, assets), problems
+
+
+def _compiled(cache_dir: Path | None) -> jinja2.BytecodeCache | None:
+    """Where compiled templates are kept: Jinja keys each by its name and file and checks its source; the
+    file names hold shopdir's code digest, since the environment's options are not in Jinja's key."""
+    if cache_dir is None:
+        return None
+    folder = Path(cache_dir) / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a cache that cannot be written only costs compiling again
+        return None
+    return _Compiled(str(folder), f"{code_digest()[:16]}-%s.cache")
+
+
+class _Compiled(jinja2.FileSystemBytecodeCache):
+    """Jinja's cache of compiled templates; a damaged or unreadable entry is compiled again, not an error."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - Jinja reads the entry's checksum with pickle, which raises on garbage
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 class _Environment(jinja2.Environment):

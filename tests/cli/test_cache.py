@@ -32,6 +32,8 @@ EDITS = {
     "replace one image": {"content/shops/alpha-tea/images/dhp.jpg": photo((20, 90, 160))},
     "edit site.yaml": None,  # filled in below: a changed description
     "edit a theme string": None,  # filled in below: the site's own copy of the default theme, one string changed
+    "edit a template": None,  # filled in below: the same copy, its base template's footer changed (compiled
+    # templates are kept in the cache: the warm build must compile the changed one again)
 }
 
 
@@ -51,6 +53,11 @@ def apply_edit(root, edit: str) -> None:
         own_theme(root)
         path = root / "themes/default/i18n/en.yaml"
         files = {"themes/default/i18n/en.yaml": path.read_text("utf-8").replace("Sold out", "Gone")}
+    if edit == "edit a template":
+        own_theme(root)
+        path = root / "themes/default/templates/base.html"
+        files = {"themes/default/templates/base.html": path.read_text("utf-8").replace(
+            "<footer class=\"foot\">", "<footer class=\"foot\"><p>Edited footer</p>")}
     for rel, content in files.items():
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -296,6 +303,55 @@ def test_builds_told_which_files_changed_judge_again_what_those_files_touch(make
         if expected.ok:
             assert tree(out) == tree(plain), what
     assert result.ok
+
+
+def test_a_template_edited_after_it_was_compiled_into_the_cache_shows(make_site, tmp_path):
+    root = make_site()
+    own_theme(root)  # the same template file before and after: only its source tells the compiled code stale
+    warm = tmp_path / "warm-cache"
+    assert build(root, tmp_path / "first", cache_dir=warm).ok
+    apply_edit(root, "edit a template")
+    assert build(root, tmp_path / "warm", cache_dir=warm).ok
+    assert build(root, tmp_path / "cold", cache_dir=None).ok
+    assert tree(tmp_path / "warm") == tree(tmp_path / "cold")
+    assert b"Edited footer" in (tmp_path / "warm/index.html").read_bytes()
+
+
+def test_damaged_compiled_templates_in_the_cache_are_compiled_again(make_site, tmp_path):
+    root = make_site()
+    cache = tmp_path / "cache"
+    assert build(root, tmp_path / "first", cache_dir=cache).ok
+    compiled = sorted((cache / "templates").iterdir())
+    assert compiled, "the build keeps its compiled templates"
+    from jinja2.bccache import bc_magic  # Jinja's own header, then what its reader cannot take
+    for n, path in enumerate(compiled):
+        path.write_bytes(b"" if n % 3 == 2 else bc_magic + b"\x80\x04 not a checksum" if n % 3 else b"garbage")
+    assert build(root, tmp_path / "second", cache_dir=cache).ok
+    assert tree(tmp_path / "second") == tree(tmp_path / "first")
+
+
+def test_serve_keeps_the_real_paths_of_an_unchanged_shop_s_files(tmp_path):
+    from generator.load import Resident
+
+    shop = tmp_path / "content/shops/alpha"
+    (shop / "images").mkdir(parents=True)
+    for name in ("a.jpg", "b.jpg"):
+        (shop / "images" / name).write_bytes(b"x")
+    (shop / "images/logo.jpg").symlink_to("a.jpg")
+    held = Resident()
+    held.changed(None)
+    assert held.shop_file(tmp_path, "alpha", "images/logo.jpg").endswith("/a.jpg")
+    (shop / "images/logo.jpg").unlink()
+    (shop / "images/logo.jpg").symlink_to("b.jpg")
+    held.changed({"site.yaml"})  # nothing in the shop's folder: the path is taken as it was
+    assert held.shop_file(tmp_path, "alpha", "images/logo.jpg").endswith("/a.jpg")
+    held.changed({"content/shops/alpha/images/logo.jpg"})
+    assert held.shop_file(tmp_path, "alpha", "images/logo.jpg").endswith("/b.jpg")
+    (shop / "images/logo.jpg").unlink()
+    (shop / "images/logo.jpg").symlink_to("/etc/hostname")
+    held.changed(None)
+    with pytest.raises(OSError):
+        held.shop_file(tmp_path, "alpha", "images/logo.jpg")
 
 
 def test_serve_is_told_which_shop_folders_changed_or_that_it_does_not_know():
