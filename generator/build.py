@@ -128,7 +128,8 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
             record = functools.partial(_page_record, model, media_made, folders, drafts, cache_dir, out, resident)
             done = yield from _publish(out, root, specs, theme, directory, dev, jobs, pages_first, files={
                 **media_made.files, **dict(theme.assets.values()), **own_files, **_problems_file(dev)},
-                indexing=indexing, cache_dir=cache_dir, inputs=inputs, result=result, clock=clock, record=record)
+                indexing=indexing, cache_dir=cache_dir, inputs=inputs, result=result, clock=clock, record=record,
+                placed=resident.setdefault("placed", {}) if resident is not None else None)
             if done.ok and cache_dir is not None:
                 _tidy_caches(cache_dir, directory, markdown, media_made.qr_codes, media_made.pictures)
             return done
@@ -300,10 +301,15 @@ def _page_record(model: _Model, made: _Media, search_folders, drafts: bool, cach
 
 def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Directory, dev: bool, jobs: int,
              pages_first: bool, files: dict, indexing: pagefind.Indexing, cache_dir: Path | None, inputs,
-             result: Result, clock: _Clock, record: Callable[[str, dict], reads.Pages]) -> Iterator[int]:
+             result: Result, clock: _Clock, record: Callable[[str, dict], reads.Pages],
+             placed: dict | None = None) -> Iterator[int]:
     """Render every page into the staging folder with the other files, and swap it in; with pages_first
     and the index not ready, swap in the pages with the previous index first (see stages). A page that
-    read nothing that changed since the last build is kept as it is, its view not even made."""
+    read nothing that changed since the last build is kept as it is, its view not even made.
+
+    `placed`, kept by a process that builds again and again (serve), holds the other files as the last
+    build published them: one given again as the very same object (a QR code or picture held in memory)
+    is kept without a look at its bytes."""
     problems = []
     common = common_view(directory, theme, dev=dev)
     key = rendering_key(theme, common)
@@ -335,8 +341,11 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
         else:
             files.update(indexing.files())
             clock.lap("search wait")
-        _place(staging, files)
+        _place(staging, files, placed or {})
         result.stats = {**staging.commit(), "made": pages.count}
+        if placed is not None:
+            placed.clear()
+            placed.update(files)
     except BaseException:
         staging.abort()
         raise
@@ -382,11 +391,15 @@ def _problems_file(dev: bool) -> dict[str, bytes]:
     return {routes.problems(): b"[]"} if dev else {}
 
 
-def _place(staging: Staging, files: dict) -> None:
+def _place(staging: Staging, files: dict, placed: dict | None = None) -> None:
     """Put files (bytes, the path of a file kept elsewhere, or a folder of files the previous site has
-    and a pack keeps) into the staging folder."""
+    and a pack keeps) into the staging folder; those `placed` holds as the very same objects, as the
+    previous site has them."""
+    placed = placed or {}
     for path in sorted(files):
         data = files[path]
+        if placed.get(path) is data and not isinstance(data, cache.Pack) and staging.keep(path):
+            continue
         if isinstance(data, bytes):
             staging.write(path, data)
         elif isinstance(data, cache.Pack):  # path is a folder

@@ -225,6 +225,7 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
                   file=sys.stderr)
             out.mkdir(parents=True, exist_ok=True)
             write_problems(out, result.problems)
+            resident.pop("placed", None)  # the served folder is no longer as the last build placed it
         else:  # the build wrote an empty list of problems
             print(f"shopdir: built {result.pages} pages", file=sys.stderr)
         reload_browsers()
