@@ -138,6 +138,19 @@ class Published:
         return {path[len(folder):]: data for path, data in self.parts[version].items()} if version in self.parts else None
 
 
+def started(seed: int, shops: int) -> tuple[Directory, Published, searchindex.Update]:
+    """A directory of random shops, its first (whole) index, and what is published of it."""
+    site, published = Directory(seed, shops), Published()
+    done = searchindex.update(site.keys(), site.groups.__getitem__, "en", "site", None)
+    published.files(done)
+    return site, published, done
+
+
+def again(site: Directory, published: Published, done: searchindex.Update) -> searchindex.Update:
+    """The index updated from the last one's state, its kept parts read as searchstore reads their packs."""
+    return searchindex.update(site.keys(), site.groups.__getitem__, "en", "site", done.state, published.part)
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_random_edits_answer_what_a_whole_index_answers(seed, monkeypatch):
     monkeypatch.setattr(searchindex, "DELTA_SHARE", 0.4)  # long chains, merges and new bases all taken
@@ -171,17 +184,14 @@ def test_random_edits_answer_what_a_whole_index_answers(seed, monkeypatch):
 def test_a_delta_removing_a_group_stays_removed_when_merged(monkeypatch):
     """A shop removed in one delta is still gone after that delta is merged with later ones."""
     monkeypatch.setattr(searchindex, "DELTA_SHARE", 1.0)
-    site = Directory(11, 20)
-    published = Published()
-    done = searchindex.update(site.keys(), site.groups.__getitem__, "en", "site", None)
-    published.files(done)
+    site, published, done = started(11, 20)
     victim = next(name for name in site.groups if name)
     words = [w for _, text in site.groups[victim][0].fields for w in text.split()][:3]
     paths = {entry.path for entry in site.groups.pop(victim)}
     for step in range(2 * searchindex.MAX_DELTAS + 1):  # removed, then merged more than once
         if step:
             site.edit()
-        done = searchindex.update(site.keys(), site.groups.__getitem__, "en", "site", done.state, published.part)
+        done = again(site, published, done)
         assert done.base is None
         files = published.files(done)
         assert not [path for text in words for _, path in answer(files, text) if path in paths]
@@ -192,15 +202,12 @@ def test_a_shop_edited_again_and_again_leaves_one_copy_in_the_chain(monkeypatch)
     """A merge keeps only the living entries of the deltas it merges: a merchant saving the same shop
     over and over does not fill the chain with its old copies (which would soon make a new base)."""
     monkeypatch.setattr(searchindex, "DELTA_SHARE", 0.5)
-    site = Directory(12, 30)
-    published = Published()
-    done = searchindex.update(site.keys(), site.groups.__getitem__, "en", "site", None)
-    published.files(done)
+    site, published, done = started(12, 30)
     name = next(name for name in site.groups if name)
     base_copy = len(site.groups[name])
     for _ in range(12):
         site.groups[name] = site.shop(name)
-        done = searchindex.update(site.keys(), site.groups.__getitem__, "en", "site", done.state, published.part)
+        done = again(site, published, done)
         assert done.base is None
         files = published.files(done)
     assert [delta["entries"] for delta in done.state["deltas"]] == [len(site.groups[name])]
@@ -210,20 +217,17 @@ def test_a_shop_edited_again_and_again_leaves_one_copy_in_the_chain(monkeypatch)
 
 def test_a_merge_without_the_merged_delta_s_files_makes_a_new_base(monkeypatch):
     monkeypatch.setattr(searchindex, "DELTA_SHARE", 0.5)
-    site = Directory(13, 30)
-    published = Published()
-    done = searchindex.update(site.keys(), site.groups.__getitem__, "en", "site", None)
-    published.files(done)
+    site, published, done = started(13, 30)
     first, second = [name for name in site.groups if name][:2]
     site.groups[first] = site.shop(first)
-    done = searchindex.update(site.keys(), site.groups.__getitem__, "en", "site", done.state, published.part)
+    done = again(site, published, done)
     published.files(done)
     site.groups[second] = site.shop(second)
     while len(site.groups[second]) < len(site.groups[first]):  # as large or larger: the first delta is merged
         site.groups[second] += site.shop(second)
     lost = searchindex.update(site.keys(), site.groups.__getitem__, "en", "site", done.state, lambda version: None)
     assert lost.base is not None and lost.state["deltas"] == []
-    merged = searchindex.update(site.keys(), site.groups.__getitem__, "en", "site", done.state, published.part)
+    merged = again(site, published, done)
     assert merged.base is None and len(merged.state["deltas"]) == 1
     same_answers(published.files(merged), searchindex.build(site.entries()), QUERIES + WORDS)
     same_answers(published.files(lost), searchindex.build(site.entries()), QUERIES + WORDS)
