@@ -47,7 +47,7 @@ class Pack:
     site published them under the same paths when their folder is named by their content (a search
     index's version), so they are read from the pack only when that site is gone."""
 
-    def __init__(self, path: Path, names: Callable[[], list[str]]):
+    def __init__(self, path: Path, names: Callable[[], list[str]] = list):
         self.path, self.names = path, names
         self._files: dict[str, bytes] | None = None
 

@@ -305,6 +305,8 @@ def _run(args) -> int:
             return 2
         print(prcheck.FORMATS[args.format](verdict), end="")
         return verdict.exit_status
+    if args.command == "print":  # the print kit's own pipeline (printkit.kit): no build is needed
+        return _print(args)
     from generator import build, scaffold
     if args.command == "check":
         from generator import report
@@ -329,8 +331,6 @@ def _run(args) -> int:
     if args.command == "serve":
         from generator import serve
         return serve.serve(root, port=args.port, host=args.host, base_url=args.base_url, drafts=args.drafts)
-    if args.command == "print":
-        return _print(args)
     if args.command == "new":
         try:
             created = scaffold.new_shop(root, args.slug) if args.kind == "shop" else \

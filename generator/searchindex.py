@@ -230,9 +230,8 @@ def _files(found: _Gathered, delta: bool) -> Part:
         buckets[where(term, count)].append(term)
     files, take = {}, postings.pop
     for n, names in enumerate(buckets):  # each term's postings freed once packed: never two copies of all
-        files[f"t{n}.json.gz"] = _pack({term: [[found[0]], [found[1]]] if len(found) == 2  # in one entry: most
-                                        else [deltas(found[0::2]), found[1::2]]
-                                        for term in names for found in (take(term),)})
+        files[f"t{n}.json.gz"] = _pack({term: [deltas(found[0::2]), found[1::2]] for term in names
+                                        for found in (take(term),)})
     filters = found.filters
     files["f.json.gz"] = _pack({name: {v: deltas(ns) for v, ns in values.items()} for name, values in filters.items()})
     rows = found.rows
@@ -307,9 +306,9 @@ def update(groups: list[tuple[str, str | bytes]], make: Callable[[str], list[Ent
     With `kept`, the state of the previous update, made under the same `site` key (everything the
     entries depend on beyond their groups), only the groups whose keys changed since then are made
     again: their entries go into a small delta at the end of the chain, which also lists the earlier
-    entries of changed and removed groups as removed. The newest deltas are merged into that one when
-    the one before is no larger than what is being made, or when the chain would pass MAX_DELTAS: a
-    chain stays short. A merge takes the merged deltas' living entries from their files as they are
+    entries of changed and removed groups as removed. The newest deltas are merged into that one while
+    the living entries of the one before (those of its groups not changed since) are no more than the
+    new delta holds so far, or while the chain would pass MAX_DELTAS: a chain stays short. A merge takes the merged deltas' living entries from their files as they are
     (`parts(version)`: a kept part's files by name, or None when they cannot be had), so every build
     scores the texts of its changed groups only. Deltas holding more than DELTA_SHARE of the base, no
     usable state, or a merged delta's files missing make a new base of every group. `make(name)` gives
@@ -350,16 +349,19 @@ def _chained(old: dict, keys: dict, make: Callable[[str], list[Entry]], language
     fresh = {name: make(name) for name in changed}
     size = sum(map(len, fresh.values()))
     carried: dict[str, tuple] = {}  # the living groups of the merged deltas: their entries taken as they are
-
-    def living(delta: dict) -> list[str]:  # its groups that stay as they are, in it
-        return [name for name, key in delta["keys"].items() if key is not None and name in keys
-                and name not in fresh and delta["first"] <= where[name][0] < delta["first"] + delta["entries"]]
-
-    while chain and (len(chain) >= MAX_DELTAS or sum(where[name][1] for name in living(chain[-1])) <= size):
+    holding: list[dict] = []  # the merged deltas that hold some of them, in the chain's order
+    while chain:
+        last = chain[-1]  # its groups that stay as they are, in it (where _live placed them: even with no entry)
+        living = [name for name, key in last["keys"].items() if key is not None and name in keys
+                  and name not in fresh and where[name] is last["groups"][name]]
+        if len(chain) < MAX_DELTAS and sum(where[name][1] for name in living) > size:
+            break
         merged = chain.pop()  # merged into the new delta (a delta none of whose groups live on: dropped)
-        for name in living(merged):
+        for name in living:
             carried[name] = where[name]
             size += where[name][1]
+        if living:
+            holding.insert(0, merged)
         gone += [name for name, key in merged["keys"].items() if key is None and name not in keys]
     first = chain[-1]["first"] + chain[-1]["entries"] if chain else base["entries"]
     merging = old["deltas"][len(chain):]
@@ -371,12 +373,15 @@ def _chained(old: dict, keys: dict, make: Callable[[str], list[Entry]], language
             > DELTA_SHARE * base["entries"]:
         return None
     found, names = _Gathered(), sorted(carried, key=lambda name: carried[name][0])  # in the merged deltas' order
-    if carried:
-        files = [parts(delta["version"]) for delta in merging]
-        if None in files:
+    if holding:
+        files = [parts(delta["version"]) for delta in holding]
+        if any(got is None or not got.keys() >= set(_names(delta)) for delta, got in zip(holding, files)):
             return None
-        found = _carried([(delta["first"], delta["entries"], got) for delta, got in zip(merging, files)],
-                         [range(carried[name][0], carried[name][0] + carried[name][1]) for name in names])
+        try:
+            found = _carried([(delta["first"], delta["entries"], got) for delta, got in zip(holding, files)],
+                             [range(carried[name][0], carried[name][0] + carried[name][1]) for name in names])
+        except Exception:  # noqa: BLE001 - a damaged pack (bad gzip or JSON) only costs a new base
+            return None
     names += sorted(fresh)
     for name in sorted(fresh):
         _gather(fresh[name], found)
@@ -395,6 +400,10 @@ def _chained(old: dict, keys: dict, make: Callable[[str], list[Entry]], language
     where.update(placed)
     return Update({**delta.out(), MANIFEST: manifest(base, chain, language, _filters(base, chain, where))},
                   None, delta, {**old, "deltas": chain})
+
+
+def _names(part: dict) -> list[str]:
+    return names(part["buckets"], part["entries"])
 
 
 def _flat(values: dict[str, list[str]]) -> tuple[str, ...]:

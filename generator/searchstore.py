@@ -59,7 +59,7 @@ def files(directory: Directory, strings: dict, pictures: dict, markdown: Markdow
 def _part_files(cache_dir: Path, version: str) -> dict[str, bytes] | None:
     """A kept part's files, by name, read from its pack; None when the pack cannot be read."""
     try:
-        return cache.Pack(cache_dir / FOLDER / (version + PACK), list).files()
+        return cache.Pack(cache_dir / FOLDER / (version + PACK)).files()
     except Exception:  # noqa: BLE001 - a missing or damaged pack only costs a new base
         return None
 

@@ -33,8 +33,9 @@ def _shop_texts(shop: ShopSource):
 class Ahead:
     """Each shop's Markdown rendered by forked workers while the next shops are being loaded.
 
-    What is not done here (no workers, or texts that came later) render_rest does after; with
-    workers, every loaded shop's texts are done here (`did_shops`).
+    The workers start with the first full batch (BATCH texts); fewer are rendered here when loading
+    ends, as render_rest renders. What is not done here (no workers: one job, or another thread
+    running) render_rest does after; otherwise every loaded shop's texts are done here (`did_shops`).
     """
 
     BATCH = 200  # texts sent to a worker at once

@@ -89,6 +89,7 @@ class Directory:
     def __init__(self, seed: int, shops: int):
         self.pick = random.Random(seed)
         self.serial = 0
+        self.earlier: dict[str, list[list[Entry]]] = {}  # each group's versions before its edits
         self.groups: dict[str, list[Entry]] = {"": corpus(3, seed)}
         for _ in range(shops):
             self.add()
@@ -104,7 +105,22 @@ class Directory:
 
     def edit(self) -> None:
         name = self.pick.choice([n for n in self.groups if n])
+        self.earlier.setdefault(name, []).append(self.groups[name])
         self.groups[name] = self.shop(name)
+
+    def empty(self) -> None:
+        """A group left with no entries (its key changes all the same)."""
+        name = self.pick.choice([n for n in self.groups if n])
+        self.earlier.setdefault(name, []).append(self.groups[name])
+        self.groups[name] = []
+
+    def revert(self) -> None:
+        """A group given one of its earlier versions again: its key is one an earlier index was made with."""
+        names = [n for n in self.earlier if n in self.groups]
+        if not names:
+            return self.edit()
+        name = self.pick.choice(names)
+        self.groups[name] = self.pick.choice(self.earlier[name])
 
     def remove(self) -> None:
         del self.groups[self.pick.choice([n for n in self.groups if n])]
@@ -151,16 +167,18 @@ def again(site: Directory, published: Published, done: searchindex.Update) -> se
     return searchindex.update(site.keys(), site.groups.__getitem__, "en", "site", done.state, published.part)
 
 
-@pytest.mark.parametrize("seed", range(4))
-def test_random_edits_answer_what_a_whole_index_answers(seed, monkeypatch):
+SHOPS_CHANGE = ["add", "edit", "edit", "remove"]
+AND_COME_BACK = SHOPS_CHANGE + ["empty", "revert"]  # groups left with no entries, and earlier keys again
+
+
+@pytest.mark.parametrize("seed, actions", [(seed, SHOPS_CHANGE) for seed in range(4)]
+                         + [(seed, AND_COME_BACK) for seed in range(4, 8)])
+def test_random_edits_answer_what_a_whole_index_answers(seed, actions, monkeypatch):
     monkeypatch.setattr(searchindex, "DELTA_SHARE", 0.4)  # long chains, merges and new bases all taken
-    site = Directory(seed, 40)
-    published = Published()
-    done = searchindex.update(site.keys(), site.groups.__getitem__, "en", "site", None)
-    published.files(done)
+    site, published, done = started(seed, 40)
     chains, merges, bases, one = set(), 0, 0, 0
     for step in range(40):
-        getattr(site, site.pick.choice(["add", "edit", "edit", "remove"]))()
+        getattr(site, site.pick.choice(actions))()
         asked: list[str] = []
         before = len(done.state["deltas"])
         done = searchindex.update(site.keys(), lambda name: asked.append(name) or site.groups[name], "en", "site",
@@ -178,7 +196,8 @@ def test_random_edits_answer_what_a_whole_index_answers(seed, monkeypatch):
             assert len(asked) <= 1, "a delta, merged or not, makes only the group that changed"
         same_answers(published.files(done), searchindex.build(site.entries()), QUERIES + WORDS)
     assert bases and merges and one, "every path taken"
-    assert max(chains) == searchindex.MAX_DELTAS
+    if actions is SHOPS_CHANGE:  # shops coming back leave chains shorter: a delta of theirs dropped for nothing
+        assert max(chains) == searchindex.MAX_DELTAS
 
 
 def test_a_delta_removing_a_group_stays_removed_when_merged(monkeypatch):
@@ -199,8 +218,8 @@ def test_a_delta_removing_a_group_stays_removed_when_merged(monkeypatch):
 
 
 def test_a_shop_edited_again_and_again_leaves_one_copy_in_the_chain(monkeypatch):
-    """A merge keeps only the living entries of the deltas it merges: a merchant saving the same shop
-    over and over does not fill the chain with its old copies (which would soon make a new base)."""
+    """A delta none of whose groups live on is dropped when the next is made: a merchant saving the same
+    shop over and over does not fill the chain with its old copies (which would soon make a new base)."""
     monkeypatch.setattr(searchindex, "DELTA_SHARE", 0.5)
     site, published, done = started(12, 30)
     name = next(name for name in site.groups if name)
@@ -215,7 +234,25 @@ def test_a_shop_edited_again_and_again_leaves_one_copy_in_the_chain(monkeypatch)
     same_answers(files, searchindex.build(site.entries()), QUERIES + WORDS)
 
 
-def test_a_merge_without_the_merged_delta_s_files_makes_a_new_base(monkeypatch):
+def test_a_group_with_no_entries_at_a_delta_s_end_lives_on_through_a_merge(monkeypatch):
+    """A group emptied sits at the very end of its delta; merged, it is carried (with no entry), and given
+    its old entries again it is found as a clean index finds it."""
+    monkeypatch.setattr(searchindex, "DELTA_SHARE", 1.0)
+    site, published, done = started(5, 20)
+    names = [name for name in site.groups if name]
+    last, other = names[-1], names[0]
+    entries = site.groups[last]
+    for change in ({last: []}, {other: site.shop(other) + site.shop(other)}, {last: entries}):
+        site.groups.update(change)
+        done = again(site, published, done)
+        assert done.base is None
+        same_answers(published.files(done), searchindex.build(site.entries()), QUERIES + WORDS)
+    found = {path for text in QUERIES + WORDS for _, path in answer(published.files(done), text)}
+    assert found & {entry.path for entry in entries}, "the group given its entries again is found"
+
+
+@pytest.mark.parametrize("damage", ["lost", "a file missing", "not gzip"])
+def test_a_merge_without_the_merged_delta_s_files_whole_makes_a_new_base(monkeypatch, damage):
     monkeypatch.setattr(searchindex, "DELTA_SHARE", 0.5)
     site, published, done = started(13, 30)
     first, second = [name for name in site.groups if name][:2]
@@ -225,7 +262,14 @@ def test_a_merge_without_the_merged_delta_s_files_makes_a_new_base(monkeypatch):
     site.groups[second] = site.shop(second)
     while len(site.groups[second]) < len(site.groups[first]):  # as large or larger: the first delta is merged
         site.groups[second] += site.shop(second)
-    lost = searchindex.update(site.keys(), site.groups.__getitem__, "en", "site", done.state, lambda version: None)
+
+    def damaged(version: str) -> dict[str, bytes] | None:
+        files = dict(published.part(version))
+        if damage == "a file missing":
+            del files["f.json.gz"]
+        return None if damage == "lost" else files if damage == "a file missing" else dict.fromkeys(files, b"no")
+
+    lost = searchindex.update(site.keys(), site.groups.__getitem__, "en", "site", done.state, damaged)
     assert lost.base is not None and lost.state["deltas"] == []
     merged = again(site, published, done)
     assert merged.base is None and len(merged.state["deltas"]) == 1
