@@ -25,7 +25,6 @@ import marshal
 import operator
 import pickle
 from pathlib import Path
-from types import FunctionType, MethodType
 from typing import Callable, Iterable
 
 from generator import cache
@@ -230,11 +229,6 @@ def signature(template: str, args: tuple, shared: dict) -> bytes:
     return _digest_of(marshal.dumps((template, _named(args, shared)), 2))
 
 
-# Plan arguments that cannot change while the same object: a page planned with the very objects of the
-# last build (serve keeps the model's objects of unchanged shops) is planned alike, without its signature.
-_FROZEN = frozenset({*_PLAIN, Product, *_NAMED, FunctionType})
-
-
 def _digest_of(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=12).digest()
 
@@ -396,28 +390,11 @@ class Pages:
         self.planned: dict[str, bytes] = {}
         self.shared: dict[int, tuple] = {}  # long lists named once (see signature)
         self.count = 0  # pages whose views were made
-        # serve: each page planned with frozen objects only, with its signature, for the next build
-        self.signed_before = held.get("signed", {}) if held is not None else {}
-        self.signed: dict[str, tuple] | None = {} if held is not None else None
-
-    def _signature(self, file: str, template: str, args: tuple) -> bytes:
-        if self.signed is None:
-            return signature(template, args, self.shared)
-        # a view method is compared by its function (bound to this build's views), named as signature names it
-        held = tuple(arg.__func__ if type(arg) is MethodType else arg for arg in args)
-        old = self.signed_before.get(file)
-        if old is not None and old[0] == template and len(old[1]) == len(held) and all(map(operator.is_, old[1], held)):
-            planned = old[2]
-        else:
-            planned = signature(template, args, self.shared)
-        if all(type(arg) in _FROZEN for arg in held):
-            self.signed[file] = (template, held, planned)
-        return planned
 
     def unchanged(self, file: str, template: str, args: tuple) -> bool:
         """Whether the page at `file` would be made as the last build made it (which wrote it, with
         the view hash in `known`): planned alike, and nothing it read changed."""
-        planned = self.planned[file] = self._signature(file, template, args)
+        planned = self.planned[file] = signature(template, args, self.shared)
         if self.old is None or file not in self.known:
             return False
         old = self.old.pages.get(file)
@@ -439,7 +416,6 @@ class Pages:
         self.new.output = output
         if self.held is not None:  # the process builds again (serve): the next build takes it from memory
             self.held["record"] = self.new
-            self.held["signed"] = self.signed
         else:
             self.new.save(self.cache_dir, output)
 
