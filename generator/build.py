@@ -18,7 +18,7 @@ from generator import (cache, fingerprint, images, markup, media, pagefind, proc
                        render, rules, searchstore, texts)
 from generator.catalogue import Catalogue
 from generator.config import settings_from_doc
-from generator.load import Parsed, Resident, load_site, load_sources
+from generator.load import Parsed, Resident, load_site, load_sources, shop_file
 from generator.model import Directory, Settings
 from generator.output import Staging, exclusive, look_ahead
 from generator.plan import Assets, plan_site
@@ -217,14 +217,14 @@ def _media(root: Path, out: Path | None, cache_dir: Path | None, settings, direc
            clock: _Clock, resident: dict | None) -> tuple[_Media, list[Problem]]:
     """QR codes and pictures; with `resident` (serve), the last build's codes, pictures and pictures' real
     paths are kept in memory and taken again while their sources are unchanged."""
-    held = {} if resident is None else {"held": resident.setdefault("pictures", {}),
-                                        "resolve": resident["sources"].shop_file}
     qr_texts, problems = media.shop_qr_texts(root, directory, sites, settings)
     qr_codes = media.qr_codes(sorted(media.all_qr_texts(directory, qr_texts)), cache_dir, jobs,
                               resident.setdefault("qr", {}) if resident is not None else None)
     clock.lap("qr codes")
-    pictures, picture_files, found = media.pictures(root, directory, sites, cache_dir, settings.limits,
-                                                   process=out is not None, **held)
+    pictures, picture_files, found = media.pictures(
+        root, directory, sites, cache_dir, settings.limits, process=out is not None,
+        held=resident.setdefault("pictures", {}) if resident is not None else None,
+        resolve=resident["sources"].shop_file if resident is not None else shop_file)
     problems += found
     clock.lap("images")
     files = {**picture_files, **{code.path: code.png for code in qr_codes.values()}}
@@ -341,7 +341,7 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
         else:
             files.update(indexing.files())
             clock.lap("search wait")
-        _place(staging, files, placed or {})
+        _place(staging, files, placed)
         result.stats = {**staging.commit(), "made": pages.count}
         if placed is not None:
             placed.clear()
