@@ -142,6 +142,9 @@ class _Watch:
         self.changed(paths)
 
 
+COLLECT_AFTER = 1.0  # seconds after a build
+
+
 def write_problems(out: Path, problems: list[Problem]) -> None:
     """Put the problems where the served pages look for them; an index page too if no site was built yet.
     The file is replaced, never changed in place: the build shares the site's files with its next one."""
@@ -169,7 +172,7 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
     out = work / "site"
     cache = root / ".cache"
     base_url = base_url or f"http://{host}:{port}/"
-    state: dict = {"indexing": None}
+    state: dict = {"indexing": None, "collecting": None}
     resident: dict = {}  # what each build leaves in memory for the next (see build.stages)
 
     def rebuild(changed: set[str] | None = None, pages_first: bool = True) -> None:
@@ -217,7 +220,6 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
                 print(f"shopdir: internal error: {error}", file=sys.stderr)
 
     def built(result: builder.Result) -> None:
-        gc.collect()  # what a build leaves in cycles (an old theme's templates) goes before the next one freezes
         if not result.ok:  # warnings alone do not stop a build
             for problem in result.problems:
                 print(problem, file=sys.stderr)
@@ -229,6 +231,22 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
         else:  # the build wrote an empty list of problems
             print(f"shopdir: built {result.pages} pages", file=sys.stderr)
         reload_browsers()
+        collect_later()
+
+    def collect_later() -> None:
+        """What a build leaves in cycles (an old theme's templates) is collected once the browsers have
+        fetched the new pages: the collector's pass over what serve keeps takes 0.2 s at 1,000 shops, and
+        run at once it held up the first request for the edited page. Builds that follow one another
+        closer than that leave it to the next quiet moment (or to the collector's own passes)."""
+        from tornado.ioloop import IOLoop
+        loop = IOLoop.current()
+        if state["collecting"] is not None:
+            loop.remove_timeout(state["collecting"])
+        state["collecting"] = loop.call_later(COLLECT_AFTER, collect)
+
+    def collect() -> None:
+        state["collecting"] = None
+        gc.collect()
 
     def reload_browsers() -> None:
         from livereload.handlers import LiveReloadHandler
