@@ -316,7 +316,7 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
     known = fingerprint.previous_pages(cache_dir, out, key)
     pages = record(key, known)
     hashes = {}
-    staging = Staging(out)
+    staging = Staging(out, spare_first=placed is not None)
     try:
         for done, (spec, path, page, hashed) in enumerate(render.made(specs, theme, common, root, jobs, known, pages), 1):
             if done % 500 == 0 and done < len(specs):  # the stage's end is told once, by lap

@@ -44,8 +44,13 @@ class OutputError(Exception):
 
 
 class Staging:
-    def __init__(self, out: Path):
+    """`spare_first`: the first site (no output folder yet) leaves a spare too, a linked copy of itself,
+    for a process that builds again at once (serve: its first edit otherwise linked every file anew,
+    0.74 s at 1,000 shops)."""
+
+    def __init__(self, out: Path, spare_first: bool = False):
         self.out = Path(out).absolute()
+        self.spare_first = spare_first
         self.dir = self.out.parent / f".{self.out.name}.staging"
         self.spare = self.out.parent / f".{self.out.name}.spare"
         self.record = self.out.parent / f".{self.out.name}.spare.json"
@@ -268,9 +273,27 @@ class Staging:
             else:
                 self._keep_spare(previous, removed)
         else:  # the first site: nothing replaced, but the next build need not walk this one to know its files
+            copied = self.spare_first and self._copy_as_spare()
             os.rename(self.dir, self.out)
-            self._write_record({"spare": False})
+            self._write_record({"added": [], "removed": [], "changed": []} if copied else {"spare": False})
         return self.stats
+
+    def _copy_as_spare(self) -> bool:
+        """The staging folder's files linked into a new spare folder: the site as it is about to be published."""
+        if self.spare.exists() or os.path.islink(self.spare):
+            _remove_later(self.spare, self._grave())
+        made = set()
+        try:
+            for rel in self.written:
+                folder = posixpath.dirname(rel)
+                if folder not in made:
+                    os.makedirs(os.path.join(self.spare, folder), exist_ok=True)
+                    made.add(folder)
+                os.link(os.path.join(self._dir, rel), os.path.join(self.spare, rel), follow_symlinks=False)
+        except OSError:
+            _remove_later(self.spare, self._grave())
+            return False
+        return True
 
     def _match_the_record(self) -> None:
         """Remove what no build wrote from the staging folder, and put back what the record promised and

@@ -18,9 +18,9 @@ def files_under(folder) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def publish(out, files: dict[str, bytes]) -> dict:
+def publish(out, files: dict[str, bytes], spare_first: bool = False) -> dict:
     """As a build publishes: and ends with the processes it started (build.build settles them)."""
-    staging = Staging(out)
+    staging = Staging(out, spare_first=spare_first)
     try:
         for rel, data in files.items():
             staging.write(rel, data)
@@ -413,6 +413,36 @@ def test_the_first_site_is_recorded_so_that_the_next_build_need_not_walk_it(tmp_
     stats = publish(out, {"index.html": b"2", "c/index.html": b"c"})  # from the spare now
     assert stats == {"written": 1, "unchanged": 1, "removed": 1}
     assert files_under(out) == {"index.html": b"2", "c/index.html": b"c"}
+
+
+def test_a_first_site_that_leaves_a_spare_is_built_on_by_the_next_one(tmp_path):
+    """serve's first edit: the spare linked by the first build is the next staging folder, so the files
+    kept are not linked again, and each keeps its inode (the one file, two names)."""
+    out = tmp_path / "output"
+    first = {"index.html": b"1", "a/index.html": b"a", "b/c/index.html": b"c"}
+    publish(out, first, spare_first=True)
+    assert files_under(out) == first
+    spare = tmp_path / ".output.spare"
+    assert files_under(spare) == first, "a copy of the first site beside it"
+    assert all(os.path.samefile(out / rel, spare / rel) for rel in first), "linked, not copied"
+    inode = os.stat(out / "b/c/index.html").st_ino
+    staging = Staging(out)
+    try:
+        assert staging.recycled, "the spare is made into the staging folder"
+        staging.keep("a/index.html")
+        staging.keep("b/c/index.html")
+        staging.write("index.html", b"2")
+        assert staging.commit() == {"written": 1, "unchanged": 2, "removed": 0}
+    except BaseException:
+        staging.abort()
+        raise
+    finally:
+        processes.settle()
+    assert files_under(out) == {**first, "index.html": b"2"}
+    assert os.stat(out / "b/c/index.html").st_ino == inode
+    assert files_under(spare) == first, "the first site, kept as the next spare"
+    assert publish(out, {"index.html": b"3"}) == {"written": 1, "unchanged": 0, "removed": 2}
+    assert files_under(out) == {"index.html": b"3"}
 
 
 def test_a_staging_folder_names_the_published_files_below_a_folder(tmp_path):
