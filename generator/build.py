@@ -233,23 +233,29 @@ def _media(root: Path, out: Path | None, cache_dir: Path | None, settings, direc
 
 def _search(model: _Model, made: _Media, markdown: markup.Markdown, cache_dir: Path | None, jobs: int,
             search_index: bool, pages_first: bool, drafts: bool,
-            clock: _Clock) -> tuple[dict, pagefind.Indexing, tuple | None]:
-    """shopdir's own index (its files), or Pagefind's, which runs beside what follows (with pages_first,
-    once the pages are out: it would slow their rendering); and where the index is published (None:
-    no index)."""
+            clock: _Clock) -> tuple[dict, pagefind.Indexing | searchstore.Later, tuple | None]:
+    """shopdir's own index (its files), or Pagefind's, which runs beside what follows; with pages_first,
+    either is made once the pages are out (Pagefind would slow their rendering); and where the index is
+    published (None: no index)."""
     settings, directory, theme = model.settings, model.directory, model.theme
-    own = search_index and settings.search_engine == "shopdir"
-    own_files = searchstore.files(directory, theme.strings, made.pictures, markdown, settings.language, cache_dir,
-                                  model.shop_inputs, drafts=drafts, catalogue=model.catalogue) \
-        if own and directory.shops else {}
-    split = pagefind.split_of(directory) if search_index and not own else []
+    engine = settings.search_engine if search_index else None
+    own_files: dict = {}
+    if engine == "shopdir" and directory.shops:
+        make = functools.partial(searchstore.files, directory, theme.strings, made.pictures, markdown,
+                                 settings.language, cache_dir, model.shop_inputs, drafts=drafts,
+                                 catalogue=model.catalogue)
+        if pages_first:  # made once the pages are out (a build that makes a new base takes seconds)
+            clock.lap("search")
+            return own_files, searchstore.Later(make, [routes.search()]), (routes.search(),)
+        own_files = make()
+    split = pagefind.split_of(directory) if engine not in (None, "shopdir") else []
     shards = pagefind.shards(directory, theme.strings, made.pictures, markdown, split) if split else ()
     folders = [folder for folder, _ in split]
     indexing = pagefind.Indexing(shards, folders, settings.language, cache_dir, jobs, start=not pages_first)
     clock.lap("search")
-    if not search_index:
+    if engine is None:
         return own_files, indexing, None
-    return own_files, indexing, ((routes.search(),) if own_files else ()) if own else tuple(folders)
+    return own_files, indexing, ((routes.search(),) if own_files else ()) if engine == "shopdir" else tuple(folders)
 
 
 def _assets(model: _Model, made: _Media, markdown: markup.Markdown, search_folders: tuple | None) -> Assets:
@@ -300,7 +306,8 @@ def _page_record(model: _Model, made: _Media, search_folders, drafts: bool, cach
 
 
 def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Directory, dev: bool, jobs: int,
-             pages_first: bool, files: dict, indexing: pagefind.Indexing, cache_dir: Path | None, inputs,
+             pages_first: bool, files: dict, indexing: pagefind.Indexing | searchstore.Later,
+             cache_dir: Path | None, inputs,
              result: Result, clock: _Clock, record: Callable[[str, dict], reads.Pages],
              placed: dict | None = None) -> Iterator[int]:
     """Render every page into the staging folder with the other files, and swap it in; with pages_first
@@ -335,8 +342,8 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
             staging.abort()
             return _finished(result, result.problems + problems)
         later = pages_first and bool(indexing.folders)
-        if later:
-            for path in staging.published(routes.pagefind_index()):  # the previous index, until the new one is made
+        if later:  # the previous index, until the new one is made
+            for path in sorted({path for folder in indexing.folders for path in staging.published(folder)} - hashes.keys()):
                 staging.keep(path)
         else:
             files.update(indexing.files())
@@ -363,7 +370,8 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
         clock.lap("search wait")
         published, staging = staging.written, Staging(out)
         try:
-            for path in sorted(path for path in published if not path.startswith(routes.pagefind_index())):
+            below = tuple(indexing.folders)  # the index's files: below its folders, the pages there aside
+            for path in sorted(path for path in published if not path.startswith(below) or path in hashes):
                 staging.keep(path)
             _place(staging, index)
             result.stats = {**staging.commit(), "made": pages.count}

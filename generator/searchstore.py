@@ -22,6 +22,7 @@ import functools
 import os
 import pickle
 from pathlib import Path
+from typing import Callable
 
 from generator import cache, search, searchindex
 from generator.catalogue import Catalogue
@@ -54,6 +55,35 @@ def files(directory: Directory, strings: dict, pictures: dict, markdown: Markdow
         if done.delta is None or delta["version"] != done.delta.version:
             found[f"{searchindex.FOLDER}{delta['version']}/"] = _pack(cache_dir, delta)
     return found
+
+
+class Later:
+    """The index made once the pages are published (`shopdir serve`: a build that makes a new base
+    takes seconds, and the edited page need not wait for it), in the build's own process: the steps of
+    Pagefind's `Indexing` (folders, start, ready, files, close), with `make()` giving the files."""
+
+    def __init__(self, make: Callable[[], dict], folders: list[str]):
+        self.make, self.folders = make, folders
+        self.pipe: int | None = None
+
+    def start(self) -> int | None:
+        """A file descriptor readable at once: the caller resumes the build when it has time."""
+        self.pipe, writer = os.pipe()
+        os.write(writer, b".")
+        os.close(writer)
+        return self.pipe
+
+    def ready(self) -> int | None:
+        return self.pipe
+
+    def files(self) -> dict:
+        self.close()
+        return self.make() if self.folders else {}
+
+    def close(self) -> None:
+        if self.pipe is not None:
+            os.close(self.pipe)
+            self.pipe = None
 
 
 def _part_files(cache_dir: Path, version: str) -> dict[str, bytes] | None:

@@ -142,6 +142,8 @@ class _Watch:
         self.changed(paths)
 
 
+INDEX_AFTER = 0.3  # seconds the edited page is served first, before the search index is made (or Pagefind's
+# is looked for): shopdir's own index is made in serve's process, and a new base takes seconds
 COLLECT_AFTER = 5.0  # seconds after the last build: an editor saving again within them is not held up
 
 
@@ -182,11 +184,12 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
                                told=lambda line: print(line, file=sys.stderr, flush=True), pages_first=pages_first,
                                resident=resident)
         waiting = step(steps)
-        if isinstance(waiting, int):  # the pages are out; the search index follows when Pagefind is done
+        if isinstance(waiting, int):  # the pages are out; the search index follows (see INDEX_AFTER)
             print("shopdir: pages updated; the search index follows", file=sys.stderr, flush=True)
             from tornado.ioloop import IOLoop
-            state["indexing"] = (steps, waiting)
-            IOLoop.current().add_handler(waiting, lambda fd, events: index_ready(), IOLoop.READ)
+            loop = IOLoop.current()
+            state["indexing"] = (steps, waiting, loop.call_later(
+                INDEX_AFTER, lambda: loop.add_handler(waiting, lambda fd, events: index_ready(), IOLoop.READ)))
             reload_browsers()
         else:
             built(waiting)
@@ -207,7 +210,9 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
 
     def forget_indexing() -> None:
         from tornado.ioloop import IOLoop
-        IOLoop.current().remove_handler(state["indexing"][1])
+        _, waiting, looking = state["indexing"]
+        IOLoop.current().remove_timeout(looking)
+        IOLoop.current().remove_handler(waiting)
         state["indexing"] = None
 
     def stop_indexing() -> None:

@@ -94,6 +94,8 @@ def test_serve_sees_a_new_shop_folder_and_a_file_saved_by_renaming(make_site):
     """Editors save by writing a new file and renaming it over the old one; a merchant adds a whole folder."""
     root = make_site()
     with _serving(root) as base:
+        manifest = _get(base + "search/index.json")[1]
+        assert manifest, "shopdir's own search index is served"
         folder = root / "content/shops/gamma-goods"
         (folder / "products").mkdir(parents=True)
         (folder / "products/bowl.md").write_text("---\nname: Gamma Bowl\nprice: 30\n---\nA bowl.\n", "utf-8")
@@ -101,6 +103,8 @@ def test_serve_sees_a_new_shop_folder_and_a_file_saved_by_renaming(make_site):
                                           "contact:\n  qr: https://u.wechat.com/gamma\n", "utf-8")
         assert _wait_for(lambda: "Gamma Bowl" in _get(base + "shops/gamma-goods/products/bowl/")[1]), \
             "a shop added as a new folder is built"
+        assert _wait_for(lambda: _get(base + "search/index.json")[1] not in ("", manifest)), \
+            "the search index follows the pages"
 
         product = root / "content/shops/alpha-tea/products/dhp.md"
         saved = product.with_name(".dhp.md.swp")
