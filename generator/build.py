@@ -89,11 +89,12 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
     next `shopdir build` can tell that nothing changed; `inputs` is that scan when the caller
     has just taken it. With search_index=False no search index is made (a quicker preview).
 
-    With pages_first, when Pagefind is still indexing once the pages are rendered, the site is
-    published with the previous search index and the generator yields the file descriptor that
-    becomes readable when the index is ready (`shopdir serve` shows the edited page meanwhile);
-    resumed, it publishes the new index. Closed instead, it stops the indexing (a newer edit
-    came), and the site keeps the previous index.
+    With pages_first, the site is published with the previous search index once the pages are
+    rendered, and the generator yields a file descriptor that becomes readable when the new index
+    can be had (at once for shopdir's own index, which is made when the generator is resumed;
+    when Pagefind is done for Pagefind's): `shopdir serve` shows the edited page meanwhile. Resumed,
+    it publishes the new index. Closed instead, it stops the indexing (a newer edit came), and the
+    site keeps the previous index.
 
     `resident`, a dict kept by a process that builds again and again (serve), holds what the next
     build may take from memory instead of the cache: the parsed files, each shop folder as it was read

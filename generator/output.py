@@ -9,7 +9,8 @@ of how it differs from the site now published (`.NAME.spare.json`). The next bui
 folder its staging folder and changes only what differs: at 10,000 shops a build that changes
 one page then makes no folder and links no file, where a new staging folder took 131,000 folders
 and 145,000 links. Files are never changed in place (they are shared with the published site):
-a changed file is removed from the staging folder and made anew. A spare whose record is missing
+a changed file is removed from the staging folder and made anew. The first site (no output folder yet)
+leaves a spare too when asked (`spare_first`, for serve): a linked copy of itself. A spare whose record is missing
 (a build was killed) or does not match the output folder is removed, and the staging folder
 starts empty, as it always did before.
 """

@@ -78,7 +78,7 @@ class Later:
 
     def files(self) -> dict:
         self.close()
-        return self.make() if self.folders else {}
+        return self.make()
 
     def close(self) -> None:
         if self.pipe is not None:

@@ -145,6 +145,7 @@ class _Watch:
 INDEX_AFTER = 0.3  # seconds the edited page is served first, before the search index is made (or Pagefind's
 # is looked for): shopdir's own index is made in serve's process, and a new base takes seconds
 COLLECT_AFTER = 5.0  # seconds after the last build: an editor saving again within them is not held up
+COLLECT_BUILDS = 10
 
 
 def write_problems(out: Path, problems: list[Problem]) -> None:
@@ -174,7 +175,7 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
     out = work / "site"
     cache = root / ".cache"
     base_url = base_url or f"http://{host}:{port}/"
-    state: dict = {"indexing": None, "collecting": None}
+    state: dict = {"indexing": None, "collecting": None, "builds": 0}
     resident: dict = {}  # what each build leaves in memory for the next (see build.stages)
 
     def rebuild(changed: set[str] | None = None, pages_first: bool = True) -> None:
@@ -206,7 +207,7 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
     def index_ready() -> None:
         steps = state["indexing"][0]
         forget_indexing()
-        built(step(steps))
+        built(step(steps), reload=False)  # the browsers have the edited pages; a search made next reads the new index
 
     def forget_indexing() -> None:
         from tornado.ioloop import IOLoop
@@ -220,11 +221,11 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
             steps = state["indexing"][0]
             forget_indexing()
             try:
-                steps.close()  # stops Pagefind; the site keeps the previous index
+                steps.close()  # stops Pagefind, or drops the own index not yet made; the site keeps the previous index
             except Exception as error:  # keep serving whatever happens
                 print(f"shopdir: internal error: {error}", file=sys.stderr)
 
-    def built(result: builder.Result) -> None:
+    def built(result: builder.Result, reload: bool = True) -> None:
         if not result.ok:  # warnings alone do not stop a build
             for problem in result.problems:
                 print(problem, file=sys.stderr)
@@ -235,22 +236,25 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
             resident.pop("placed", None)  # the served folder is no longer as the last build placed it
         else:  # the build wrote an empty list of problems
             print(f"shopdir: built {result.pages} pages", file=sys.stderr)
-        reload_browsers()
+        if reload or not result.ok:
+            reload_browsers()
         collect_later()
 
     def collect_later() -> None:
         """What a build leaves in cycles (an old theme's templates) is collected once edits pause: the
         collector's pass over what serve keeps holds the loop 0.18 s at 1,000 shops, and run right after
         the build it held up the request for the edited page (or, a second later, the next save). Builds
-        that follow one another closer than COLLECT_AFTER put it off (the collector's own passes go on)."""
+        that follow one another closer than COLLECT_AFTER put it off, for COLLECT_BUILDS builds at most:
+        the collector's own full passes are rare, and each build sets its objects aside (gc.freeze)."""
         from tornado.ioloop import IOLoop
         loop = IOLoop.current()
         if state["collecting"] is not None:
             loop.remove_timeout(state["collecting"])
-        state["collecting"] = loop.call_later(COLLECT_AFTER, collect)
+        state["builds"] += 1  # builds since the last collection: past COLLECT_BUILDS, at the next short pause
+        state["collecting"] = loop.call_later(COLLECT_AFTER if state["builds"] < COLLECT_BUILDS else 1.0, collect)
 
     def collect() -> None:
-        state["collecting"] = None
+        state["collecting"], state["builds"] = None, 0
         gc.collect()
 
     def reload_browsers() -> None:
@@ -264,7 +268,7 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
     if stale:
         from tornado.ioloop import PeriodicCallback
         steps = processes.removing(stale)
-        tidying = PeriodicCallback(lambda: next(steps, False) is False and tidying.stop(), 50)  # a batch a tick
+        tidying = PeriodicCallback(lambda: next(steps, False) is False and tidying.stop(), 50)  # 5 ms a tick
         tidying.start()
     server = Server()
     # the server's own watcher looks at one small file (left alone, it would look through the whole

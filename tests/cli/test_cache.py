@@ -195,15 +195,16 @@ def _edited_and_paused(make_site, tmp_path, engine: str):
 
 @pytest.mark.parametrize("engine", ["pagefind", "shopdir"])
 def test_pages_first_publishes_the_edited_page_before_the_index_then_both_as_a_plain_build(make_site, tmp_path,
-                                                                                           engine):
+                                                                                           engine, monkeypatch):
     """What `shopdir serve` does on an edit: the pages are published with the previous search index (while
     Pagefind works, or before shopdir's own is made: a new base takes seconds), then the new index; the
     end is byte for byte the site a plain build makes."""
     import json
 
-    from generator import fingerprint
+    from generator import fingerprint, searchindex
     from generator.build import finish
 
+    monkeypatch.setattr(searchindex, "DELTA_SHARE", 1.0)  # a small site: the edit makes a delta on the kept base
     root, out, cache, old_index, steps = _edited_and_paused(make_site, tmp_path, engine)
     result = finish(steps)
     assert result.ok
@@ -212,8 +213,10 @@ def test_pages_first_publishes_the_edited_page_before_the_index_then_both_as_a_p
     plain = tmp_path / "plain"
     assert build(root, plain).ok
     if engine == "shopdir":  # a plain build makes a whole index, the cached one a delta: the same answers
+        from tests.unit.test_searchindex_delta import output_files, same_answers
         assert _pages(out) == _pages(plain)
-        assert (out / "search/index.json").exists()
+        same_answers(output_files(out), output_files(plain), ["Da Hong Pao 500g", "hong", "tea", "kiln", "茶"])
+        assert json.loads((out / "search/index.json").read_text("utf-8"))["deltas"], "a delta on the kept base"
     else:
         assert tree(out) == tree(plain)
     assert _index_files(out) != old_index
