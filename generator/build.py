@@ -364,13 +364,15 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
         fingerprint.remember_pages(cache_dir, out, key, hashes)
         pages.save(fingerprint.output_identity(out))
     if later:
-        ready = indexing.start()
-        if ready is not None:
-            yield ready
-        index = indexing.files()
-        clock.lap("search wait")
+        # the next staging folder now: the check of what it holds (a forked walk of the spare) runs while
+        # the index is waited for
         published, staging = staging.written, Staging(out)
         try:
+            ready = indexing.start()
+            if ready is not None:
+                yield ready
+            index = indexing.files()
+            clock.lap("search wait")
             below = tuple(indexing.folders)  # the index's files: below its folders, the pages there aside
             for path in sorted(path for path in published if not path.startswith(below) or path in hashes):
                 staging.keep(path)
