@@ -236,8 +236,8 @@ def _search(model: _Model, made: _Media, markdown: markup.Markdown, cache_dir: P
             search_index: bool, pages_first: bool, drafts: bool,
             clock: _Clock) -> tuple[dict, pagefind.Indexing | searchstore.Later, tuple | None]:
     """shopdir's own index (its files), or Pagefind's, which runs beside what follows; with pages_first,
-    either is made once the pages are out (Pagefind would slow their rendering); and where the index is
-    published (None: no index)."""
+    Pagefind's, or a new base of the own index (seconds), is made once the pages are out; and where the
+    index is published (None: no index)."""
     settings, directory, theme = model.settings, model.directory, model.theme
     engine = settings.search_engine if search_index else None
     own_files: dict = {}
@@ -245,10 +245,10 @@ def _search(model: _Model, made: _Media, markdown: markup.Markdown, cache_dir: P
         make = functools.partial(searchstore.files, directory, theme.strings, made.pictures, markdown,
                                  settings.language, cache_dir, model.shop_inputs, drafts=drafts,
                                  catalogue=model.catalogue)
-        if pages_first:  # made once the pages are out (a build that makes a new base takes seconds)
+        own_files = make(whole=not pages_first)
+        if own_files is None:  # serve: a new base (seconds), made once the pages are out; a delta is made now
             clock.lap("search")
-            return own_files, searchstore.Later(make, [routes.search()]), (routes.search(),)
-        own_files = make()
+            return {}, searchstore.Later(make, [routes.search()]), (routes.search(),)
     split = pagefind.split_of(directory) if engine not in (None, "shopdir") else []
     shards = pagefind.shards(directory, theme.strings, made.pictures, markdown, split) if split else ()
     folders = [folder for folder, _ in split]

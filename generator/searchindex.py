@@ -299,7 +299,8 @@ class Update:
 
 
 def update(groups: list[tuple[str, str | bytes]], make: Callable[[str], list[Entry]], language: str, site: str,
-           kept: dict | None, parts: Callable[[str], dict[str, bytes] | None] | None = None) -> Update:
+           kept: dict | None, parts: Callable[[str], dict[str, bytes] | None] | None = None,
+           whole: bool = True) -> Update | None:
     """The index of a directory whose entries come in groups (a shop with its stores, guides and
     products; the categories), each named and with a key that changes whenever its entries do.
 
@@ -312,13 +313,16 @@ def update(groups: list[tuple[str, str | bytes]], make: Callable[[str], list[Ent
     (`parts(version)`: a kept part's files by name, or None when they cannot be had), so every build
     scores the texts of its changed groups only. Deltas holding more than DELTA_SHARE of the base, no
     usable state, or a merged delta's files missing make a new base of every group. `make(name)` gives
-    a group's entries; it is called only for the groups needed.
+    a group's entries; it is called only for the groups needed. With whole=False, None instead of a
+    new base (the caller makes it later: it takes seconds).
     """
     keys = dict(groups)
     if isinstance(kept, dict) and [kept.get(k) for k in ("format", "site", "language")] == [FORMAT, site, language]:
         chained = _chained(kept, keys, make, language, parts or (lambda version: None))
         if chained is not None:
             return chained
+    if not whole:
+        return None
     entries: list[Entry] = []
     placed = {}
     counts: dict[str, dict[str, int]] = {name: {} for name in FILTERS if name != "shop"}

@@ -38,13 +38,16 @@ PACK = ".pack"  # after a part's version: the pack of its files
 
 def files(directory: Directory, strings: dict, pictures: dict, markdown: Markdown, language: str,
           cache_dir: Path | None, shop_inputs: dict[str, bytes] | None, *,
-          drafts: bool, catalogue: Catalogue | None = None) -> dict[str, bytes | cache.Pack]:
-    """Every file of the index by output path: its bytes; or, by its folder's path, a kept part (cache.Pack)."""
+          drafts: bool, catalogue: Catalogue | None = None, whole: bool = True) -> dict[str, bytes | cache.Pack] | None:
+    """Every file of the index by output path: its bytes; or, by its folder's path, a kept part (cache.Pack).
+    With whole=False, None when the index would be made whole (a new base: see searchindex.update)."""
     keep = cache_dir is not None and shop_inputs is not None
     groups, make = search.groups(directory, strings, pictures, shop_inputs if keep else None, markdown, catalogue)
     site = search.site_key(directory, strings, code_digest(), drafts)
     kept = _kept(cache_dir / FOLDER) if keep else None
-    done = searchindex.update(groups, make, language, site, kept, functools.partial(_part_files, cache_dir))
+    done = searchindex.update(groups, make, language, site, kept, functools.partial(_part_files, cache_dir), whole)
+    if done is None:
+        return None
     if keep:
         _keep(cache_dir / FOLDER, done)
     found = dict(done.files)
@@ -58,9 +61,9 @@ def files(directory: Directory, strings: dict, pictures: dict, markdown: Markdow
 
 
 class Later:
-    """The index made once the pages are published (`shopdir serve`: a build that makes a new base
-    takes seconds, and the edited page need not wait for it), in the build's own process: the steps of
-    Pagefind's `Indexing` (folders, start, ready, files, close), with `make()` giving the files."""
+    """The index made once the pages are published (`shopdir serve`, when the index is to be made whole:
+    a new base takes seconds, and the edited page need not wait for it), in the build's own process: the
+    steps of Pagefind's `Indexing` (folders, start, ready, files, close), with `make()` giving the files."""
 
     def __init__(self, make: Callable[[], dict], folders: list[str]):
         self.make, self.folders = make, folders

@@ -305,9 +305,12 @@ def test_deltas_past_their_share_of_the_base_make_a_new_base():
         site.edit()
         done = searchindex.update(site.keys(), site.groups.__getitem__, "en", "site", state)
         manifest = json.loads(done.files[searchindex.MANIFEST])
+        later = searchindex.update(site.keys(), site.groups.__getitem__, "en", "site", state, whole=False)
         if done.base is not None:
             assert manifest["deltas"] == [] and manifest["entries"] == len(site.entries())
+            assert later is None, "asked for no whole index (serve makes it once the pages are out): none"
             break
+        assert later is not None and later.files == done.files, "a delta is made alike either way"
         state = done.state
         held = sum(delta["entries"] + len(delta["removed"]) for delta in state["deltas"])
         assert held <= searchindex.DELTA_SHARE * entries
