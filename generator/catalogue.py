@@ -47,7 +47,22 @@ class Catalogue:
 
     @functools.cached_property
     def newest(self) -> list[Product]:
-        return sorted((p for p in self.d.products if p.date), key=newest_first)
+        return self.newest_first(p for p in self.d.products if p.date)
+
+    @functools.cached_property
+    def _places(self) -> dict[int, int]:
+        """Each of the directory's products (by identity) with its place, newest first, in the whole directory."""
+        return {id(p): n for n, p in enumerate(sorted(self.d.products, key=newest_first))}
+
+    def newest_first(self, products) -> list[Product]:
+        """These products, newest first: the directory's own are sorted by their places in it, with no Python
+        step an item (newest_first was called 600,000 times a build at 10,000 shops)."""
+        products = list(products)
+        places = self._places
+        try:
+            return [product for _, product in sorted(zip(map(places.__getitem__, map(id, products)), products))]
+        except KeyError:  # not all the directory's own objects
+            return sorted(products, key=newest_first)
 
     @functools.cached_property
     def shops_in(self) -> dict[str, list[Shop]]:
@@ -85,7 +100,7 @@ class Catalogue:
         """Products of a category and of all its subcategories, newest first (worked out once per category)."""
         if slug not in self._under:
             found = [p for c in self.descendants(slug) for p in self.by_category[c]]
-            self._under[slug] = sorted(found, key=newest_first)
+            self._under[slug] = self.newest_first(found)
         return self._under[slug]
 
     def group_by_text(self, shop_values: Callable, product_values: Callable, route: Callable):
@@ -103,7 +118,7 @@ class Catalogue:
                     routes_of_item.setdefault(path, value)
                 for path, value in routes_of_item.items():
                     groups.setdefault(path, (value, [], []))[index].append(item)
-        return [(name, shops, sorted(products, key=newest_first))
+        return [(name, shops, self.newest_first(products))
                 for _, (name, shops, products) in sorted(groups.items())]
 
 

@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 
 from generator import jsonld, reads, rotation, routes
 from generator.cards import Cards
-from generator.catalogue import Catalogue, newest_first
+from generator.catalogue import Catalogue
 from generator.markup import Markdown
 from generator.model import Category, Directory, Product, Shop
 from generator.problems import Problem
@@ -84,7 +84,7 @@ def plan_site(directory: Directory, assets: Assets) -> tuple[list[PageSpec], lis
     for number, chunk, pager in v.paginate(sorted(d.shops, key=lambda s: s.slug), routes.shops):
         add(routes.shops(number), "shops.html", v.shops_az, chunk, pager)
     for shop in d.shops:
-        products = sorted(v.products_of[shop.slug], key=newest_first)
+        products = v.newest_first(v.products_of[shop.slug])
         add(routes.shop(shop.slug), "shop.html", v.shop, shop, products)
         for product in products:
             add(routes.product(shop.slug, product.slug), "product.html", v.product, shop, product)
@@ -174,6 +174,7 @@ class _Views:
         self.products_of, self.shops_in = self.cards.products_of, reads.Lookup("shops_in", self.c.shops_in)
         self.newest = reads.Listed("newest", self.c.newest)
         self.products_under, self.group_by_text = self.cards.products_under, self.c.group_by_text
+        self.newest_first = self.c.newest_first
         self.day = rotation.day_of(assets.build_date)
 
     # -- ordering and grouping ------------------------------------------

@@ -56,3 +56,26 @@ def test_each_shop_s_products_as_validation_keeps_them_are_the_catalogue_s_own_g
     assert "qiuyue-incense" not in given
     assert "shifeng-longjing-2026" not in [p.slug for p in given["meijiawu-tea"]]
     assert sum(map(len, given.values())) == len(directory.products)
+
+
+def test_products_sorted_by_their_places_come_in_the_order_of_their_dates_shops_and_slugs():
+    """Catalogue.newest_first sorts the directory's own products by their places in the whole directory:
+    on random products (dates missing, equal and apart), any subset comes as sorting by the key would."""
+    import datetime
+    import random
+
+    from generator.catalogue import newest_first
+    from generator.model import Product
+
+    base = load_directory(BASE_SITE)
+    for seed in range(20):
+        rng = random.Random(seed)
+        products = tuple(Product(shop=f"s{rng.randrange(5)}", slug=f"p{n}", name=f"P{n}", category="tea", source="x",
+                                 date=rng.choice([None, datetime.date(2026, rng.randrange(1, 4), 1)]))
+                         for n in range(rng.randrange(1, 60)))
+        c = Catalogue(dataclasses.replace(base, products=products, products_of=None))
+        subset = rng.sample(products, rng.randrange(len(products) + 1))
+        assert c.newest_first(subset) == sorted(subset, key=newest_first)
+        copies = [dataclasses.replace(p) for p in subset]  # not the directory's own objects
+        assert c.newest_first(copies) == sorted(copies, key=newest_first)
+        assert c.newest == sorted((p for p in products if p.date), key=newest_first)
