@@ -184,7 +184,8 @@ def _model(root: Path, out: Path | None, cache_dir: Path | None, base_url: str |
             if cache_dir is not None and out is not None else None
         sources, found = load_sources(root, settings.limits, kept, loaded=ahead.shop, resident=held)
         problems += found
-        shop_inputs = kept.shop_digests(sources) if kept is not None else None
+        shop_inputs = kept.shop_digests(sources, held.digests if held is not None else None) \
+            if kept is not None else None
         if kept is not None:
             kept.save()
             if resident is not None:

@@ -175,17 +175,27 @@ class Parsed:
             pass
 
 
-    def shop_digests(self, sources: Sources) -> dict[str, bytes]:
+    def shop_digests(self, sources: Sources, held: dict | None = None) -> dict[str, bytes]:
         """Each shop's files as one digest, by shop: of the bytes of shop.yaml and of its product files with
         their names, by the digests this cache took of them (nothing is read again). What a shop's model
-        is made of beyond the site's settings and categories (its pictures are keyed by their bytes)."""
+        is made of beyond the site's settings and categories (its pictures are keyed by their bytes).
+        `held` (serve's, see Resident.digests) keeps each digest with its shop's sources: a shop taken
+        again as the very same sources has the same files."""
         new, missing = self.new, (None, b"-" * 16)
-        found = {}
+        found, kept = {}, {}
         for shop in sources.shops:
+            hit = held.get(shop.slug) if held is not None else None
+            if hit is not None and hit[0] is shop:
+                found[shop.slug], kept[shop.slug] = hit[1], hit
+                continue
             parts = [new.get(f"{shop.path}/shop.yaml", missing)[1]]
             for product in shop.products:  # a product's name is its slug: a file renamed is a change
                 parts += [product.slug.encode("utf-8", "surrogatepass"), b"\0", new.get(product.path, missing)[1]]
             found[shop.slug] = hashlib.blake2b(b"".join(parts), digest_size=16).digest()
+            kept[shop.slug] = (shop, found[shop.slug])
+        if held is not None:
+            held.clear()
+            held.update(kept)
         return found
 
     def seen(self, shop: ShopSource) -> None:
@@ -328,6 +338,7 @@ class Resident:
         self.shops: dict[str, tuple] = {}
         self.touched: set[str] | None = None  # the shop folders changed; None: not known
         self.paths: dict[tuple[str, str], str] = {}  # (shop, path) -> shop_file's answer
+        self.digests: dict[str, tuple[ShopSource, bytes]] = {}  # each shop's sources and files' digest
 
     def changed(self, paths: set[str] | None) -> None:
         """The shop folders these paths lie in; a path above them (content/, content/shops) leaves it
