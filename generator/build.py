@@ -89,9 +89,10 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
     next `shopdir build` can tell that nothing changed; `inputs` is that scan when the caller
     has just taken it. With search_index=False no search index is made (a quicker preview).
 
-    With pages_first, the site is published with the previous search index once the pages are
-    rendered, and the generator yields a file descriptor that becomes readable when the new index
-    can be had (at once for shopdir's own index, which is made when the generator is resumed;
+    With pages_first, when the index takes long (Pagefind's, or shopdir's own made whole: a delta of
+    the own index is made with the pages), the site is published with the previous search index once
+    the pages are rendered, and the generator yields a file descriptor that becomes readable when
+    the new index can be had (at once for shopdir's own, which is made when the generator is resumed;
     when Pagefind is done for Pagefind's): `shopdir serve` shows the edited page meanwhile. Resumed,
     it publishes the new index. Closed instead, it stops the indexing (a newer edit came), and the
     site keeps the previous index.
@@ -365,15 +366,13 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
         fingerprint.remember_pages(cache_dir, out, key, hashes)
         pages.save(fingerprint.output_identity(out))
     if later:
-        # the next staging folder now: the check of what it holds (a forked walk of the spare) runs while
-        # the index is waited for
+        ready = indexing.start()
+        if ready is not None:
+            yield ready  # closed here (a newer edit), the spare site is left as it is for the next build
+        index = indexing.files()
+        clock.lap("search wait")
         published, staging = staging.written, Staging(out)
         try:
-            ready = indexing.start()
-            if ready is not None:
-                yield ready
-            index = indexing.files()
-            clock.lap("search wait")
             below = tuple(indexing.folders)  # the index's files: below its folders, the pages there aside
             for path in sorted(path for path in published if not path.startswith(below) or path in hashes):
                 staging.keep(path)

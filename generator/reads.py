@@ -412,8 +412,8 @@ class Pages:
         process builds again)."""
         if self.cache_dir is None:
             return
-        if self.new.output is None:  # saved again (for the folder swapped in last): the same facts
-            self.new.digests = self.digests.table(self.new.facts())
+        if self.new.output is None:  # the first save of this build (a second, for the folder swapped in
+            self.new.digests = self.digests.table(self.new.facts())  # last, has the same facts)
         self.new.output = output
         if self.held is not None:  # the process builds again (serve): the next build takes it from memory
             self.held["record"] = self.new

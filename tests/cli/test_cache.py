@@ -258,6 +258,8 @@ def test_pages_first_stopped_keeps_the_previous_index_and_frees_the_output(make_
     assert children or engine == "shopdir", "Pagefind indexes in a process of the build's own"
     steps.close()
     assert _index_files(out) == old_index
+    assert (tmp_path / ".out.spare").is_dir() and (tmp_path / ".out.spare.json").is_file(), \
+        "the spare site is left for the next build, which then links only what differs"
     assert not [pid for pid in children if os.path.exists(f"/proc/{pid}") and _parent(str(pid)) == os.getpid()]
     assert build(root, out, cache_dir=cache).ok
     plain = tmp_path / "plain"
