@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import marshal
 import operator
 import pickle
@@ -239,8 +240,12 @@ def _digest(value) -> bytes:
     return _digest_of(pickle.dumps(value, protocol=5))
 
 
-def _keys(products) -> tuple:
-    return tuple(map(_PRODUCT_KEY, products))
+def _keys(products) -> bytes:
+    """A list of products by their names, in its order, as a digest: each one's shop and slug joined by
+    NUL (which no folder or file name holds), with no Python step a product (a category's list holds up
+    to every product of the directory, and a build looks at a hundred such lists)."""
+    return _digest_of("\0".join(itertools.chain.from_iterable(map(_PRODUCT_KEY, products))).encode(
+        "utf-8", "surrogatepass"))
 
 
 OWNED = frozenset({"shop", "product", "products_of"})  # facts made of one shop's files (and the settings)
@@ -263,7 +268,7 @@ class Facts:
         if kind == "product":
             return _digest(c.products.get(key))
         if kind == "products_of":
-            return _digest(_keys(c.products_of.get(key[0], ())))
+            return _keys(c.products_of.get(key[0], ()))
         if kind == "category":
             return _digest(c.categories.get(key[0]))
         if kind == "collection":
@@ -271,15 +276,16 @@ class Facts:
         if kind == "page":
             return _digest(self._pages.get(key[0]))
         if kind == "products_under":
-            return _digest(_keys(c.products_under(key[0])) if key[0] in c.categories else None)
+            return _keys(c.products_under(key[0])) if key[0] in c.categories else _digest(None)
         if kind == "shops_in":
             return _digest(tuple(shop.slug for shop in c.shops_in.get(key[0], ())))
         if kind == "newest":
-            return _digest(_keys(c.newest))
+            return _keys(c.newest)
         if kind == "directory":
             value = getattr(self.d, key[0])  # the lists of shops and products by their order and names
-            return _digest(_keys(value) if key[0] == "products" else
-                           tuple(map(_SLUG, value)) if key[0] == "shops" else value)
+            if key[0] == "products":
+                return _keys(value)
+            return _digest(tuple(map(_SLUG, value)) if key[0] == "shops" else value)
         if kind == "curation":
             return _digest(getattr(self.d.curation, key[0]))
         if kind == "picture":

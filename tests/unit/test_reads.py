@@ -60,3 +60,13 @@ def test_a_page_planned_with_other_items_has_another_signature():
     assert one != reads.signature("list.html", ("tea", 2, [product("a"), product("b")]), shared)
     many = [product(f"p{n}") for n in range(40)]
     assert reads.signature("list.html", (many,), shared) != reads.signature("list.html", (many[:-1],), shared)
+
+
+def test_a_list_of_products_has_another_digest_when_its_order_or_its_members_change():
+    """A category's list as a fact: its products by shop and slug, in order (the pages of a list read it)."""
+    a, b, c = product("a"), product("b"), product("c", shop="beta")
+    digest = reads._keys
+    assert digest([a, b, c]) == digest([product("a", price=1), b, c]), "by the products' names only"
+    assert digest([a, b, c]) != digest([b, a, c]), "the order"
+    assert digest([a, b, c]) != digest([a, b]) != digest([]), "the members"
+    assert digest([product("ab", shop="c")]) != digest([product("a", shop="bc")]), "where one name ends"
