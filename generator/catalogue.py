@@ -46,13 +46,18 @@ class Catalogue:
         return _grouped(self.d.products, operator.attrgetter("category"))
 
     @functools.cached_property
+    def _in_order(self) -> list[Product]:
+        """Every product of the directory, newest first."""
+        return sorted(self.d.products, key=newest_first)
+
+    @functools.cached_property
     def newest(self) -> list[Product]:
-        return self.newest_first(p for p in self.d.products if p.date)
+        return [p for p in self._in_order if p.date]
 
     @functools.cached_property
     def _places(self) -> dict[int, int]:
         """Each of the directory's products (by identity) with its place, newest first, in the whole directory."""
-        return {id(p): n for n, p in enumerate(sorted(self.d.products, key=newest_first))}
+        return {id(p): n for n, p in enumerate(self._in_order)}
 
     def newest_first(self, products) -> list[Product]:
         """These products, newest first: the directory's own are sorted by their places in it, with no Python
