@@ -258,7 +258,9 @@ def _search(model: _Model, made: _Media, markdown: markup.Markdown, cache_dir: P
     clock.lap("search")
     if engine is None:
         return own_files, indexing, None
-    return own_files, indexing, ((routes.search(),) if own_files else ()) if engine == "shopdir" else tuple(folders)
+    if engine == "shopdir":
+        return own_files, indexing, (routes.search(),) if own_files else ()
+    return own_files, indexing, tuple(folders)
 
 
 def _assets(model: _Model, made: _Media, markdown: markup.Markdown, search_folders: tuple | None) -> Assets:

@@ -280,9 +280,8 @@ class Staging:
         return self.stats
 
     def _copy_as_spare(self) -> bool:
-        """The staging folder's files linked into a new spare folder: the site as it is about to be published."""
-        if self.spare.exists() or os.path.islink(self.spare):
-            _remove_later(self.spare, self._grave())
+        """The staging folder's files linked into a new spare folder (none is there: a staging folder not
+        made from the spare removed it): the site as it is about to be published."""
         made = set()
         try:
             for rel in self.written:

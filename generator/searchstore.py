@@ -63,7 +63,7 @@ def files(directory: Directory, strings: dict, pictures: dict, markdown: Markdow
 class Later:
     """The index made once the pages are published (`shopdir serve`, when the index is to be made whole:
     a new base takes seconds, and the edited page need not wait for it), in the build's own process: the
-    steps of Pagefind's `Indexing` (folders, start, ready, files, close), with `make()` giving the files."""
+    steps of Pagefind's `Indexing` that a build takes (folders, start, files, close), with `make()` giving the files."""
 
     def __init__(self, make: Callable[[], dict], folders: list[str]):
         self.make, self.folders = make, folders
@@ -74,9 +74,6 @@ class Later:
         self.pipe, writer = os.pipe()
         os.write(writer, b".")
         os.close(writer)
-        return self.pipe
-
-    def ready(self) -> int | None:
         return self.pipe
 
     def files(self) -> dict:
