@@ -120,9 +120,8 @@ def made(specs: list[PageSpec], theme: Theme, common: dict, root: Path, jobs: in
             yield spec, file, None, known[file]
         else:
             fresh.append(spec)
-    chunks = [fresh[start:start + CHUNK] for start in range(0, len(fresh), CHUNK)]
     work = functools.partial(_render_pages, theme=theme, common=common, root=root, known=known)
-    rendered = itertools.chain.from_iterable(processes.forked_map(work, chunks, jobs, chunk=1, minimum=2))
+    rendered = itertools.chain.from_iterable(_in_workers(work, fresh, jobs))
     for spec, (file, page, hashed, facts) in zip(fresh, rendered):
         pages.made(file, facts)
         yield spec, file, page, hashed
@@ -139,6 +138,11 @@ def _page_problems(specs, theme: Theme, common: dict, root: Path) -> list[Proble
 
 def problems_of(specs: list[PageSpec], theme: Theme, common: dict, root: Path, jobs: int) -> list[Problem]:
     """Every page rendered in memory, in workers, for its problems alone (a check writes nothing)."""
-    chunks = [specs[start:start + CHUNK] for start in range(0, len(specs), CHUNK)]
     check = functools.partial(_page_problems, theme=theme, common=common, root=root)
-    return [problem for found in processes.forked_map(check, chunks, jobs, chunk=1, minimum=2) for problem in found]
+    return [problem for found in _in_workers(check, specs, jobs) for problem in found]
+
+
+def _in_workers(work, specs: list[PageSpec], jobs: int):
+    """work(chunk) for each CHUNK of the specs, in order, spread over forked workers when there are two or more."""
+    chunks = [specs[start:start + CHUNK] for start in range(0, len(specs), CHUNK)]
+    return processes.forked_map(work, chunks, jobs, chunk=1, minimum=2)
