@@ -25,6 +25,7 @@ import itertools
 import marshal
 import operator
 import pickle
+import types
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -230,6 +231,59 @@ def signature(template: str, args: tuple, shared: dict) -> bytes:
     return _digest_of(marshal.dumps((template, _named(args, shared)), 2))
 
 
+def _alike(new: tuple, old: tuple) -> bool:
+    """Whether a page's plan arguments are those it was planned with before, which then name it alike: the
+    very same objects (the model's are frozen, and serve keeps an unchanged shop's), lists holding the very
+    same items, objects of the model named by the same slugs, equal plain values and pagers, the same view
+    method. Cheaper than naming them again (a page of products names each of them); it may say no where
+    naming would say alike (a list holding a product made again): the page is then named again."""
+    if len(new) != len(old):
+        return False
+    for a, b in zip(new, old):
+        if a is b:
+            continue
+        kind = type(a)
+        if kind is list or kind is tuple:  # named alike (see _named)
+            if type(b) not in _SEQUENCES or len(a) != len(b) or not all(map(operator.is_, a, b)):
+                return False
+        elif kind is not type(b):
+            return False
+        elif kind is types.MethodType:
+            if a.__func__ is not b.__func__:
+                return False
+        elif kind in _NAMED:  # made again each build (the categories): named by their slugs
+            if a.slug != b.slug:
+                return False
+        elif kind is Product:
+            if a.slug != b.slug or a.shop != b.shop:
+                return False
+        elif not (kind in _PLAIN or kind is dict) or a != b:
+            return False
+    return True
+
+
+_SEQUENCES = (list, tuple)
+
+
+class Signatures:
+    """Each page's signature by its file, with the arguments it was worked out from, kept by a process that
+    builds again and again (serve): a page planned with alike arguments (_alike) takes the kept one."""
+
+    def __init__(self, kept: dict | None, keep: bool):
+        self.kept = kept or {}
+        self.now: dict[str, tuple] | None = {} if keep else None  # None: nothing kept (one build a process)
+
+    def of(self, file: str, template: str, args: tuple, shared: dict) -> bytes:
+        hit = self.kept.get(file)
+        if hit is not None and hit[0] == template and _alike(args, hit[1]):
+            self.now[file] = hit
+            return hit[2]
+        planned = signature(template, args, shared)
+        if self.now is not None:  # lists kept as tuples: a list given again may have changed since; a copy not
+            self.now[file] = (template, tuple([tuple(a) if type(a) is list else a for a in args]), planned)
+        return planned
+
+
 def _digest_of(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=12).digest()
 
@@ -394,13 +448,16 @@ class Pages:
         # every fact the last build's pages read, looked at once: those whose digest changed
         self.changed = self.digests.changed() if self.old is not None else set()
         self.planned: dict[str, bytes] = {}
+        self.signatures = Signatures(held.get("signatures") if held is not None else None, keep=held is not None)
+        if held is not None:
+            held["signatures"] = self.signatures.now
         self.shared: dict[int, tuple] = {}  # long lists named once (see signature)
         self.count = 0  # pages whose views were made
 
     def unchanged(self, file: str, template: str, args: tuple) -> bool:
         """Whether the page at `file` would be made as the last build made it (which wrote it, with
         the view hash in `known`): planned alike, and nothing it read changed."""
-        planned = self.planned[file] = signature(template, args, self.shared)
+        planned = self.planned[file] = self.signatures.of(file, template, args, self.shared)
         if self.old is None or file not in self.known:
             return False
         old = self.old.pages.get(file)

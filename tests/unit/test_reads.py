@@ -70,3 +70,54 @@ def test_a_list_of_products_has_another_digest_when_its_order_or_its_members_cha
     assert digest([a, b, c]) != digest([b, a, c]), "the order"
     assert digest([a, b, c]) != digest([a, b]) != digest([]), "the members"
     assert digest([product("ab", shop="c")]) != digest([product("a", shop="bc")]), "where one name ends"
+
+
+class _Views:  # the plan's view methods are bound methods of a new object each build
+    def product(self):
+        pass
+
+    def shop(self):
+        pass
+
+
+def test_a_kept_signature_is_taken_only_for_arguments_that_name_the_page_alike():
+    """Serve keeps each page's signature with its arguments; a later build takes it only where naming the
+    arguments again would give the same signature, and names them again otherwise."""
+    a, b, c = product("a"), product("b"), product("c")
+    first = reads.Signatures(None, keep=True)
+    pager = {"number": 1, "count": 2, "pages": [{"number": 1}, {"number": 2}]}
+    items = [a, b]
+    planned = {"tea/": ("list.html", (_Views().shop, Category("tea", "Tea"), 1, items, dict(pager))),
+               "alpha/cup/": ("product.html", (_Views().product, shop(), product("cup")))}
+    for file, (template, args) in planned.items():
+        assert first.of(file, template, args, {}) == reads.signature(template, args, {})
+    items.append(c)  # a list changed after it was planned: the kept copy is not
+
+    def again(file, template, args):
+        later = reads.Signatures(first.now, keep=True)
+        got = later.of(file, template, args, {})
+        assert got == reads.signature(template, args, {}), (file, args)
+        return got, later.now[file] is first.now[file]
+
+    views = _Views()  # a new build: new view methods, the categories made again
+    assert again("tea/", "list.html", (views.shop, Category("tea", "Teas"), 1, [a, b], dict(pager))) == (
+        first.now["tea/"][2], True)
+    assert again("alpha/cup/", "product.html", (views.product, shop(name="Other"), product("cup", price=1)))[1]
+    for file, template, args in [
+            ("tea/", "list.html", (views.shop, Category("tea", "Tea"), 1, [a, c], dict(pager))),
+            ("tea/", "list.html", (views.shop, Category("tea", "Tea"), 1, [a, b, c], dict(pager))),
+            ("tea/", "list.html", (views.shop, Category("tea", "Tea"), 1, [b, a], dict(pager))),
+            ("tea/", "list.html", (views.shop, Category("tea", "Tea"), 1, [a, b], dict(pager, number=2))),
+            ("tea/", "list.html", (views.shop, Category("green", "Tea"), 1, [a, b], dict(pager))),
+            ("tea/", "list.html", (views.product, Category("tea", "Tea"), 1, [a, b], dict(pager))),
+            ("tea/", "shop.html", (views.shop, Category("tea", "Tea"), 1, [a, b], dict(pager))),
+            ("alpha/cup/", "product.html", (views.product, shop(), product("cup", shop="beta"))),
+            ("alpha/cup/", "product.html", (views.product, shop("beta"), product("cup")))]:
+        got, kept = again(file, template, args)
+        assert not kept and got != first.now[file][2], args
+
+
+def test_a_build_that_keeps_nothing_holds_no_signatures():
+    once = reads.Signatures(None, keep=False)
+    assert once.of("alpha/", "shop.html", (shop(),), {}) == reads.signature("shop.html", (shop(),), {})
+    assert once.now is None
