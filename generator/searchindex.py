@@ -153,6 +153,9 @@ class _Gathered:
     """A part's contents before they are packed: each term's entry numbers (rising) and scores,
     interleaved; each filter value's entry numbers; each entry's display row."""
     postings: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    # a merge's carried terms, before those of `postings`: [entry numbers delta-encoded, scores], as packed
+    carried: dict[str, list] = field(default_factory=dict)
+    last: dict[str, int] = field(default_factory=dict)  # each carried term's last entry number
     filters: dict[str, dict[str, list[int]]] = field(default_factory=lambda: {name: {} for name in FILTERS})
     rows: list[list] = field(default_factory=list)
 
@@ -179,12 +182,13 @@ def _gather(entries: list[Entry], into: _Gathered | None = None) -> _Gathered:
 def _carried(parts: list[tuple[int, int, dict[str, bytes]]], kept: list[range]) -> _Gathered:
     """The entries numbered in `kept` (global numbers, rising) of some parts (each with its first entry's
     number, its count of entries and its files), taken from their files as they are and numbered from 0
-    in their order: a merge of deltas scores no text again."""
+    in their order: a merge of deltas scores no text again. A term's postings stay delta-encoded, as its
+    files hold them: a part taken whole only has each list's first number moved."""
     renumber: dict[int, int] = {}
     for span in kept:
         renumber.update(zip(span, range(len(renumber), len(renumber) + len(span))))
     found = _Gathered()
-    postings, new, flat, accumulate = found.postings, renumber.get, itertools.chain.from_iterable, itertools.accumulate
+    carried, last_of, new, accumulate = found.carried, found.last, renumber.get, itertools.accumulate
     for first, entries, files in parts:
         taken = [new(first + n, -1) for n in range(entries)]
         whole = taken and taken[0] >= 0 and taken[-1] - taken[0] == entries - 1  # all taken: numbers shifted
@@ -196,17 +200,26 @@ def _carried(parts: list[tuple[int, int, dict[str, bytes]]], kept: list[range]) 
                 # no statement a posting, few a term: a merge moves tens of thousands of postings, and
                 # thousands of terms with one or two each
                 if shift is not None:
-                    if len(numbers) == 1:
-                        postings[term] += (numbers[0] + shift, points[0])
-                    else:
-                        numbers[0] += shift
-                        postings[term] += flat(zip(accumulate(numbers), points))
-                    continue
-                numbers = list(map(taken.__getitem__, accumulate(numbers)))
-                pairs = zip(numbers, points)
-                if -1 in numbers:
-                    pairs = itertools.compress(pairs, map((-1).__ne__, numbers))
-                postings[term] += flat(pairs)
+                    last = shift + sum(numbers)
+                    numbers[0] += shift
+                else:
+                    numbers = list(map(taken.__getitem__, accumulate(numbers)))
+                    if -1 in numbers:
+                        points = list(itertools.compress(points, map((-1).__ne__, numbers)))
+                        numbers = [n for n in numbers if n >= 0]
+                        if not numbers:  # placed all the same: the terms keep the order they had
+                            if term not in carried:
+                                carried[term], last_of[term] = [[], []], 0
+                            continue
+                    last, numbers = numbers[-1], deltas(numbers)
+                held = carried.get(term)
+                if held is None:
+                    carried[term] = [numbers, points]
+                else:
+                    numbers[0] -= last_of[term]
+                    held[0] += numbers
+                    held[1] += points
+                last_of[term] = last
         for name, values in orjson.loads(gzip_ng.decompress(files["f.json.gz"])).items():
             for value, numbers in values.items():
                 taken_here = [taken[n] for n in itertools.accumulate(numbers) if taken[n] >= 0]
@@ -215,23 +228,29 @@ def _carried(parts: list[tuple[int, int, dict[str, bytes]]], kept: list[range]) 
         rows = [row for n in range((len(taken) + CHUNK - 1) // CHUNK)
                 for row in orjson.loads(gzip_ng.decompress(files[f"d{n}.json.gz"]))]
         found.rows += [row for row, number in zip(rows, taken) if number >= 0]
-    for term in [term for term, posted in postings.items() if not posted]:
-        del postings[term]
+    for term in [term for term, held in carried.items() if not held[1]]:
+        del carried[term], last_of[term]
     return found
 
 
 def _files(found: _Gathered, delta: bool) -> Part:
-    postings = found.postings
-    total = sum(map(len, postings.values())) // 2
+    postings, carried = found.postings, found.carried
+    for term in [term for term in postings if term in carried]:  # scored entries after a merge's carried ones
+        posted, held = postings.pop(term), carried[term]
+        numbers = deltas(posted[0::2])
+        numbers[0] -= found.last[term]
+        held[0] += numbers
+        held[1] += posted[1::2]
+    total = sum(map(len, postings.values())) // 2 + sum(len(held[1]) for held in carried.values())
     count = bucket_count(total, DELTA_POSTINGS_PER_BUCKET if delta else POSTINGS_PER_BUCKET)
     buckets: list[list[str]] = [[] for _ in range(count)]
     where = terms.bucket
-    for term in postings:
+    for term in itertools.chain(carried, postings):
         buckets[where(term, count)].append(term)
-    files, take = {}, postings.pop
+    files, take, held_of = {}, postings.pop, carried.pop
     for n, names in enumerate(buckets):  # each term's postings freed once packed: never two copies of all
-        files[f"t{n}.json.gz"] = _pack({term: [deltas(found[0::2]), found[1::2]] for term in names
-                                        for found in (take(term),)})
+        files[f"t{n}.json.gz"] = _pack({term: held_of(term, None) or [deltas(posted[0::2]), posted[1::2]]
+                                        for term in names for posted in (take(term, ()),)})
     filters = found.filters
     files["f.json.gz"] = _pack({name: {v: deltas(ns) for v, ns in values.items()} for name, values in filters.items()})
     rows = found.rows
