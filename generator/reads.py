@@ -231,33 +231,60 @@ def signature(template: str, args: tuple, shared: dict) -> bytes:
     return _digest_of(marshal.dumps((template, _named(args, shared)), 2))
 
 
-def _alike(new: tuple, old: tuple) -> bool:
-    """Whether a page's plan arguments are those it was planned with before, which then name it alike: the
-    very same objects (the model's are frozen, and serve keeps an unchanged shop's), lists holding the very
-    same items, objects of the model named by the same slugs, equal plain values and pagers, the same view
-    method. Cheaper than naming them again (a page of products names each of them); it may say no where
-    naming would say alike (a list holding a product made again): the page is then named again."""
+def _alike(new: tuple, old: tuple, lists: dict) -> bool:
+    """Whether a page's plan arguments are those it was planned with before, which then name it alike (see
+    _named): the same view method, equal plain values and pagers, objects of the model with the same
+    naming fields (the model's are frozen; serve keeps an unchanged shop's very objects), lists of such
+    items. Cheaper than naming them again: a page of products names each of them. `lists` holds what two
+    long lists gave (all pages of a tag are planned with its one list of shops)."""
     if len(new) != len(old):
         return False
     for a, b in zip(new, old):
         if a is b:
             continue
         kind = type(a)
-        if kind is list or kind is tuple:  # named alike (see _named)
-            if type(b) not in _SEQUENCES or len(a) != len(b) or not all(map(operator.is_, a, b)):
+        if kind is list or kind is tuple:
+            if type(b) not in _SEQUENCES or len(a) != len(b):
+                return False
+            if all(map(operator.is_, a, b)):
+                continue
+            if len(a) < 16:
+                if not _items_alike(a, b):
+                    return False
+                continue
+            pair = (id(a), id(b))  # both live while the build plans: their ids name them
+            same = lists.get(pair)
+            if same is None:
+                same = lists[pair] = _items_alike(a, b)
+            if not same:
                 return False
         elif kind is not type(b):
             return False
         elif kind is types.MethodType:
             if a.__func__ is not b.__func__:
                 return False
-        elif kind in _NAMED:  # made again each build (the categories): named by their slugs
-            if a.slug != b.slug:
+        elif not _items_alike((a,), (b,)):
+            return False
+    return True
+
+
+def _items_alike(a, b) -> bool:
+    for x, y in zip(a, b):
+        if x is y:
+            continue
+        kind = type(x)
+        if kind is not type(y):
+            return False
+        if kind in _NAMED:
+            if x.slug != y.slug:
                 return False
         elif kind is Product:
-            if a.slug != b.slug or a.shop != b.shop:
+            if x.slug != y.slug or x.shop != y.shop:
                 return False
-        elif not (kind in _PLAIN or kind is dict) or a != b:
+        elif kind is tuple or kind is list:  # a tag's group: its name, shops and products
+            if len(x) != len(y) or not (all(map(operator.is_, x, y)) or _items_alike(x, y)):
+                return False
+        elif not (kind in _PLAIN or kind is dict) or x != y:  # a pager: plain data
             return False
     return True
 
@@ -272,16 +299,24 @@ class Signatures:
     def __init__(self, kept: dict | None, keep: bool):
         self.kept = kept or {}
         self.now: dict[str, tuple] | None = {} if keep else None  # None: nothing kept (one build a process)
+        self.lists: dict[tuple, bool] = {}
+        self.copies: dict[int, tuple] = {}  # each list given once copied, with the list (which keeps its id)
 
     def of(self, file: str, template: str, args: tuple, shared: dict) -> bytes:
         hit = self.kept.get(file)
-        if hit is not None and hit[0] == template and _alike(args, hit[1]):
+        if hit is not None and hit[0] == template and _alike(args, hit[1], self.lists):
             self.now[file] = hit
             return hit[2]
         planned = signature(template, args, shared)
         if self.now is not None:  # lists kept as tuples: a list given again may have changed since; a copy not
-            self.now[file] = (template, tuple([tuple(a) if type(a) is list else a for a in args]), planned)
+            self.now[file] = (template, tuple([self._copy(a) if type(a) is list else a for a in args]), planned)
         return planned
+
+    def _copy(self, items: list) -> tuple:
+        hit = self.copies.get(id(items))
+        if hit is None or hit[0] is not items:
+            hit = self.copies[id(items)] = (items, tuple(items))
+        return hit[1]
 
 
 def _digest_of(data: bytes) -> bytes:

@@ -103,6 +103,24 @@ def test_a_kept_signature_is_taken_only_for_arguments_that_name_the_page_alike()
     assert again("tea/", "list.html", (views.shop, Category("tea", "Teas"), 1, [a, b], dict(pager))) == (
         first.now["tea/"][2], True)
     assert again("alpha/cup/", "product.html", (views.product, shop(name="Other"), product("cup", price=1)))[1]
+    assert again("tea/", "list.html", (views.shop, Category("tea", "Tea"), 1, [a, product("b", price=5)],
+                                       dict(pager)))[1], "a product made again, named alike"
+    many = [product(f"p{n}") for n in range(40)]
+    long = reads.Signatures(None, keep=True)
+    for n in range(3):  # the pages of one tag: planned with its one list of shops
+        long.of(f"tea/{n}/", "list.html", (views.shop, many, n), {})
+    assert len({id(kept[1][1]) for kept in long.now.values()}) == 1, "the list is copied once"
+    later, remade = reads.Signatures(long.now, keep=True), [product(f"p{n}") for n in range(40)]
+    for n in range(3):
+        assert later.of(f"tea/{n}/", "list.html", (views.shop, remade, n), {}) == long.now[f"tea/{n}/"][2]
+        assert later.now[f"tea/{n}/"] is long.now[f"tea/{n}/"]
+    assert len(later.lists) == 1, "compared once"
+    groups = long.of("tags/", "terms.html", (views.shop, [("tea", [shop()], many)]), {})
+    assert later.of("tags/", "terms.html", (views.shop, [("tea", [shop()], remade)]), {}) == groups
+    assert later.now["tags/"] is long.now["tags/"], "a tag's group made again, named alike"
+    moved = later.of("tea/0/", "list.html", (views.shop, remade[1:] + remade[:1], 0), {})
+    assert moved == reads.signature("list.html", (views.shop, remade[1:] + remade[:1], 0), {}) != \
+        long.now["tea/0/"][2]
     for file, template, args in [
             ("tea/", "list.html", (views.shop, Category("tea", "Tea"), 1, [a, c], dict(pager))),
             ("tea/", "list.html", (views.shop, Category("tea", "Tea"), 1, [a, b, c], dict(pager))),
