@@ -304,10 +304,10 @@ def _page_record(model: _Model, made: _Media, search_folders, drafts: bool, cach
     """What each page read in the last build, for this one to make only the pages that read a change."""
     settings = model.directory.settings
     stamp = hashlib.sha256(pickle.dumps((key, settings, drafts, search_folders, _build_date()), protocol=5))
-    facts = reads.Facts(model.directory, model.catalogue, made.pictures, made.qr_codes, made.qr_texts)
+    held = resident.setdefault("reads", {}) if resident is not None else None
+    facts = reads.Facts(model.directory, model.catalogue, made.pictures, made.qr_codes, made.qr_texts, held)
     return reads.Pages(cache_dir, fingerprint.output_identity(out), stamp.hexdigest(), model.shop_inputs,
-                       reads.carried(settings, model.directory.categories, drafts), facts, known,
-                       resident.setdefault("reads", {}) if resident is not None else None)
+                       reads.carried(settings, model.directory.categories, drafts), facts, known, held)
 
 
 def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Directory, dev: bool, jobs: int,

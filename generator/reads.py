@@ -343,11 +343,27 @@ OWNED = frozenset({"shop", "product", "products_of"})  # facts made of one shop'
 class Facts:
     """Each fact's digest in this build's model; those of unchanged shops may be taken from a record."""
 
-    def __init__(self, directory: Directory, catalogue, pictures: dict, qr_codes: dict, qr_texts: dict):
+    def __init__(self, directory: Directory, catalogue, pictures: dict, qr_codes: dict, qr_texts: dict,
+                 held: dict | None = None):
         self.d, self.c = directory, catalogue
         self.pictures, self.qr_codes, self.qr_texts = pictures, qr_codes, qr_texts
         self._collections = {c.slug: c for c in directory.curation.collections}
         self._pages = {p.slug: p for p in directory.pages}
+        # serve: the long lists of products digested by the last build, with their items (see _listed)
+        self._lists = held.get("lists", {}) if held is not None else None
+        if held is not None:
+            held["lists"] = self._lists_now = {}
+
+    def _listed(self, fact: tuple, products) -> bytes:
+        """_keys(products), taken from the last build while the list holds the very same objects (serve keeps
+        an unchanged shop's): a category's list holds up to every product of the directory."""
+        if self._lists is None:
+            return _keys(products)
+        hit = self._lists.get(fact)
+        if hit is None or len(hit[0]) != len(products) or not all(map(operator.is_, products, hit[0])):
+            hit = (tuple(products), _keys(products))
+        self._lists_now[fact] = hit
+        return hit[1]
 
     def digest(self, fact: tuple) -> bytes:
         kind, key = fact[0], fact[1:]
@@ -365,15 +381,15 @@ class Facts:
         if kind == "page":
             return _digest(self._pages.get(key[0]))
         if kind == "products_under":
-            return _keys(c.products_under(key[0])) if key[0] in c.categories else _digest(None)
+            return self._listed(fact, c.products_under(key[0])) if key[0] in c.categories else _digest(None)
         if kind == "shops_in":
             return _digest(tuple(shop.slug for shop in c.shops_in.get(key[0], ())))
         if kind == "newest":
-            return _keys(c.newest)
+            return self._listed(fact, c.newest)
         if kind == "directory":
             value = getattr(self.d, key[0])  # the lists of shops and products by their order and names
             if key[0] == "products":
-                return _keys(value)
+                return self._listed(fact, value)
             return _digest(tuple(map(_SLUG, value)) if key[0] == "shops" else value)
         if kind == "curation":
             return _digest(getattr(self.d.curation, key[0]))

@@ -139,3 +139,29 @@ def test_a_build_that_keeps_nothing_holds_no_signatures():
     once = reads.Signatures(None, keep=False)
     assert once.of("alpha/", "shop.html", (shop(),), {}) == reads.signature("shop.html", (shop(),), {})
     assert once.now is None
+
+
+def test_serve_takes_a_list_s_digest_again_only_while_it_holds_the_very_same_products():
+    from generator.catalogue import Catalogue
+    from generator.model import Curation, Directory, Settings
+
+    def facts_of(products, held):
+        directory = Directory(Settings("t", "https://example.com/"), (Category("tea", "Tea"),), (shop(),),
+                              tuple(products), Curation(), ())
+        return reads.Facts(directory, Catalogue(directory), {}, {}, {}, held)
+
+    a, b = product("a"), product("b")
+    held: dict = {}
+    first = facts_of([a, b], held)
+    listed = [("products_under", "tea"), ("directory", "products")]
+    digests = {fact: first.digest(fact) for fact in listed}
+    plain = facts_of([a, b], None)
+    assert digests == {fact: plain.digest(fact) for fact in listed}
+    kept = held["lists"]
+    assert facts_of([a, b], held).digest(listed[0]) == digests[listed[0]]
+    assert held["lists"][listed[0]] is kept[listed[0]], "the very same products: taken again"
+    for products in ([a, product("b", price=1)], [a, product("c")], [b, a], [a]):
+        build, clean = facts_of(products, held), facts_of(products, None)  # one build, one clean build
+        got = {fact: build.digest(fact) for fact in listed}
+        assert got == {fact: clean.digest(fact) for fact in listed}, products
+        assert (got == digests) == (products[0] is a and len(products) == 2 and products[1].slug == "b")
