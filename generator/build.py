@@ -131,7 +131,7 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
             done = yield from _publish(out, root, specs, theme, directory, dev, jobs, pages_first, files={
                 **media_made.files, **dict(theme.assets.values()), **own_files, **_problems_file(dev)},
                 indexing=indexing, cache_dir=cache_dir, inputs=inputs, result=result, clock=clock, record=record,
-                placed=resident.setdefault("placed", {}) if resident is not None else None)
+                held=resident)
             if done.ok and cache_dir is not None:
                 _tidy_caches(cache_dir, directory, markdown, media_made.qr_codes, media_made.pictures)
             return done
@@ -314,18 +314,19 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
              pages_first: bool, files: dict, indexing: pagefind.Indexing | searchstore.Later,
              cache_dir: Path | None, inputs,
              result: Result, clock: _Clock, record: Callable[[str, dict], reads.Pages],
-             placed: dict | None = None) -> Iterator[int]:
+             held: dict | None = None) -> Iterator[int]:
     """Render every page into the staging folder with the other files, and swap it in; with pages_first
     and the index not ready, swap in the pages with the previous index first (see stages). A page that
     read nothing that changed since the last build is kept as it is, its view not even made.
 
-    `placed`, kept by a process that builds again and again (serve), holds the other files as the last
-    build published them: one given again as the very same object (a QR code or picture held in memory)
-    is kept without a look at its bytes."""
+    `held`, kept by a process that builds again and again (serve), holds the pages' view hashes and the
+    other files as the last build published them: a file given again as the very same object (a QR code
+    or picture held in memory) is kept without a look at its bytes."""
     problems = []
     common = common_view(directory, theme, dev=dev)
     key = rendering_key(theme, common)
-    known = fingerprint.previous_pages(cache_dir, out, key)
+    placed = held.setdefault("placed", {}) if held is not None else None
+    known = fingerprint.previous_pages(cache_dir, out, key, held)
     pages = record(key, known)
     hashes = {}
     staging = Staging(out, spare_first=placed is not None)
@@ -365,7 +366,7 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
     result.pages = len(specs)
     result.files = len(staging.written)
     if cache_dir is not None:
-        fingerprint.remember_pages(cache_dir, out, key, hashes)
+        fingerprint.remember_pages(cache_dir, out, key, hashes, held)
         pages.save(fingerprint.output_identity(out))
     if later:
         ready = indexing.start()
@@ -386,7 +387,7 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
         result.files = len(staging.written)
         clock.lap("write")
         if cache_dir is not None:  # recorded for the output folder swapped in last
-            fingerprint.remember_pages(cache_dir, out, key, hashes)
+            fingerprint.remember_pages(cache_dir, out, key, hashes, held)
             pages.save(fingerprint.output_identity(out))
     if cache_dir is not None:
         if inputs is not None:

@@ -173,17 +173,26 @@ def remember(cache_dir: Path, out: Path, scan: Scan, summary: dict) -> None:
 PAGES = "last-pages.json"
 
 
-def previous_pages(cache_dir: Path | None, out: Path, key: str) -> dict[str, str]:
+def previous_pages(cache_dir: Path | None, out: Path, key: str, held: dict | None = None) -> dict[str, str]:
     """The view hash of each page in the output folder, as the build that wrote it recorded them.
 
     Trusted only for that very folder and under the same rendering key (templates, common view,
     shopdir's code, how Markdown is rendered): then a page whose view hash is unchanged is the page
-    that would be rendered.
+    that would be rendered. `held`, kept by a process that builds again and again (serve), holds them
+    instead of the cache: its folder is its own, and the record of the site `shopdir build` made stays.
     """
-    pages = _recall(cache_dir, PAGES, out, key)
+    if held is not None:
+        kept = held.get("pages")
+        pages = kept[2] if kept is not None and kept[:2] == (key, output_identity(out)) else None
+    else:
+        pages = _recall(cache_dir, PAGES, out, key)
     return pages if isinstance(pages, dict) else {}
 
 
-def remember_pages(cache_dir: Path | None, out: Path, key: str, pages: dict[str, str]) -> None:
+def remember_pages(cache_dir: Path | None, out: Path, key: str, pages: dict[str, str],
+                   held: dict | None = None) -> None:
     """Called after a build has swapped in the output folder holding these pages."""
-    _record(cache_dir, PAGES, out, key, pages)
+    if held is not None:
+        held["pages"] = (key, output_identity(out), pages)
+    else:
+        _record(cache_dir, PAGES, out, key, pages)

@@ -235,7 +235,8 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", base_url: str |
             write_problems(out, result.problems)
             resident.pop("placed", None)  # the served folder is no longer as the last build placed it
         else:  # the build wrote an empty list of problems
-            print(f"shopdir: built {result.pages} pages", file=sys.stderr)
+            made = result.stats.get("made", result.pages)
+            print(f"shopdir: built {result.pages} pages ({made} made again, the rest as they were)", file=sys.stderr)
         if reload or not result.ok:
             reload_browsers()
         collect_later()

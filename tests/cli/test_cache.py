@@ -311,6 +311,32 @@ def test_builds_that_keep_the_parsed_files_in_memory_give_the_bytes_of_plain_bui
             assert tree(out) == tree(plain), edit
 
 
+def test_a_build_after_a_serve_session_still_makes_only_the_pages_an_edit_touches(make_site, tmp_path):
+    """serve builds into a folder of its own with the site's cache: it keeps its pages' record in memory
+    and leaves the one `shopdir build` made of output/, so the next build after an edit makes a few views,
+    not every page's, and gives the bytes of a plain build."""
+    from generator.build import finish, stages
+
+    root = make_site()
+    out, cache = root / "output", root / ".cache"
+    first = build(root, out, cache_dir=cache)
+    assert first.ok and first.stats["made"] == first.pages
+    served, resident = tmp_path / "served", {}
+    product = root / "content/shops/alpha-tea/products/dhp.md"
+    for n in range(2):  # a serve session: its first build, then an edit
+        if n:
+            product.write_text(product.read_text("utf-8").replace("Roasted", "Roasted slowly"), "utf-8")
+            resident["changed"] = {"content/shops/alpha-tea/products/dhp.md"}
+        served_build = finish(stages(root, served, cache_dir=cache, dev=True, resident=resident))
+        assert served_build.ok
+    assert 0 < served_build.stats["made"] < served_build.pages / 2
+    after = build(root, out, cache_dir=cache)
+    assert after.ok
+    assert 0 < after.stats["made"] < after.pages / 2, after.stats
+    assert build(root, tmp_path / "plain").ok
+    assert tree(out) == tree(tmp_path / "plain")
+
+
 def test_builds_told_which_files_changed_judge_again_what_those_files_touch(make_site, tmp_path):
     """What `shopdir serve` does after each edit: shop folders in which nothing changed are taken as the last
     build read and judged them. Their problems are still told, and a change of categories judges every
