@@ -132,8 +132,10 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
                 **media_made.files, **dict(theme.assets.values()), **own_files, **_problems_file(dev)},
                 indexing=indexing, cache_dir=cache_dir, inputs=inputs, result=result, clock=clock, record=record,
                 held=resident)
-            if done.ok and cache_dir is not None:
+            if done.ok and cache_dir is not None and not (resident or {}).get("tidied"):
                 _tidy_caches(cache_dir, directory, markdown, media_made.qr_codes, media_made.pictures)
+                if resident is not None:  # serve: its first build tidies; an edit adds a few entries at most
+                    resident["tidied"] = True
             return done
         finally:
             indexing.close()

@@ -358,9 +358,9 @@ class Staging:
         is usable only once its record is whole."""
         try:
             temporary = f"{self.record}.tmp"
-            with open(temporary, "w", encoding="utf-8") as handle:
-                json.dump({"out": _identity(self.out), "files": list(self.written), **record}, handle,
-                          ensure_ascii=False, separators=(",", ":"))
+            with open(temporary, "w", encoding="utf-8") as handle:  # dumps, not dump: C's encoder, not Python's
+                handle.write(json.dumps({"out": _identity(self.out), "files": list(self.written), **record},
+                                        ensure_ascii=False, separators=(",", ":")))
             os.replace(temporary, self.record)
         except OSError:
             return False
