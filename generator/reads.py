@@ -349,58 +349,65 @@ class Facts:
         self.pictures, self.qr_codes, self.qr_texts = pictures, qr_codes, qr_texts
         self._collections = {c.slug: c for c in directory.curation.collections}
         self._pages = {p.slug: p for p in directory.pages}
-        # serve: the long lists of products digested by the last build, with their items (see _listed)
-        self._lists = held.get("lists", {}) if held is not None else None
+        # serve: each fact the last build digested, with the value it was digested from (see _held)
+        self._kept = held.get("facts", {}) if held is not None else None
         if held is not None:
-            held["lists"] = self._lists_now = {}
+            held["facts"] = self._now = {}
 
-    def _listed(self, fact: tuple, products) -> bytes:
-        """_keys(products), taken from the last build while the list holds the very same objects (serve keeps
-        an unchanged shop's): a category's list holds up to every product of the directory."""
-        if self._lists is None:
-            return _keys(products)
-        hit = self._lists.get(fact)
-        if hit is None or len(hit[0]) != len(products) or not all(map(operator.is_, products, hit[0])):
-            hit = (tuple(products), _keys(products))
-        self._lists_now[fact] = hit
+    def _held(self, fact: tuple, value, make: Callable, items: bool = False) -> bytes:
+        """make(value), taken from the last build while the fact names the very same value (serve keeps
+        an unchanged shop's model objects, QR codes and pictures; the model's objects are frozen), or for
+        a list (`items`) the very same objects in the same order: a category's list holds up to every
+        product of the directory, and the facts looked at every build are 60,000 at 10,000 shops."""
+        if self._kept is None:
+            return make(value)
+        hit = self._kept.get(fact)
+        if hit is None or not (hit[0] is value or items and len(hit[0]) == len(value)
+                               and all(map(operator.is_, value, hit[0]))):
+            hit = (tuple(value) if items else value, make(value))
+        self._now[fact] = hit
         return hit[1]
 
     def digest(self, fact: tuple) -> bytes:
         kind, key = fact[0], fact[1:]
-        c = self.c
+        c, held = self.c, self._held
         if kind == "shop":
-            return _digest(c.shops.get(key[0]))
+            return held(fact, c.shops.get(key[0]), _digest)
         if kind == "product":
-            return _digest(c.products.get(key))
+            return held(fact, c.products.get(key), _digest)
         if kind == "products_of":
-            return _keys(c.products_of.get(key[0], ()))
+            return held(fact, c.products_of.get(key[0], ()), _keys, items=True)
         if kind == "category":
-            return _digest(c.categories.get(key[0]))
+            return held(fact, c.categories.get(key[0]), _digest)
         if kind == "collection":
-            return _digest(self._collections.get(key[0]))
+            return held(fact, self._collections.get(key[0]), _digest)
         if kind == "page":
-            return _digest(self._pages.get(key[0]))
+            return held(fact, self._pages.get(key[0]), _digest)
         if kind == "products_under":
-            return self._listed(fact, c.products_under(key[0])) if key[0] in c.categories else _digest(None)
+            return held(fact, c.products_under(key[0]), _keys, items=True) if key[0] in c.categories \
+                else _digest(None)
         if kind == "shops_in":
-            return _digest(tuple(shop.slug for shop in c.shops_in.get(key[0], ())))
+            return held(fact, c.shops_in.get(key[0], ()), _slugs, items=True)
         if kind == "newest":
-            return self._listed(fact, c.newest)
+            return held(fact, c.newest, _keys, items=True)
         if kind == "directory":
             value = getattr(self.d, key[0])  # the lists of shops and products by their order and names
             if key[0] == "products":
-                return self._listed(fact, value)
-            return _digest(tuple(map(_SLUG, value)) if key[0] == "shops" else value)
+                return held(fact, value, _keys, items=True)
+            return held(fact, value, _slugs, items=True) if key[0] == "shops" else held(fact, value, _digest)
         if kind == "curation":
-            return _digest(getattr(self.d.curation, key[0]))
+            return held(fact, getattr(self.d.curation, key[0]), _digest)
         if kind == "picture":
-            return _digest(self.pictures.get(key[0]))
+            return held(fact, self.pictures.get(key[0]), _digest)
         if kind == "qr":  # a code is drawn from its text alone, and named by it: its name and size will do
-            code = self.qr_codes.get(key[0])
-            return _digest(code and (code.path, code.size))
+            return held(fact, self.qr_codes.get(key[0]), lambda code: _digest(code and (code.path, code.size)))
         if kind == "qr_text":
-            return _digest(self.qr_texts.get(key[0]))
+            return held(fact, self.qr_texts.get(key[0]), _digest)
         return b"?"  # a fact this build does not know: always changed
+
+
+def _slugs(items) -> bytes:
+    return _digest(tuple(map(_SLUG, items)))
 
 
 # -- the record kept in the cache ------------------------------------------------------------------

@@ -141,14 +141,15 @@ def test_a_build_that_keeps_nothing_holds_no_signatures():
     assert once.now is None
 
 
-def test_serve_takes_a_list_s_digest_again_only_while_it_holds_the_very_same_products():
+def test_serve_takes_a_fact_s_digest_again_only_while_it_names_the_very_same_values():
     from generator.catalogue import Catalogue
     from generator.model import Curation, Directory, Settings
 
-    def facts_of(products, held):
-        directory = Directory(Settings("t", "https://example.com/"), (Category("tea", "Tea"),), (shop(),),
+    def facts_of(products, held, owner=None, codes=None):
+        owner = owner or shop()
+        directory = Directory(Settings("t", "https://example.com/"), (Category("tea", "Tea"),), (owner,),
                               tuple(products), Curation(), ())
-        return reads.Facts(directory, Catalogue(directory), {}, {}, {}, held)
+        return reads.Facts(directory, Catalogue(directory), {}, codes or {}, {}, held)
 
     a, b = product("a"), product("b")
     held: dict = {}
@@ -157,11 +158,29 @@ def test_serve_takes_a_list_s_digest_again_only_while_it_holds_the_very_same_pro
     digests = {fact: first.digest(fact) for fact in listed}
     plain = facts_of([a, b], None)
     assert digests == {fact: plain.digest(fact) for fact in listed}
-    kept = held["lists"]
+    kept = held["facts"]
     assert facts_of([a, b], held).digest(listed[0]) == digests[listed[0]]
-    assert held["lists"][listed[0]] is kept[listed[0]], "the very same products: taken again"
+    assert held["facts"][listed[0]] is kept[listed[0]], "the very same products: taken again"
     for products in ([a, product("b", price=1)], [a, product("c")], [b, a], [a]):
         build, clean = facts_of(products, held), facts_of(products, None)  # one build, one clean build
         got = {fact: build.digest(fact) for fact in listed}
         assert got == {fact: clean.digest(fact) for fact in listed}, products
         assert (got == digests) == (products[0] is a and len(products) == 2 and products[1].slug == "b")
+
+    # one object a fact names (a shop, a QR code): taken again while it is the very same object
+    from generator.qr import QRCode
+    alpha, code = shop(), QRCode("https://u.wechat.com/a", "qr/a.png", 29, b"png")
+    fact, coded = ("shop", "alpha"), ("qr", "https://u.wechat.com/a")
+    held = {}
+    one = facts_of([a], held, alpha, {code.text: code})
+    before = one.digest(fact), one.digest(coded)
+    kept = dict(held["facts"])
+    again = facts_of([a], held, alpha, {code.text: code})
+    assert (again.digest(fact), again.digest(coded)) == before
+    assert held["facts"][fact] is kept[fact] and held["facts"][coded] is kept[coded]
+    for owner, other in ((shop(name="Alpha"), QRCode(code.text, "qr/a.png", 29, b"png")),
+                         (shop(name="Alpha Tea"), QRCode(code.text, "qr/a2.png", 33, b"png"))):
+        build, clean = facts_of([a], held, owner, {code.text: other}), facts_of([a], None, owner, {code.text: other})
+        got = build.digest(fact), build.digest(coded)
+        assert got == (clean.digest(fact), clean.digest(coded))
+        assert (got == before) == (owner.name == "Alpha")
