@@ -421,6 +421,7 @@ class Record:
         self.digests: dict[tuple, bytes] = {}
         self.pages: dict[str, tuple[bytes, tuple]] = {}
         self.named: dict[tuple, tuple] = {}  # each fact once, so that the record names it once
+        self.counts: dict[tuple, int] | None = None  # serve: how many pages read each fact (see Pages.save)
 
     def page(self, file: str, planned: bytes, facts: Iterable[tuple]) -> None:
         intern = self.named.setdefault
@@ -534,12 +535,47 @@ class Pages:
         if self.cache_dir is None:
             return
         if self.new.output is None:  # the first save of this build (a second, for the folder swapped in
-            self.new.digests = self.digests.table(self.new.facts())  # last, has the same facts)
+            if self.held is None:  # last, has the same facts)
+                self.new.digests = self.digests.table(self.new.facts())
+            else:
+                self.new.counts, self.new.digests = self._counted()
         self.new.output = output
         if self.held is not None:  # the process builds again (serve): the next build takes it from memory
             self.held["record"] = self.new
         else:
             self.new.save(self.cache_dir, output)
+
+
+    def _counted(self) -> tuple[dict, dict]:
+        """serve: how many pages read each fact, and each fact's digest, worked out from the last build's
+        by the pages this build made again, added or dropped (a build takes most pages as the very entries
+        of the last record) instead of from every page and fact: 131,780 pages and 150,000 facts at 10,000
+        shops. The digests are those Digests.table gives: the last build's, but those worked out now."""
+        old, pages = self.old, self.new.pages
+        if old is None or old.counts is None:
+            counts: dict[tuple, int] = {}
+            for _, facts in pages.values():
+                for fact in facts:
+                    counts[fact] = counts.get(fact, 0) + 1
+            return counts, self.digests.table(counts.keys())
+        counts = dict(old.counts)
+        for file, entry in old.pages.items():
+            if pages.get(file) is not entry:  # made again, or gone
+                for fact in entry[1]:
+                    counts[fact] -= 1
+        for file, entry in pages.items():
+            if old.pages.get(file) is not entry:  # made by this build
+                for fact in entry[1]:
+                    counts[fact] = counts.get(fact, 0) + 1
+        for fact in [fact for fact, count in counts.items() if not count]:
+            del counts[fact]
+        digests = dict(old.digests)
+        digests.update(self.digests.fresh)  # those changed() and the pages made worked out (of())
+        for fact in digests.keys() - counts.keys():  # read by no page now
+            del digests[fact]
+        for fact in counts.keys() - digests.keys():  # read for the first time
+            digests[fact] = self.digests.of(fact)
+        return counts, digests
 
 
 def carried(settings, categories, options) -> bytes:
