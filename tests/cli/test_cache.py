@@ -337,6 +337,35 @@ def test_a_build_after_a_serve_session_still_makes_only_the_pages_an_edit_touche
     assert tree(out) == tree(tmp_path / "plain")
 
 
+def test_serve_keeps_the_parsed_files_of_each_shop_folder_as_it_now_is(make_site, tmp_path):
+    """serve takes an unchanged shop's parsed files as the last build held them: a file removed from a shop
+    is forgotten there and in the cache, also in the builds after, when that shop is unchanged again."""
+    import sqlite3
+
+    from generator.build import finish, stages
+
+    root = make_site()
+    out, cache, resident = tmp_path / "out", tmp_path / "cache", {}
+    gone = "content/shops/alpha-tea/products/gift.md"
+    other = root / "content/shops/beta-kiln/products/cup.md"
+    steps = [({"content/shops/beta-kiln/products/cup.md"}, lambda: other.write_text(
+                 other.read_text("utf-8") + "\nMore.\n", "utf-8")),
+             ({gone}, lambda: (root / gone).unlink()),
+             ({"content/shops/beta-kiln/products/cup.md"}, lambda: other.write_text(
+                 other.read_text("utf-8") + "\nAgain.\n", "utf-8"))]
+    assert finish(stages(root, out, cache_dir=cache, resident=resident)).ok
+    for changed, edit in [(None, lambda: None), *steps]:
+        edit()
+        resident["changed"] = changed
+        assert finish(stages(root, out, cache_dir=cache, resident=resident)).ok
+        held = resident["parsed"][2]
+        assert (gone in held) == (root / gone).exists(), changed
+        assert "content/shops/alpha-tea/shop.yaml" in held
+        with sqlite3.connect(cache / "sources.sqlite") as db:
+            rows = {rel for (rel,) in db.execute("SELECT rel FROM parsed")}
+        assert rows == set(held), changed
+
+
 def test_builds_told_which_files_changed_judge_again_what_those_files_touch(make_site, tmp_path):
     """What `shopdir serve` does after each edit: shop folders in which nothing changed are taken as the last
     build read and judged them. Their problems are still told, and a change of categories judges every

@@ -141,12 +141,15 @@ def test_files_changed_just_before_a_build_are_parsed_again_by_the_next(make_sit
     fresh, _ = load_sources(root, Limits(), kept)
     assert kept.new and all(status is None for status, _, _ in kept.new.values()), \
         "every file was written just now: none is trusted by its status, only by its bytes"
+    kept.save()
     settle()
     kept = Parsed(tmp_path, Limits())
     assert load_sources(root, Limits(), kept)[0] == fresh
     kept.save()
     again = Parsed(tmp_path, Limits())
     assert len(again.old) == len(kept.new) > 5
+    assert all(status is not None for status, _, _ in again.old.values()), \
+        "settled since, the files are trusted by their status from the next build on"
     assert load_sources(root, Limits(), again)[0] == fresh
 
 
@@ -271,6 +274,8 @@ def test_the_parse_cache_gives_back_every_text_whole_and_leaves_no_copy_inside_t
     assert sys.getsizeof(body) == size
     again = Parsed(tmp_path, Limits())
     assert len(again.old) == len(kept.new) > 5
+    assert all(status is not None for status, _, _ in again.old.values()), \
+        "settled since, the files are trusted by their status from the next build on"
     assert load_sources(root, Limits(), again)[0] == sources
 
 
