@@ -100,9 +100,7 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
     `resident`, a dict kept by a process that builds again and again (serve), holds what the next
     build may take from memory instead of the cache: the parsed files, each shop folder as it was read
     and each shop as validation judged it. Its "changed" entry, set by the caller before a build, names
-    the files changed since the last one (None or absent: not known, and every file is looked at). Its
-    "spent" entry holds what the build made and no later build needs (its page specs, its model's
-    lookups): the caller drops it when it has time, since freeing them takes a while.
+    the files changed since the last one (None or absent: not known, and every file is looked at).
     """
     root = Path(root)
     result = Result()
@@ -138,8 +136,6 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
                 _tidy_caches(cache_dir, directory, markdown, media_made.qr_codes, media_made.pictures)
                 if resident is not None:  # serve: its first build tidies; an edit adds a few entries at most
                     resident["tidied"] = True
-            if resident is not None:  # freed by serve once edits pause, not on the way to the edited page
-                resident["spent"] = (specs, model, media_made, record)  # (0.17 s at 10,000 shops)
             return done
         finally:
             indexing.close()
