@@ -562,13 +562,15 @@ class Pages:
         for file, entry in old.pages.items():
             if pages.get(file) is not entry:  # made again, or gone
                 for fact in entry[1]:
-                    counts[fact] -= 1
+                    left = counts[fact] - 1
+                    if left:
+                        counts[fact] = left
+                    else:
+                        del counts[fact]
         for file, entry in pages.items():
             if old.pages.get(file) is not entry:  # made by this build
                 for fact in entry[1]:
                     counts[fact] = counts.get(fact, 0) + 1
-        for fact in [fact for fact, count in counts.items() if not count]:
-            del counts[fact]
         digests = dict(old.digests)
         digests.update(self.digests.fresh)  # those changed() and the pages made worked out (of())
         for fact in digests.keys() - counts.keys():  # read by no page now
