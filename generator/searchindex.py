@@ -26,10 +26,13 @@ Files are gzip with a fixed time and JSON with keys in the order made: the same 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
+import marshal
 import operator
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable
@@ -145,6 +148,8 @@ class Part:
 
 def part(entries: list[Entry], delta: bool = False) -> Part:
     """The files of some entries, numbered from 0 in the order given: a base, or a delta (smaller buckets)."""
+    if len(entries) > RUN:
+        return _spilled(entries, delta)
     return _files(_gather(entries), delta)
 
 
@@ -251,6 +256,66 @@ def _files(found: _Gathered, delta: bool) -> Part:
     for n, names in enumerate(buckets):  # each term's postings freed once packed: never two copies of all
         files[f"t{n}.json.gz"] = _pack({term: held_of(term, None) or [deltas(posted[0::2]), posted[1::2]]
                                         for term in names for posted in (take(term, ()),)})
+    return _finished(files, count, found)
+
+
+RUN = 20_000  # a part of more entries is gathered this many at a time, each run's postings kept on disk
+RANGES = 16  # ... in as many temporary files, by bucket (a power of two: a range holds whole buckets)
+
+
+def _spilled(entries: list[Entry], delta: bool) -> Part:
+    """The files of many entries, as _files(_gather(entries)) makes them, byte for byte, without all
+    their postings in memory at once (at 10,000 shops, 57 million: about 1 GB of Python lists).
+    The entries are gathered RUN at a time; each run's postings go to the temporary file of their range
+    of buckets (bucket modulo RANGES); then each range is read back, its runs joined in order (a term's
+    entry numbers still rise; its terms keep the order they were first met), and its buckets packed."""
+    found = _Gathered()
+    total, where = 0, terms.bucket
+    with contextlib.ExitStack() as stack:
+        spills = [stack.enter_context(tempfile.TemporaryFile()) for _ in range(RANGES)]
+        for start in range(0, len(entries), RUN):
+            found.postings = defaultdict(list)
+            _gather(entries[start:start + RUN], found)
+            ranges: list[dict[str, list[int]]] = [{} for _ in range(RANGES)]
+            for term, posted in found.postings.items():
+                ranges[where(term, RANGES)][term] = posted
+                total += len(posted)
+            found.postings = defaultdict(list)
+            for spill, held in zip(spills, ranges):
+                marshal.dump(held, spill)
+            del ranges
+        count = bucket_count(total // 2, DELTA_POSTINGS_PER_BUCKET if delta else POSTINGS_PER_BUCKET)
+        ways = min(RANGES, count)  # a bucket's terms are in the range(s) of bucket modulo `ways`
+        packed: dict[int, bytes] = {}
+        for way in range(ways):
+            joined: dict[str, list[int]] = {}
+            for spill in spills[way::ways]:
+                spill.seek(0)
+                while True:
+                    try:
+                        run = marshal.load(spill)
+                    except EOFError:
+                        break
+                    for term, posted in run.items():
+                        held = joined.get(term)
+                        if held is None:
+                            joined[term] = posted
+                        else:
+                            held += posted
+                spill.truncate(0)
+            buckets: defaultdict[int, list[str]] = defaultdict(list)
+            for term in joined:
+                buckets[where(term, count)].append(term)
+            take = joined.pop
+            for n, names in buckets.items():
+                packed[n] = _pack({term: [deltas(posted[0::2]), posted[1::2]]
+                                   for term in names for posted in (take(term),)})
+    empty = _pack({})
+    return _finished({f"t{n}.json.gz": packed.pop(n, empty) for n in range(count)}, count, found)
+
+
+def _finished(files: dict[str, bytes], count: int, found: _Gathered) -> Part:
+    """A part of these term files: with its filters' and display rows' files, named by its content."""
     filters = found.filters
     files["f.json.gz"] = _pack({name: {v: deltas(ns) for v, ns in values.items()} for name, values in filters.items()})
     rows = found.rows

@@ -157,3 +157,16 @@ def test_undeltas_gives_back_what_deltas_was_given():
     for _ in range(50):
         numbers = sorted(rng.sample(range(10_000), rng.randrange(0, 40)))
         assert searchindex.undeltas(searchindex.deltas(numbers)) == numbers
+
+
+@pytest.mark.parametrize("run, ranges", [(1, 1), (64, 4), (333, 16), (699, 2)])
+def test_a_part_gathered_in_runs_kept_on_disk_is_the_same_bytes(site, monkeypatch, run, ranges):
+    """A large base is gathered a run of entries at a time, each run's postings spilled to temporary
+    files by range of buckets: the files are those of the plain way, byte for byte."""
+    entries, files = site
+    monkeypatch.setattr(searchindex, "POSTINGS_PER_BUCKET", 100)  # 32 buckets: every range holds some
+    plain = searchindex.build(entries)
+    assert json.loads(plain[searchindex.MANIFEST])["buckets"] >= 16
+    monkeypatch.setattr(searchindex, "RUN", run)
+    monkeypatch.setattr(searchindex, "RANGES", ranges)
+    assert searchindex.build(entries) == plain
