@@ -184,3 +184,28 @@ def test_serve_takes_a_fact_s_digest_again_only_while_it_names_the_very_same_val
         got = build.digest(fact), build.digest(coded)
         assert got == (clean.digest(fact), clean.digest(coded))
         assert (got == before) == (owner.name == "Alpha")
+
+
+def test_a_fact_s_digest_follows_its_values_not_the_objects_that_hold_them():
+    import datetime
+    import sys
+
+    from generator.model import Guide, Store
+    body = "".join(["手工皂，用山茶油做的。"] * 50)  # a text made at run time: nothing shares it
+    size = sys.getsizeof(body)
+    one = Product("alpha", "cup", "Cup", "tea", "p.md", price=88, date=datetime.date(2026, 5, 1), body=body)
+    digest = reads._digest(one)
+    assert sys.getsizeof(body) == size  # no UTF-8 copy kept beside the text (pickle's way keeps one)
+    same = Product("alpha", "cup", "Cup", "tea", "p.md", price=88, date=datetime.date(2026, 5, 1),
+                   body="".join(["手工皂，用山茶油做的。"] * 50))
+    assert reads._digest(same) == digest
+    for changed in (dict(price=89), dict(price=88.0), dict(price="88"), dict(date=datetime.date(2026, 5, 2)),
+                    dict(body=body + "。"), dict(tags=("tea",)), dict(available=False)):
+        fields = {**dict(price=88, date=datetime.date(2026, 5, 1), body=body), **changed}
+        assert reads._digest(Product("alpha", "cup", "Cup", "tea", "p.md", **fields)) != digest, changed
+    guide = Guide("li", "Li", "https://u.wechat.com/li")
+    store = Store("east", "East", guides=(guide,))
+    kept = reads._digest(Shop("alpha", "Alpha", ("tea",), Contact(), "s.yaml", stores=(store,)))
+    renamed = Store("east", "East", guides=(Guide("li", "Li Na", "https://u.wechat.com/li"),))
+    assert reads._digest(Shop("alpha", "Alpha", ("tea",), Contact(), "s.yaml", stores=(renamed,))) != kept
+    assert reads._digest(Shop("alpha", "Alpha", ("tea",), Contact(wechat_id="a"), "s.yaml", stores=(store,))) != kept
