@@ -35,7 +35,7 @@ import operator
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 import orjson
 from zlib_ng import gzip_ng
@@ -146,11 +146,15 @@ class Part:
         return {f"{FOLDER}{self.version}/{name}": data for name, data in self.files.items()}
 
 
-def part(entries: list[Entry], delta: bool = False) -> Part:
-    """The files of some entries, numbered from 0 in the order given: a base, or a delta (smaller buckets)."""
-    if len(entries) > RUN:
-        return _spilled(entries, delta)
-    return _files(_gather(entries), delta)
+def part(entries: Iterable[Entry], delta: bool = False) -> Part:
+    """The files of some entries, numbered from 0 in the order given: a base, or a delta (smaller buckets).
+    More than RUN entries are gathered RUN at a time (see _spilled): given as they are made (an
+    iterator), they are never all held at once."""
+    entries = iter(entries)
+    first = list(itertools.islice(entries, RUN + 1))
+    if len(first) > RUN:
+        return _spilled(itertools.chain(first, entries), delta)
+    return _files(_gather(first), delta)
 
 
 @dataclass
@@ -163,6 +167,7 @@ class _Gathered:
     last: dict[str, int] = field(default_factory=dict)  # each carried term's last entry number
     filters: dict[str, dict[str, list[int]]] = field(default_factory=lambda: {name: {} for name in FILTERS})
     rows: list[list] = field(default_factory=list)
+    packed: int = 0  # display rows already packed (by _spilled), before those in `rows`
 
 
 def _gather(entries: list[Entry], into: _Gathered | None = None) -> _Gathered:
@@ -170,7 +175,7 @@ def _gather(entries: list[Entry], into: _Gathered | None = None) -> _Gathered:
     found = into or _Gathered()
     # at 1,000 shops that is six million postings, and this loop, the plainest way found, is a good part
     # of the index's time
-    postings, start = found.postings, len(found.rows)
+    postings, start = found.postings, found.packed + len(found.rows)
     for number, entry in enumerate(entries, start):
         for term, score in scores(entry).items():
             posted = postings[term]
@@ -259,44 +264,47 @@ def _files(found: _Gathered, delta: bool) -> Part:
     return _finished(files, count, found)
 
 
-RUN = 20_000  # a part of more entries is gathered this many at a time, each run's postings kept on disk
+RUN = 5_000  # a part of more entries is gathered this many at a time, each run's postings kept on disk
 RANGES = 16  # ... in as many temporary files, by bucket (a power of two: a range holds whole buckets)
 
 
-def _spilled(entries: list[Entry], delta: bool) -> Part:
+def _spilled(entries: Iterator[Entry], delta: bool) -> Part:
     """The files of many entries, as _files(_gather(entries)) makes them, byte for byte, without all
     their postings in memory at once (at 10,000 shops, 57 million: about 1 GB of Python lists).
     The entries are gathered RUN at a time; each run's postings go to the temporary file of their range
     of buckets (bucket modulo RANGES); then each range is read back, its runs joined in order (a term's
     entry numbers still rise; its terms keep the order they were first met), and its buckets packed."""
-    found = _Gathered()
+    found, files = _Gathered(), {}
     total, where = 0, terms.bucket
     with contextlib.ExitStack() as stack:
         spills = [stack.enter_context(tempfile.TemporaryFile()) for _ in range(RANGES)]
-        for start in range(0, len(entries), RUN):
+        runs: list[list[int]] = [[] for _ in range(RANGES)]  # each range's runs: their sizes in its file
+        for run in iter(lambda: list(itertools.islice(entries, RUN)), []):
             found.postings = defaultdict(list)
-            _gather(entries[start:start + RUN], found)
+            _gather(run, found)
+            del run
             ranges: list[dict[str, list[int]]] = [{} for _ in range(RANGES)]
             for term, posted in found.postings.items():
                 ranges[where(term, RANGES)][term] = posted
                 total += len(posted)
             found.postings = defaultdict(list)
-            for spill, held in zip(spills, ranges):
-                marshal.dump(held, spill)
+            for spill, held, sizes in zip(spills, ranges, runs):
+                sizes.append(spill.write(marshal.dumps(held)))  # read back whole: marshal.load from a
+                # file reads it a few bytes at a time, and took half the index's time
             del ranges
+            whole = len(found.rows) - len(found.rows) % CHUNK  # the run's display rows, packed now
+            files.update(_displays(found.rows[:whole], found.packed))
+            del found.rows[:whole]
+            found.packed += whole
         count = bucket_count(total // 2, DELTA_POSTINGS_PER_BUCKET if delta else POSTINGS_PER_BUCKET)
         ways = min(RANGES, count)  # a bucket's terms are in the range(s) of bucket modulo `ways`
         packed: dict[int, bytes] = {}
         for way in range(ways):
             joined: dict[str, list[int]] = {}
-            for spill in spills[way::ways]:
+            for spill, sizes in zip(spills[way::ways], runs[way::ways]):
                 spill.seek(0)
-                while True:
-                    try:
-                        run = marshal.load(spill)
-                    except EOFError:
-                        break
-                    for term, posted in run.items():
+                for size in sizes:
+                    for term, posted in marshal.loads(spill.read(size)).items():
                         held = joined.get(term)
                         if held is None:
                             joined[term] = posted
@@ -311,21 +319,25 @@ def _spilled(entries: list[Entry], delta: bool) -> Part:
                 packed[n] = _pack({term: [deltas(posted[0::2]), posted[1::2]]
                                    for term in names for posted in (take(term),)})
     empty = _pack({})
-    return _finished({f"t{n}.json.gz": packed.pop(n, empty) for n in range(count)}, count, found)
+    return _finished({**{f"t{n}.json.gz": packed.pop(n, empty) for n in range(count)}, **files}, count, found)
 
 
 def _finished(files: dict[str, bytes], count: int, found: _Gathered) -> Part:
     """A part of these term files: with its filters' and display rows' files, named by its content."""
     filters = found.filters
     files["f.json.gz"] = _pack({name: {v: deltas(ns) for v, ns in values.items()} for name, values in filters.items()})
-    rows = found.rows
-    for start in range(0, len(rows), CHUNK):
-        files[f"d{start // CHUNK}.json.gz"] = _pack(rows[start:start + CHUNK])
+    files.update(_displays(found.rows, found.packed))
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(name.encode("utf-8") + b"\0" + files[name])
-    return Part(digest.hexdigest()[:12], files, count, len(rows),
+    return Part(digest.hexdigest()[:12], files, count, found.packed + len(found.rows),
                 {name: sorted(filters[name]) for name in FILTERS if name != "shop"})
+
+
+def _displays(rows: list[list], first: int) -> dict[str, bytes]:
+    """The display files of some rows, the first numbered `first` (a multiple of CHUNK)."""
+    return {f"d{(first + start) // CHUNK}.json.gz": _pack(rows[start:start + CHUNK])
+            for start in range(0, len(rows), CHUNK)}
 
 
 def names(buckets: int, entries: int) -> list[str]:
@@ -407,17 +419,20 @@ def update(groups: list[tuple[str, str | bytes]], make: Callable[[str], list[Ent
             return chained
     if not whole:
         return None
-    entries: list[Entry] = []
     placed = {}
     counts: dict[str, dict[str, int]] = {name: {} for name in FILTERS if name != "shop"}
-    for name, key in groups:
-        made = make(name)
-        flat = _flat(filter_values(made))
-        placed[name] = (len(entries), len(made), flat)
-        for filter_name, value in zip(flat[0::2], flat[1::2]):
-            counts[filter_name][value] = counts[filter_name].get(value, 0) + 1
-        entries += made
-    base = part(entries)
+
+    def made_in_order() -> Iterator[Entry]:  # as part() takes them: never all held at once
+        first = 0
+        for name, key in groups:
+            made = make(name)
+            flat = _flat(filter_values(made))
+            placed[name] = (first, len(made), flat)
+            for filter_name, value in zip(flat[0::2], flat[1::2]):
+                counts[filter_name][value] = counts[filter_name].get(value, 0) + 1
+            first += len(made)
+            yield from made
+    base = part(made_in_order())
     state = {"format": FORMAT, "site": site, "language": language,
              "base": {**_size(base), "groups": placed, "keys": keys, "filters": counts}, "deltas": []}
     return Update({**base.out(), MANIFEST: manifest(_size(base), [], language, base.filters)}, base, None, state)
