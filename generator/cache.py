@@ -19,16 +19,25 @@ from typing import Callable, Iterable
 def write(path: Path, data: bytes | str | Iterable[str]) -> bool:
     """Put a file in the cache whole: bytes, a text, or a text in pieces (written as they come, for a
     record too large to hold twice). False when the cache cannot take it."""
+    if isinstance(data, bytes):
+        return _put(path, lambda handle: handle.write(data))
+    pieces = [data] if isinstance(data, str) else data
+    return _put(path, lambda handle: handle.writelines(pieces), text=True)
+
+
+def dump(path: Path, value) -> bool:
+    """Put a value in the cache pickled, written as it is pickled: never held whole as bytes beside
+    the value (a search base's pack is 83 MB at 10,000 shops)."""
+    return _put(path, lambda handle: pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _put(path: Path, put: Callable, text: bool = False) -> bool:
+    """put(file) writes the entry into a file beside its place, which then takes its place."""
     temporary = path.with_name(path.name + ".tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, bytes):
-            temporary.write_bytes(data)
-        elif isinstance(data, str):
-            temporary.write_text(data, "utf-8")
-        else:
-            with open(temporary, "w", encoding="utf-8") as handle:
-                handle.writelines(data)
+        with open(temporary, "w", encoding="utf-8") if text else open(temporary, "wb") as handle:
+            put(handle)
         os.replace(temporary, path)
     except OSError:
         remove(temporary)
@@ -38,7 +47,7 @@ def write(path: Path, data: bytes | str | Iterable[str]) -> bool:
 
 def write_pack(path: Path, files: dict[str, bytes]) -> bool:
     """Put many files in the cache as one (a search index's thousands: one write instead of one a file)."""
-    return write(path, pickle.dumps(files, protocol=pickle.HIGHEST_PROTOCOL))
+    return dump(path, files)
 
 
 class Pack:

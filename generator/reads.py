@@ -459,8 +459,7 @@ class Record:
         return set().union(*[facts for _, facts in self.pages.values()])
 
     def save(self, cache_dir: Path, output: list | None) -> None:
-        cache.write(cache_dir / RECORD, pickle.dumps(
-            (FORMAT, self.stamp, output, self.shops, self.carry, self.digests, self.pages), protocol=5))
+        cache.dump(cache_dir / RECORD, (FORMAT, self.stamp, output, self.shops, self.carry, self.digests, self.pages))
 
     @staticmethod
     def read(cache_dir: Path | None, stamp: str, output: list | None) -> "Record | None":

@@ -140,12 +140,12 @@ def _keep(folder: Path, done: searchindex.Update) -> None:
     deltas = state.pop("deltas")
     if done.base is not None:
         state["base"] = {**state["base"], "pack": os.path.getsize(pack)}
-        if not cache.write(folder / STATE, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)):
+        if not cache.dump(folder / STATE, state):
             return
     else:
         deltas[-1] = {**deltas[-1], "pack": os.path.getsize(pack)}
     chain = {"base": state["base"]["version"], "deltas": deltas}
-    if cache.write(folder / CHAIN, pickle.dumps(chain, protocol=pickle.HIGHEST_PROTOCOL)):
+    if cache.dump(folder / CHAIN, chain):
         used = {STATE, CHAIN, state["base"]["version"] + PACK, *(delta["version"] + PACK for delta in deltas)}
         try:
             for old in folder.iterdir():
