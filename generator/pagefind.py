@@ -101,7 +101,8 @@ class Indexing:
     def __init__(self, shards: Iterable[tuple[str, list[Record]]], folders: list[str], language: str,
                  cache_dir: Path | None, jobs: int, start: bool = True):
         self.folders = folders
-        self.work = processes.temporary_folder("search")  # the record pages and the indexes
+        # the record pages and the indexes: no folder made when there is no index to make (the own engine)
+        self.work = processes.temporary_folder("search") if folders else None
         self.shards = _Shards(shards, language, cache_dir, jobs, self.work)
         self.child: int | None = None
         self.pipe: int | None = None
@@ -174,7 +175,8 @@ class Indexing:
             os.close(self.pipe)
             self.pipe = None
         self.shards.close()
-        shutil.rmtree(self.work, ignore_errors=True)
+        if self.work is not None:
+            shutil.rmtree(self.work, ignore_errors=True)
 
 
 def _index_and_report(shards: "_Shards", writer: int) -> None:
@@ -206,7 +208,7 @@ class _Shards:
     """
 
     def __init__(self, shards: Iterable[tuple[str, list[Record]]], language: str, cache_dir: Path | None,
-                 jobs: int, work: Path):
+                 jobs: int, work: Path | None):
         self.shards, self.language, self.cache_dir, self.jobs, self.work = shards, language, cache_dir, max(1, jobs), work
         self.done: dict[str, Path] = {}
         self.waiting: list[tuple[str, str]] = []  # (folder, cache key) of shards whose pages are written

@@ -1,4 +1,5 @@
-"""The search index as static files: entries in, {output path: bytes} out, nothing read or written.
+"""The search index as static files: entries in, {output path: bytes} out, nothing read or written (but
+the temporary files a large index is gathered in, see _spilled).
 
 A visitor's browser fetches a small manifest, then per query only the few files it needs:
 
@@ -146,14 +147,15 @@ class Part:
         return {f"{FOLDER}{self.version}/{name}": data for name, data in self.files.items()}
 
 
-def part(entries: Iterable[Entry], delta: bool = False) -> Part:
+def part(entries: Iterable[Entry], delta: bool = False, scratch: str | None = None) -> Part:
     """The files of some entries, numbered from 0 in the order given: a base, or a delta (smaller buckets).
     More than RUN entries are gathered RUN at a time (see _spilled): given as they are made (an
-    iterator), they are never all held at once."""
+    iterator), they are never all held at once; `scratch` is the folder of their temporary files (None:
+    the system's)."""
     entries = iter(entries)
     first = list(itertools.islice(entries, RUN + 1))
     if len(first) > RUN:
-        return _spilled(itertools.chain(first, entries), delta)
+        return _spilled(itertools.chain(first, entries), delta, scratch)
     return _files(_gather(first), delta)
 
 
@@ -268,16 +270,18 @@ RUN = 5_000  # a part of more entries is gathered this many at a time, each run'
 RANGES = 16  # ... in as many temporary files, by bucket (a power of two: a range holds whole buckets)
 
 
-def _spilled(entries: Iterator[Entry], delta: bool) -> Part:
+def _spilled(entries: Iterator[Entry], delta: bool, scratch: str | None) -> Part:
     """The files of many entries, as _files(_gather(entries)) makes them, byte for byte, without all
     their postings in memory at once (at 10,000 shops, 57 million: about 1 GB of Python lists).
     The entries are gathered RUN at a time; each run's postings go to the temporary file of their range
     of buckets (bucket modulo RANGES); then each range is read back, its runs joined in order (a term's
-    entry numbers still rise; its terms keep the order they were first met), and its buckets packed."""
+    entry numbers still rise; its terms keep the order they were first met), and its buckets packed.
+    A part of fewer than RANGES buckets (never one of RUN entries of real text: thousands) joins ranges
+    in one bucket: its terms may then come in another order, with the same answers."""
     found, files = _Gathered(), {}
     total, where = 0, terms.bucket
     with contextlib.ExitStack() as stack:
-        spills = [stack.enter_context(tempfile.TemporaryFile()) for _ in range(RANGES)]
+        spills = [stack.enter_context(tempfile.TemporaryFile(dir=scratch)) for _ in range(RANGES)]
         runs: list[list[int]] = [[] for _ in range(RANGES)]  # each range's runs: their sizes in its file
         for run in iter(lambda: list(itertools.islice(entries, RUN)), []):
             found.postings = defaultdict(list)
@@ -396,7 +400,7 @@ class Update:
 
 def update(groups: list[tuple[str, str | bytes]], make: Callable[[str], list[Entry]], language: str, site: str,
            kept: dict | None, parts: Callable[[str], dict[str, bytes] | None] | None = None,
-           whole: bool = True) -> Update | None:
+           whole: bool = True, scratch: str | None = None) -> Update | None:
     """The index of a directory whose entries come in groups (a shop with its stores, guides and
     products; the categories), each named and with a key that changes whenever its entries do.
 
@@ -410,7 +414,8 @@ def update(groups: list[tuple[str, str | bytes]], make: Callable[[str], list[Ent
     scores the texts of its changed groups only. Deltas holding more than DELTA_SHARE of the base, no
     usable state, or a merged delta's files missing make a new base of every group. `make(name)` gives
     a group's entries; it is called only for the groups needed. With whole=False, None instead of a
-    new base (the caller makes it later: it takes seconds).
+    new base (the caller makes it later: it takes seconds). A large base is gathered in temporary files
+    in `scratch` (see part).
     """
     keys = dict(groups)
     if isinstance(kept, dict) and [kept.get(k) for k in ("format", "site", "language")] == [FORMAT, site, language]:
@@ -432,7 +437,7 @@ def update(groups: list[tuple[str, str | bytes]], make: Callable[[str], list[Ent
                 counts[filter_name][value] = counts[filter_name].get(value, 0) + 1
             first += len(made)
             yield from made
-    base = part(made_in_order())
+    base = part(made_in_order(), scratch=scratch)
     state = {"format": FORMAT, "site": site, "language": language,
              "base": {**_size(base), "groups": placed, "keys": keys, "filters": counts}, "deltas": []}
     return Update({**base.out(), MANIFEST: manifest(_size(base), [], language, base.filters)}, base, None, state)

@@ -45,7 +45,8 @@ def files(directory: Directory, strings: dict, pictures: dict, markdown: Markdow
     groups, make = search.groups(directory, strings, pictures, shop_inputs if keep else None, markdown, catalogue)
     site = search.site_key(directory, strings, code_digest(), drafts)
     kept = _kept(cache_dir / FOLDER) if keep else None
-    done = searchindex.update(groups, make, language, site, kept, functools.partial(_part_files, cache_dir), whole)
+    done = searchindex.update(groups, make, language, site, kept, functools.partial(_part_files, cache_dir), whole,
+                              _scratch(cache_dir))
     if done is None:
         return None
     if keep:
@@ -84,6 +85,18 @@ class Later:
         if self.pipe is not None:
             os.close(self.pipe)
             self.pipe = None
+
+
+def _scratch(cache_dir: Path | None) -> str | None:
+    """Where a large index is gathered (searchindex._spilled): the cache folder, on the disk the site's cache
+    is on, rather than the system's temporary folder, which may be memory (tmpfs); None: the system's."""
+    if cache_dir is None:
+        return None
+    try:
+        (cache_dir / FOLDER).mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return str(cache_dir / FOLDER)
 
 
 def _part_files(cache_dir: Path, version: str) -> dict[str, bytes] | None:

@@ -8,6 +8,7 @@ import gzip
 import json
 import random
 import shutil
+import tempfile
 
 import pytest
 
@@ -539,3 +540,22 @@ def test_showing_drafts_or_not_with_no_file_changed_answers_as_a_clean_build(mak
         assert build.build(root, clean, drafts=drafts).ok
         same_answers(output_files(out), output_files(clean), ["celadon", "龙泉", "kiln", "tea"])
         assert bool(answer(output_files(out), "celadon")) == drafts
+
+
+def test_a_large_index_is_gathered_in_the_cache_folder_not_the_system_s_temporary_one(make_site, tmp_path,
+                                                                                     monkeypatch):
+    """The system's temporary folder may be memory (tmpfs): a build with a cache folder gathers a large
+    index's runs there. Here the system's is a folder that is not there: the build still succeeds, with the
+    index a build made the plain way."""
+    root = shops(make_site(SITE), 12)
+    plain = tmp_path / "plain"
+    assert build.build(root, plain).ok
+    monkeypatch.setattr(searchindex, "RUN", 5)  # 12 shops, 34 entries: gathered in runs
+    monkeypatch.setattr(searchindex, "RANGES", 1)  # the index has one bucket: one range keeps the same bytes
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-folder"))
+    out = tmp_path / "out"
+    assert build.build(root, out, cache_dir=tmp_path / "cache").ok
+    assert output_files(out) == output_files(plain)
+    assert sorted(p.name for p in (tmp_path / "cache" / searchstore.FOLDER).iterdir()) == sorted(
+        [json.loads(output_files(out)[searchindex.MANIFEST])["version"] + searchstore.PACK,
+         searchstore.STATE, searchstore.CHAIN]), "the runs' files are gone"
