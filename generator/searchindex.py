@@ -254,16 +254,30 @@ def _files(found: _Gathered, delta: bool) -> Part:
         held[0] += numbers
         held[1] += posted[1::2]
     total = sum(map(len, postings.values())) // 2 + sum(len(held[1]) for held in carried.values())
-    count = bucket_count(total, DELTA_POSTINGS_PER_BUCKET if delta else POSTINGS_PER_BUCKET)
-    buckets: list[list[str]] = [[] for _ in range(count)]
+    count = _bucket_count(total, delta)
+    take, held_of = postings.pop, carried.pop
+    packed = _buckets(itertools.chain(carried, postings), count,
+                      lambda term: held_of(term, None) or _encoded(take(term)))
+    return _finished(packed, count, found)
+
+
+def _bucket_count(postings: int, delta: bool) -> int:
+    return bucket_count(postings, DELTA_POSTINGS_PER_BUCKET if delta else POSTINGS_PER_BUCKET)
+
+
+def _encoded(posted: list[int]) -> list[list[int]]:
+    """A term's gathered postings (entry number, score, ...) as its bucket holds them."""
+    return [deltas(posted[0::2]), posted[1::2]]
+
+
+def _buckets(order: Iterable[str], count: int, posting: Callable[[str], list]) -> dict[int, bytes]:
+    """The term files holding these terms (in this order, in each bucket) by bucket number, each term's
+    postings taken from posting(term) as its bucket is packed: never two copies of all."""
+    buckets: defaultdict[int, list[str]] = defaultdict(list)
     where = terms.bucket
-    for term in itertools.chain(carried, postings):
+    for term in order:
         buckets[where(term, count)].append(term)
-    files, take, held_of = {}, postings.pop, carried.pop
-    for n, names in enumerate(buckets):  # each term's postings freed once packed: never two copies of all
-        files[f"t{n}.json.gz"] = _pack({term: held_of(term, None) or [deltas(posted[0::2]), posted[1::2]]
-                                        for term in names for posted in (take(term, ()),)})
-    return _finished(files, count, found)
+    return {n: _pack({term: posting(term) for term in names}) for n, names in buckets.items()}
 
 
 RUN = 5_000  # a part of more entries is gathered this many at a time, each run's postings kept on disk
@@ -284,7 +298,6 @@ def _spilled(entries: Iterator[Entry], delta: bool, scratch: str | None) -> Part
         spills = [stack.enter_context(tempfile.TemporaryFile(dir=scratch)) for _ in range(RANGES)]
         runs: list[list[int]] = [[] for _ in range(RANGES)]  # each range's runs: their sizes in its file
         for run in iter(lambda: list(itertools.islice(entries, RUN)), []):
-            found.postings = defaultdict(list)
             _gather(run, found)
             del run
             ranges: list[dict[str, list[int]]] = [{} for _ in range(RANGES)]
@@ -300,7 +313,7 @@ def _spilled(entries: Iterator[Entry], delta: bool, scratch: str | None) -> Part
             files.update(_displays(found.rows[:whole], found.packed))
             del found.rows[:whole]
             found.packed += whole
-        count = bucket_count(total // 2, DELTA_POSTINGS_PER_BUCKET if delta else POSTINGS_PER_BUCKET)
+        count = _bucket_count(total // 2, delta)
         ways = min(RANGES, count)  # a bucket's terms are in the range(s) of bucket modulo `ways`
         packed: dict[int, bytes] = {}
         for way in range(ways):
@@ -315,19 +328,16 @@ def _spilled(entries: Iterator[Entry], delta: bool, scratch: str | None) -> Part
                         else:
                             held += posted
                 spill.truncate(0)
-            buckets: defaultdict[int, list[str]] = defaultdict(list)
-            for term in joined:
-                buckets[where(term, count)].append(term)
             take = joined.pop
-            for n, names in buckets.items():
-                packed[n] = _pack({term: [deltas(posted[0::2]), posted[1::2]]
-                                   for term in names for posted in (take(term),)})
+            packed.update(_buckets(joined, count, lambda term: _encoded(take(term))))
+    return _finished(packed, count, found, files)
+
+
+def _finished(packed: dict[int, bytes], count: int, found: _Gathered, files: dict[str, bytes] | None = None) -> Part:
+    """A part of these term files (by bucket number; a bucket with no term has none): with its filters' and
+    display rows' files (those packed already in `files`), named by its content."""
     empty = _pack({})
-    return _finished({**{f"t{n}.json.gz": packed.pop(n, empty) for n in range(count)}, **files}, count, found)
-
-
-def _finished(files: dict[str, bytes], count: int, found: _Gathered) -> Part:
-    """A part of these term files: with its filters' and display rows' files, named by its content."""
+    files = {**{f"t{n}.json.gz": packed.pop(n, empty) for n in range(count)}, **(files or {})}
     filters = found.filters
     files["f.json.gz"] = _pack({name: {v: deltas(ns) for v, ns in values.items()} for name, values in filters.items()})
     files.update(_displays(found.rows, found.packed))
