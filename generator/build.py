@@ -128,9 +128,8 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
                 return _finished(result, problems)
             result.problems = rules.classified(sorted_problems(problems))  # warnings only, if any
             record = functools.partial(_page_record, model, media_made, folders, drafts, cache_dir, out, resident)
-            files = {**media_made.files, **dict(theme.assets.values()), **own_files, **_problems_file(dev)}
-            del own_files  # a new search base's files: held by `files` alone, let go once placed
-            done = yield from _publish(out, root, specs, theme, directory, dev, jobs, pages_first, files=files,
+            done = yield from _publish(out, root, specs, theme, directory, dev, jobs, pages_first, files={
+                **media_made.files, **dict(theme.assets.values()), **own_files, **_problems_file(dev)},
                 indexing=indexing, cache_dir=cache_dir, inputs=inputs, result=result, clock=clock, record=record,
                 held=resident)
             if done.ok and cache_dir is not None and not (resident or {}).get("tidied"):
@@ -324,8 +323,7 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
 
     `held`, kept by a process that builds again and again (serve), holds the pages' view hashes and the
     other files as the last build published them: a file given again as the very same object (a QR code
-    or picture held in memory) is kept without a look at its bytes. Without it, `files` is emptied once
-    its files are written."""
+    or picture held in memory) is kept without a look at its bytes."""
     problems = []
     common = common_view(directory, theme, dev=dev)
     key = rendering_key(theme, common)
@@ -363,8 +361,6 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
         if placed is not None:
             placed.clear()
             placed.update(files)
-        else:  # written: let go (a new search base's files are 83 MB at 10,000 shops)
-            files.clear()
     except BaseException:
         staging.abort()
         raise
