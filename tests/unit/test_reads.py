@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+import sys
+
 from generator import reads
-from generator.model import Category, Contact, Product, Shop
+from generator.model import Category, Contact, Guide, Product, Shop, Store
 
 
 def shop(slug="alpha", name="Alpha") -> Shop:
@@ -187,10 +190,6 @@ def test_serve_takes_a_fact_s_digest_again_only_while_it_names_the_very_same_val
 
 
 def test_a_fact_s_digest_follows_its_values_not_the_objects_that_hold_them():
-    import datetime
-    import sys
-
-    from generator.model import Guide, Store
     body = "".join(["手工皂，用山茶油做的。"] * 50)  # a text made at run time: nothing shares it
     size = sys.getsizeof(body)
     one = Product("alpha", "cup", "Cup", "tea", "p.md", price=88, date=datetime.date(2026, 5, 1), body=body)
