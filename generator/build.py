@@ -109,7 +109,7 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
     with _one_at_a_time(out, cache_dir, told), markup.kept_in(cache_dir) as markdown, processes.unfrozen_at_end():
         inputs = _begin(root, out, cache_dir, inputs, fingerprint.options(
             base_url=base_url, drafts=drafts, dev=dev, search_index=search_index), scan=resident is None)
-        model, problems = _model(root, out, cache_dir, base_url, drafts, markdown, jobs, resident, clock)
+        model, problems = _model(root, out, cache_dir, base_url, drafts, markdown, jobs, resident, clock, inputs)
         settings, directory, sites, theme = model.settings, model.directory, model.sites, model.theme
         result.directory = directory
         media_made, found = _media(root, out, cache_dir, settings, directory, sites, jobs, clock, resident)
@@ -167,7 +167,8 @@ class _Model:
 
 
 def _model(root: Path, out: Path | None, cache_dir: Path | None, base_url: str | None, drafts: bool,
-           markdown: markup.Markdown, jobs: int, resident: dict | None, clock: _Clock):
+           markdown: markup.Markdown, jobs: int, resident: dict | None, clock: _Clock,
+           inputs: fingerprint.Scan | None = None):
     """Load and validate: the settings, the model, where each of its values was written, the theme and
     every problem found. The parsed files are dropped on return: the model holds what is needed.
 
@@ -185,22 +186,25 @@ def _model(root: Path, out: Path | None, cache_dir: Path | None, base_url: str |
     with processes.collector_paused(freeze=True), texts.Ahead(jobs, markdown) as ahead:
         kept = Parsed(cache_dir, settings.limits, (resident or {}).get("parsed")) \
             if cache_dir is not None and out is not None else None
-        sources, found = load_sources(root, settings.limits, kept, loaded=ahead.shop, resident=held)
+        sources, found = load_sources(root, settings.limits, kept, loaded=ahead.shop, resident=held,
+                                      listings=inputs.listings if inputs is not None else None)
         problems += found
         shop_inputs = kept.shop_digests(sources, held.digests if held is not None else None) \
             if kept is not None else None
-        if kept is not None:
-            kept.save()
-            if resident is not None:
-                resident["parsed"] = kept.carry()
-            del kept  # it holds every parsed file, which must be freed with the sources below
     clock.lap("load")
     texts.render_rest(sources, markdown, jobs, shops=not ahead.did_shops)
+    # each shop as validation judged it: the last build's (serve) or the cache's, for a shop read alike
+    judged = resident.setdefault("shops", {}) if resident is not None else {} if kept is not None else None
+    if kept is not None:
+        kept.offer(judged)
     with processes.collector_paused(freeze=True):  # the model: hundreds of thousands of objects, none in a cycle
-        directory, sites, found = build_directory(sources, settings, drafts, markdown,
-                                                  resident.setdefault("shops", {}) if resident is not None else None)
+        directory, sites, found = build_directory(sources, settings, drafts, markdown, judged)
     problems += found
-    del sources, site  # the parsed files: the model holds all that is needed from here on
+    if kept is not None:
+        kept.save(judged)
+        if resident is not None:
+            resident["parsed"] = kept.carry()
+    del sources, site, kept, judged  # the parsed files: the model holds all that is needed from here on
     theme, found = load_theme(root, settings.theme, settings.language, cache_dir if out is not None else None)
     problems += found
     gc.freeze()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import marshal
 import os
 import sys
 import time
@@ -37,7 +38,76 @@ def settled(stat: os.stat_result, since_ns: int) -> bool:
     """Whether a file last changed RACY seconds or more before since_ns (a time.time_ns() reading).
     Only then may its status stand for its content: a second write in the same clock tick as the
     first could leave the status as it was."""
-    return max(stat.st_mtime_ns, stat.st_ctime_ns) < since_ns - int(RACY * 1e9)
+    return settled_at(max(stat.st_mtime_ns, stat.st_ctime_ns), since_ns)
+
+
+def settled_at(newest: int, since_ns: int) -> bool:
+    """settled() for the latest modification or change time among files."""
+    return newest < since_ns - int(RACY * 1e9)
+
+
+class Listing:
+    """A shop folder's entries: its regular files, the links that lead out of it, and a signature of
+    every entry's name, kind and status (a link's by where it leads): two listings with the same
+    signature are of the same files (see load.Parsed.shop)."""
+
+    __slots__ = ("files", "escaping", "signature", "newest", "listed")
+
+    def __init__(self, files: frozenset[str], escaping: frozenset[str], signature: bytes, newest: int, listed: int):
+        self.files, self.escaping, self.signature = files, escaping, signature
+        self.newest = newest  # the latest modification or change time among the entries (ns)
+        self.listed = listed  # when the listing began (time.time_ns()): settled_at(newest, listed) or not
+
+
+def list_shop_folder(folder: Path) -> Listing:
+    """Regular files inside the folder, and the links that lead out of it, with each entry's status."""
+    files: set[str] = set()
+    escaping: set[str] = set()
+    marks: list[tuple] = []
+    newest, listed = 0, time.time_ns()
+    top = os.path.realpath(folder)
+
+    def walk(directory: str, prefix: str) -> None:
+        nonlocal newest
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            marks.append((prefix, "unlisted"))
+            return
+        for entry in entries:
+            name = prefix + entry.name
+            try:
+                if entry.is_symlink():
+                    real = os.path.realpath(entry.path)
+                    if not entry.is_dir() and os.path.commonpath([top, real]) == top and os.path.isfile(real):
+                        files.add(name)
+                    else:
+                        escaping.add(name)  # a linked folder is followed nowhere, never published
+                    try:
+                        stat = os.stat(real)
+                    except OSError:  # a link that leads nowhere
+                        marks.append((name, "link", real))
+                        continue
+                    marks.append((name, "link", real, *status(stat)))
+                elif entry.is_dir(follow_symlinks=False):
+                    marks.append((name, "folder"))
+                    walk(entry.path, name + "/")
+                    continue
+                else:
+                    if entry.is_file(follow_symlinks=False):
+                        files.add(name)
+                    else:  # a device, a pipe or a socket
+                        escaping.add(name)
+                    stat = entry.stat(follow_symlinks=False)
+                    marks.append((name, "file", *status(stat)))
+                newest = max(newest, stat.st_mtime_ns, stat.st_ctime_ns)
+            except OSError:  # gone meanwhile
+                marks.append((name, "unreadable"))
+                newest = time.time_ns()  # never settled: looked at again next time
+
+    walk(os.fspath(folder), "")
+    signature = hashlib.blake2b(marshal.dumps(sorted(marks)), digest_size=16).digest()
+    return Listing(frozenset(files), frozenset(escaping), signature, newest, listed)
 
 
 def shopdir_digest() -> str:
@@ -71,6 +141,8 @@ class Scan:
     def __init__(self, root: Path, out: Path, options: dict):
         self.started = time.time_ns()
         self.newest = 0
+        self.listings: dict[str, Listing] = {}  # each shop folder's, for loading to take (not list again)
+        self._shops = os.path.join(str(root / "content"), "shops")
         self._hash = hashlib.sha256()
         self._add(json.dumps([__version__, sys.version, str(root.resolve()), str(out.absolute()),
                               os.environ.get("SOURCE_DATE_EPOCH", ""), options], sort_keys=True))
@@ -103,11 +175,16 @@ class Scan:
         except OSError:
             self._add(f"{top}\0missing")
             return
+        shops = top == self._shops
         for entry in entries:
             if entry.name == "__pycache__":
                 continue
             try:
-                if entry.is_dir():
+                if shops and not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False):
+                    found = self.listings[entry.name] = list_shop_folder(entry.path)  # as loading reads it
+                    self.newest = max(self.newest, found.newest)
+                    self._add(f"{entry.path}/\0{found.signature.hex()}")
+                elif entry.is_dir():
                     self._add(f"{entry.path}/")
                     self._tree(entry.path)
                 else:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from generator import fingerprint
+from generator.fingerprint import Listing, list_shop_folder
 from generator.model import Limits
 from generator.problems import Problem
 from generator.sources import Doc, MarkdownSource, decode, parse_markdown, parse_yaml
@@ -79,28 +80,52 @@ def _decoded(rel: str, data: bytes, problems: list[Problem]) -> str | None:
 class _Pickler(pickle.Pickler):
     """Writes each text that is not ASCII as its UTF-8 bytes. CPython keeps, inside every such string
     that pickle writes, a UTF-8 copy of it for as long as the string lives: these strings live on in
-    the model, where the copies came to hundreds of megabytes at 10,000 shops."""
+    the model, where the copies came to hundreds of megabytes at 10,000 shops. A text met again (a
+    product's body, held by its source and by the model) is written as the number of its first
+    writing, and read back as that very string: pickle's own memo does not cover what it writes so."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._texts: dict[int, tuple[int, str]] = {}  # id -> (number, the text, alive while pickled)
 
     def persistent_id(self, obj):
-        return obj.encode("utf-8", "surrogatepass") if type(obj) is str and not obj.isascii() else None
+        if type(obj) is not str or obj.isascii():
+            return None
+        seen = self._texts.get(id(obj))
+        if seen is not None:
+            return seen[0]
+        self._texts[id(obj)] = (len(self._texts), obj)
+        return obj.encode("utf-8", "surrogatepass")
 
 
 class _Unpickler(pickle.Unpickler):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._texts: list[str] = []
+
     def persistent_load(self, pid):
-        return pid.decode("utf-8", "surrogatepass")
+        if type(pid) is int:
+            return self._texts[pid]
+        text = pid.decode("utf-8", "surrogatepass")
+        self._texts.append(text)
+        return text
 
 
 class Parsed:
-    """Files parsed by the previous build, kept in the cache by path (safe to delete).
+    """Files parsed by the previous build, kept in the cache (safe to delete): each shop folder as one
+    row, the site's other files one row each.
 
-    A file whose status (fingerprint.status) is the one recorded is not read at all. Any other is
-    read and its bytes hashed: the same bytes are not parsed again, so a checkout of another branch,
-    a fresh clone with a restored cache or a revision unpacked by `shopdir review` parses only the
-    files whose content differs. A status is recorded only once the file has settled
-    (fingerprint.settled). The key holds the limits, the Python version and shopdir's code: any
-    change parses everything. The cache is an SQLite table of one row per file, so a build that
-    parsed one file again writes one row (at 10,000 shops the whole cache is about 400 MB). A file
-    that is not a database is replaced.
+    A shop folder whose listing (each entry's name, kind and status: Listing.signature) is the one
+    recorded is taken whole from its row: its sources, the problems found in them and the shop as
+    validation judged it (under the settings and categories it was judged with), none of its files read
+    and the shop not judged again. In any other folder, and for the other files, a file whose status
+    (fingerprint.status) is the one recorded is not read at all. Any other is read and its bytes
+    hashed: the same bytes are not parsed again, so a checkout of another branch, a fresh clone with a
+    restored cache or a revision unpacked by `shopdir review` parses only the files whose content
+    differs. A status or listing is recorded only once it has settled (fingerprint.settled). The key
+    holds the limits, the Python version and shopdir's code: any change parses everything. The cache
+    is an SQLite database, so a build that parsed one shop again writes one row (at 10,000 shops the
+    whole cache is about 400 MB). A file that is not a database is replaced.
     """
 
     def __init__(self, cache_dir: Path, limits: Limits, carried: tuple | None = None):
@@ -112,8 +137,13 @@ class Parsed:
         self.fresh: set[str] = set()  # files whose entry in `new` is not the one in `old` (to write)
         self.valid = False  # whether the cache was written under this key
         self.saved = False  # whether the cache holds what this build parsed (see carry)
+        self.rows: dict[str, bytes | None] = {}  # each shop row's listing signature (None: not settled)
+        self.present: set[str] | None = None  # the shop folders there are now (load_sources tells)
+        self.taken: dict[str, tuple] = {}  # shop -> (sources, problems, entries, judged): the rows taken whole
+        self.loaded: dict[str, tuple] = {}  # shop -> (listing, sources, problems, entries) read this build
+        self._db: sqlite3.Connection | None = None
         if carried is not None and carried[:2] == (self.path, self.key):  # what the last build kept in memory
-            self.old, self.valid = carried[2], True
+            self.old, self.rows, self.valid = carried[2], dict(carried[3]), True
             return
         try:
             with contextlib.closing(sqlite3.connect(self.path)) as db:
@@ -121,9 +151,76 @@ class Parsed:
                     self.valid = True
                     self.old = {rel: _Unpickler(io.BytesIO(entry)).load()
                                 for rel, entry in db.execute("SELECT rel, entry FROM parsed")}
+                    self.rows = dict(db.execute("SELECT slug, signature FROM shops"))
         except Exception:  # noqa: BLE001 - a missing, old or damaged cache only costs time
-            self.old, self.valid = {}, False
+            self.old, self.rows, self.valid = {}, {}, False
         (cache_dir / "sources.pickle").unlink(missing_ok=True)  # the earlier form of this cache
+
+    def shop(self, slug: str, listing: Listing) -> tuple[ShopSource, list[Problem], list] | None:
+        """The shop folder as the build that wrote its row read it, with its problems and its files'
+        entries, when the folder's listing is the one recorded; else None, and the row's entries are
+        offered to the files' reading (a file whose status or bytes are unchanged is not parsed)."""
+        if slug not in self.rows:
+            return None
+        row = self._row(slug)
+        if row is None:
+            return None
+        shop, problems, entries, judged = row
+        if self.rows[slug] is None or self.rows[slug] != listing.signature:
+            self.old.update(entries)
+            return None
+        self.new.update(entries)
+        self.taken[slug] = row
+        return shop, list(problems), entries
+
+    def _row(self, slug: str) -> tuple | None:
+        try:
+            if self._db is None:
+                self._db = sqlite3.connect(self.path, timeout=30)
+            found = self._db.execute("SELECT entry FROM shops WHERE slug = ?", (slug,)).fetchone()
+            return _Unpickler(io.BytesIO(found[0])).load() if found else None
+        except Exception:  # noqa: BLE001 - a damaged row only costs time
+            return None
+
+    def read(self, slug: str, listing: Listing, shop: ShopSource, problems: list[Problem]) -> None:
+        """A shop folder read this build: its row is written once validation has judged it (save)."""
+        self.loaded[slug] = (listing, shop, list(problems), self.entries(shop))
+
+    def offer(self, memo: dict) -> None:
+        """The shops taken whole, as validation judged them, for validation to take (see build_directory)."""
+        for slug, (shop, _, _, judged) in self.taken.items():
+            held = memo.get(slug)
+            if judged is not None and (held is None or held[0] is not shop):
+                memo[slug] = (shop, *judged)
+
+    def _rows(self, judged: dict) -> dict[str, tuple]:
+        """The shop rows to write: of each shop folder read this build, and of each taken whole that
+        validation judged again (other settings or categories), with the shop as `judged` holds it (see
+        build_directory's memo; a shop not there is judged again when its row is next taken)."""
+        rows = {}
+        for slug, (listing, shop, problems, entries) in self.loaded.items():
+            held = judged.get(slug)
+            settled = fingerprint.settled_at(listing.newest, listing.listed)
+            rows[slug] = (listing.signature if settled else None,
+                          (shop, problems, entries, held[1:] if held is not None and held[0] is shop else None))
+        for slug, (shop, problems, entries, kept) in self.taken.items():
+            held = judged.get(slug)
+            if held is not None and held[0] is shop and (kept is None or held[1] is not kept[0]):
+                rows[slug] = (self.rows[slug], (shop, problems, entries, held[1:]))
+        return rows
+
+    def stored(self) -> dict:
+        """Every file the cache holds, with its entry (its shop folder's row holds a shop's files)."""
+        found = {}
+        try:
+            with contextlib.closing(sqlite3.connect(self.path)) as db:
+                found.update((rel, _Unpickler(io.BytesIO(entry)).load()) for rel, entry in db.execute(
+                    "SELECT rel, entry FROM parsed"))
+                for (entry,) in db.execute("SELECT entry FROM shops"):
+                    found.update(_Unpickler(io.BytesIO(entry)).load()[2])
+        except sqlite3.Error:
+            pass
+        return found
 
     def get(self, rel: str, stat: os.stat_result):
         """The outcome kept for a file whose status is the one recorded, else None (read it)."""
@@ -153,33 +250,51 @@ class Parsed:
     def _status(self, stat: os.stat_result):
         return fingerprint.status(stat) if fingerprint.settled(stat, self.started) else None
 
-    def save(self) -> None:
-        """Write the files this build parsed and forget those it did not see; nothing when it parsed none."""
-        changed = sorted(self.fresh)  # parsed again, or their status recorded anew
-        gone = sorted(self.old.keys() - self.new.keys())
-        if self.valid and not changed and not gone:
+    def save(self, judged: dict | None = None) -> None:
+        """Write the files and shop folders this build read, each shop with how validation judged it when
+        `judged` (build_directory's memo) holds it, and forget those it did not see; nothing when it read
+        none."""
+        changed = sorted(rel for rel in self.fresh if not rel.startswith(_SHOPS))  # parsed again, or re-statused
+        gone = sorted(rel for rel in self.old.keys() - self.new.keys() if not rel.startswith(_SHOPS))
+        dropped = sorted(self.rows.keys() - self.present) if self.present is not None else []
+        writes = self._rows(judged or {})
+        self.loaded, self.taken = {}, {}
+        if self.valid and not changed and not gone and not dropped and not writes:
             self.saved = True
+            self.close()
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)  # a first build: no cache folder yet
             with contextlib.closing(sqlite3.connect(self.path, timeout=30)) as db, db:
                 if not self.valid:
-                    db.execute("DROP TABLE IF EXISTS parsed")
-                    db.execute("DROP TABLE IF EXISTS about")
+                    for table in ("parsed", "shops", "about"):
+                        db.execute(f"DROP TABLE IF EXISTS {table}")
                     db.execute("CREATE TABLE about (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
                     db.execute("CREATE TABLE parsed (rel TEXT PRIMARY KEY, entry BLOB NOT NULL)")
+                    db.execute("CREATE TABLE shops (slug TEXT PRIMARY KEY, signature BLOB, entry BLOB NOT NULL)")
                     db.execute("INSERT INTO about VALUES ('key', ?)", (self.key,))
                 db.executemany("DELETE FROM parsed WHERE rel = ?", ((rel,) for rel in gone))
                 db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?)",
                                ((rel, _pickled(self.new[rel])) for rel in changed))  # one at a time: no memo holds them all
-            self.saved = True
+                db.executemany("DELETE FROM shops WHERE slug = ?", ((slug,) for slug in dropped))
+                db.executemany("INSERT OR REPLACE INTO shops VALUES (?, ?, ?)",
+                               ((slug, signature, _pickled(row)) for slug, (signature, row) in sorted(writes.items())))
+            self.valid = self.saved = True
+            for slug in dropped:
+                del self.rows[slug]
+            self.rows.update((slug, signature) for slug, (signature, _) in writes.items())
         except sqlite3.OperationalError:  # locked by another build, a full disk: kept another time
             pass
         except sqlite3.DatabaseError:  # not a database (damaged): the next build starts a new one
             self.path.unlink(missing_ok=True)
         except (OSError, sqlite3.Error):
             pass
+        self.close()
 
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
     def shop_digests(self, sources: Sources, held: dict | None = None) -> dict[str, bytes]:
         """Each shop's files as one digest, by shop: of the bytes of shop.yaml and of its product files with
@@ -216,8 +331,12 @@ class Parsed:
 
     def carry(self) -> tuple | None:
         """What the next build in this process (`shopdir serve`) may take instead of reading the cache
-        back: every file this build saw, as saved (None when the cache could not take them)."""
-        return (self.path, self.key, self.new) if self.saved else None
+        back: every file this build saw, as saved, and the shop rows' signatures (None when the cache
+        could not take them)."""
+        return (self.path, self.key, self.new, self.rows) if self.saved else None
+
+
+_SHOPS = "content/shops/"  # the files below are kept in their shop folder's row
 
 
 def _pickled(entry) -> bytes:
@@ -280,13 +399,16 @@ def load_site(root: Path) -> tuple[Doc | None, list[Problem]]:
 
 def load_sources(root: Path, limits: Limits = Limits(), kept: Parsed | None = None,
                  loaded: Callable[[ShopSource], None] | None = None,
-                 resident: Resident | None = None) -> tuple[Sources, list[Problem]]:
+                 resident: Resident | None = None,
+                 listings: dict[str, Listing] | None = None) -> tuple[Sources, list[Problem]]:
     """Read every content file. Every file is read even when another failed.
 
-    With `kept`, files unchanged since the previous build are not parsed again. `loaded` is
-    told of each shop as soon as it is read (to start work on it while the rest are read). With
-    `resident` (serve), a shop folder in which nothing changed since the last build is taken as that
-    build read it, without a look at its files.
+    With `kept`, files unchanged since the previous build are not parsed again, and a shop folder
+    whose listing is unchanged is taken whole (Parsed.shop). `loaded` is told of each shop as soon as
+    it is read (to start work on it while the rest are read). With `resident` (serve), a shop folder
+    in which nothing changed since the last build is taken as that build read it, without a look at
+    its files. `listings`, each shop folder's listing as the scan of the inputs took it, spares
+    listing them again.
     """
     root = Path(root)
     problems: list[Problem] = []
@@ -322,15 +444,24 @@ def load_sources(root: Path, limits: Limits = Limits(), kept: Parsed | None = No
                     if kept is not None:
                         kept.seen(entries)
                 else:
-                    found = []
-                    shop = _load_shop(root, entry, found, limits, kept)
+                    listing = (listings or {}).get(entry) or list_shop_folder(shops_dir / entry)
+                    stored = kept.shop(entry, listing) if kept is not None else None
+                    if stored is not None:
+                        shop, found, entries = stored
+                    else:
+                        found = []
+                        shop = _load_shop(root, entry, found, limits, kept, listing)
+                        if kept is not None:
+                            kept.read(entry, listing, shop, found)
+                        if loaded is not None:
+                            loaded(shop)
                     if resident is not None:
                         resident.loaded(entry, limits, shop, found, kept.entries(shop) if kept is not None else [])
-                    if loaded is not None:
-                        loaded(shop)
                 shops.append(shop)
                 problems += found
     sources = Sources(root, categories, curation, tuple(pages), tuple(shops), frozenset(unreadable))
+    if kept is not None:
+        kept.present = {shop.slug for shop in shops}
     if resident is not None:
         resident.forget_others({shop.slug for shop in shops})
     return sources, problems
@@ -392,9 +523,10 @@ def _markdown_files(root: Path, rel_dir: str) -> list[tuple[str, str]]:
             if name.endswith(".md") and (folder / name).is_file()]
 
 
-def _load_shop(root: Path, slug: str, problems: list[Problem], limits: Limits, kept: Parsed | None) -> ShopSource:
+def _load_shop(root: Path, slug: str, problems: list[Problem], limits: Limits, kept: Parsed | None,
+               listing: Listing) -> ShopSource:
     rel = f"content/shops/{slug}"
-    files, escaping = _list_shop_files(root / rel)
+    files, escaping = listing.files, listing.escaping
     if len(files) > limits.files_per_shop:
         problems.append(Problem(rel, 1, 1, f"the shop folder holds {len(files):,} files; at most "
                                            f"{limits.files_per_shop:,} are allowed"))
@@ -425,35 +557,6 @@ def _load_shop(root: Path, slug: str, problems: list[Problem], limits: Limits, k
         if source is not None:
             products.append(ProductSource(name[:-3], product_rel, source))
     return ShopSource(slug, rel, doc, tuple(products), frozenset(slugs), files, escaping)
-
-
-def _list_shop_files(folder: Path) -> tuple[frozenset[str], frozenset[str]]:
-    """Regular files inside the folder, and the links that lead out of it."""
-    files: set[str] = set()
-    escaping: set[str] = set()
-    top = os.path.realpath(folder)
-
-    def walk(directory: str, prefix: str) -> None:
-        try:
-            entries = list(os.scandir(directory))
-        except OSError:
-            return
-        for entry in entries:  # the entry's type comes with the listing: no call per plain file
-            if entry.is_symlink():
-                real = os.path.realpath(entry.path)
-                if not entry.is_dir() and os.path.commonpath([top, real]) == top and os.path.isfile(real):
-                    files.add(prefix + entry.name)
-                else:
-                    escaping.add(prefix + entry.name)  # a linked folder is followed nowhere, never published
-            elif entry.is_dir(follow_symlinks=False):
-                walk(entry.path, prefix + entry.name + "/")
-            elif entry.is_file(follow_symlinks=False):
-                files.add(prefix + entry.name)
-            else:  # a device, a pipe or a socket
-                escaping.add(prefix + entry.name)
-
-    walk(os.fspath(folder), "")
-    return frozenset(files), frozenset(escaping)
 
 
 def shop_file(root: Path, shop: str, path: str) -> str:

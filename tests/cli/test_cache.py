@@ -340,9 +340,9 @@ def test_a_build_after_a_serve_session_still_makes_only_the_pages_an_edit_touche
 def test_serve_keeps_the_parsed_files_of_each_shop_folder_as_it_now_is(make_site, tmp_path):
     """serve takes an unchanged shop's parsed files as the last build held them: a file removed from a shop
     is forgotten there and in the cache, also in the builds after, when that shop is unchanged again."""
-    import sqlite3
-
     from generator.build import finish, stages
+    from generator.load import Parsed
+    from generator.model import Limits
 
     root = make_site()
     out, cache, resident = tmp_path / "out", tmp_path / "cache", {}
@@ -361,9 +361,7 @@ def test_serve_keeps_the_parsed_files_of_each_shop_folder_as_it_now_is(make_site
         held = resident["parsed"][2]
         assert (gone in held) == (root / gone).exists(), changed
         assert "content/shops/alpha-tea/shop.yaml" in held
-        with sqlite3.connect(cache / "sources.sqlite") as db:
-            rows = {rel for (rel,) in db.execute("SELECT rel FROM parsed")}
-        assert rows == set(held), changed
+        assert set(Parsed(cache, Limits()).stored()) == set(held), changed
 
 
 def test_builds_told_which_files_changed_judge_again_what_those_files_touch(make_site, tmp_path):

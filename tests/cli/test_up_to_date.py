@@ -147,8 +147,8 @@ def test_files_changed_just_before_a_build_are_parsed_again_by_the_next(make_sit
     assert load_sources(root, Limits(), kept)[0] == fresh
     kept.save()
     again = Parsed(tmp_path, Limits())
-    assert len(again.old) == len(kept.new) > 5
-    assert all(status is not None for status, _, _ in again.old.values()), \
+    assert len(again.stored()) == len(kept.new) > 5
+    assert all(status is not None for status, _, _ in again.stored().values()), \
         "settled since, the files are trusted by their status from the next build on"
     assert load_sources(root, Limits(), again)[0] == fresh
 
@@ -181,12 +181,12 @@ def test_the_parse_cache_is_not_written_again_when_nothing_was_parsed(make_site,
     # the row of the changed file is replaced, the new file's added, a removed file's forgotten
     (root / "content/shops/alpha-tea/products/gone.md").unlink()
     fourth = Parsed(tmp_path, Limits())
-    assert "content/shops/alpha-tea/products/gone.md" in fourth.old
+    assert "content/shops/alpha-tea/products/gone.md" in fourth.stored()
     assert load_sources(root, Limits(), fourth)[0] == load_sources(root, Limits())[0]
     fourth.save()
-    fifth = Parsed(tmp_path, Limits())
-    assert set(fifth.old) == set(fourth.new) and "content/shops/alpha-tea/products/gone.md" not in fifth.old
-    assert "More." in fifth.old["content/shops/alpha-tea/products/dhp.md"][2][0].body
+    fifth = Parsed(tmp_path, Limits()).stored()
+    assert set(fifth) == set(fourth.new) and "content/shops/alpha-tea/products/gone.md" not in fifth
+    assert "More." in fifth["content/shops/alpha-tea/products/dhp.md"][2][0].body
 
 
 def test_a_copy_of_the_site_is_not_parsed_again_but_its_changed_files_are(make_site, tmp_path):
@@ -273,8 +273,8 @@ def test_the_parse_cache_gives_back_every_text_whole_and_leaves_no_copy_inside_t
     kept.save()
     assert sys.getsizeof(body) == size
     again = Parsed(tmp_path, Limits())
-    assert len(again.old) == len(kept.new) > 5
-    assert all(status is not None for status, _, _ in again.old.values()), \
+    assert len(again.stored()) == len(kept.new) > 5
+    assert all(status is not None for status, _, _ in again.stored().values()), \
         "settled since, the files are trusted by their status from the next build on"
     assert load_sources(root, Limits(), again)[0] == sources
 
@@ -294,7 +294,160 @@ def test_caches_that_are_not_databases_are_replaced_and_the_site_is_whole(make_s
     assert tree(tmp_path / "out") == tree(tmp_path / "none")
     assert build(root, tmp_path / "out2", cache_dir=cache).ok  # the damaged parse cache went: a new one is made
     assert tree(tmp_path / "out2") == tree(tmp_path / "none")
-    assert len(Parsed(cache, Limits()).old) > 5
+    assert len(Parsed(cache, Limits()).stored()) > 5
     import sqlite3
     with sqlite3.connect(cache / "markdown.sqlite") as db:
         assert db.execute("SELECT count(*) FROM texts").fetchone()[0] > 5
+
+
+def test_a_shop_folder_left_alone_is_neither_read_nor_judged_again(make_site, tmp_path, monkeypatch):
+    """Each shop folder is kept in the cache as one row: its sources and the shop as validation judged
+    it. A build reads and judges again only the shops whose folders changed; a category added judges
+    every shop again without reading any of them; each build's site is a clean build's."""
+    from generator import load, validate
+
+    root, out, cache = make_site(), tmp_path / "out", tmp_path / "cache"
+    parsed, judged = [], []
+    parse_markdown, parse_yaml, shop_model = load.parse_markdown, load.parse_yaml, validate._shop_model
+
+    def markdown(rel, text):
+        parsed.append(rel)
+        return parse_markdown(rel, text)
+
+    def yaml(rel, text):
+        parsed.append(rel)
+        return parse_yaml(rel, text)
+
+    def judging(shop_source, *args):
+        judged.append(shop_source.slug)
+        return shop_model(shop_source, *args)
+
+    monkeypatch.setattr(load, "parse_markdown", markdown)
+    monkeypatch.setattr(load, "parse_yaml", yaml)
+    monkeypatch.setattr(validate, "_shop_model", judging)
+    settle()
+    assert build(root, out, cache_dir=cache).ok
+    assert sorted(judged) == ["alpha-tea", "beta-kiln"] and "content/shops/beta-kiln/products/cup.md" in parsed
+
+    def edited(rel: str, text: str) -> tuple[list, list]:
+        parsed.clear()
+        judged.clear()
+        path = root / rel
+        path.write_text(path.read_text("utf-8").replace(*text.split("|")), "utf-8")
+        settle()
+        assert build(root, out, cache_dir=cache).ok
+        seen = sorted(rel for rel in parsed if rel.startswith("content/")), sorted(judged)
+        assert build(root, tmp_path / "clean", cache_dir=None).ok
+        assert tree(out) == tree(tmp_path / "clean")
+        shutil.rmtree(tmp_path / "clean")
+        return seen
+
+    assert edited("content/pages/about.md", "shops.|shops, and more.") == (["content/pages/about.md"], [])
+    assert edited("content/shops/beta-kiln/products/cup.md", "A small cup.|A small cup, fired twice.") == (
+        ["content/shops/beta-kiln/products/cup.md"], ["beta-kiln"])
+    assert edited("content/categories.yaml", "name: Ceramics|name: Ceramics and clay") == (
+        ["content/categories.yaml"], []), "a shop is judged by the categories' slugs, not their names"
+    assert edited("content/categories.yaml", "- slug: ceramics|- slug: glass\n  name: Glass\n- slug: ceramics") == (
+        ["content/categories.yaml"], ["alpha-tea", "beta-kiln"])
+    assert edited("content/pages/about.md", "and more.|and more!") == (["content/pages/about.md"], [])
+
+
+SHOP_CHANGES = ("append", "add", "remove", "rename", "link", "relink", "escape", "break", "touch", "picture",
+                "settings", "categories")
+
+
+def _change_a_shop_folder(root, rng) -> str:
+    """One random change to the site's shop folders (or to what every shop is judged by)."""
+    shops = sorted(p for p in (root / "content/shops").iterdir() if p.is_dir())
+    shop = rng.choice(shops)
+    products = shop / "products"
+    files = sorted(p for p in products.iterdir() if p.suffix == ".md" and not p.is_symlink())
+    kind = rng.choice(SHOP_CHANGES)
+    if kind == "append" and files:
+        target = rng.choice(files)
+        target.write_text(target.read_text("utf-8") + f"\nMore {rng.random()}.\n", "utf-8")
+    elif kind == "add":
+        name = f"p{rng.randrange(1000)}"
+        body = rng.choice(["---\nname: New\nprice: 5\n---\nNew.\n", "---\nname: [broken\n---\nBad.\n",
+                           "---\nname: Odd\ncategory: nowhere\n---\nOdd.\n"])
+        (products / f"{name}.md").write_text(body, "utf-8")
+    elif kind == "remove" and len(files) > 1:
+        rng.choice(files).unlink()
+    elif kind == "rename" and files:
+        target = rng.choice(files)
+        target.rename(products / f"r{rng.randrange(1000)}.md")
+    elif kind == "link" and files:
+        link = products / f"l{rng.randrange(1000)}.md"
+        if not link.exists() and not link.is_symlink():
+            link.symlink_to(rng.choice(files).name)
+    elif kind == "relink":
+        links = sorted(p for p in products.iterdir() if p.is_symlink())
+        if links and files:
+            link = rng.choice(links)
+            link.unlink()
+            link.symlink_to(rng.choice(files).name)
+    elif kind == "escape":
+        outside = root.parent / f"outside-{rng.randrange(3)}.md"
+        outside.write_text("---\nname: Outside\n---\nNot ours.\n", "utf-8")
+        link = products / f"e{rng.randrange(1000)}.md"
+        if not link.exists() and not link.is_symlink():
+            link.symlink_to(outside)
+    elif kind == "break":
+        yaml = shop / "shop.yaml"
+        text = yaml.read_text("utf-8")
+        yaml.write_text(text.replace("name:", "name: [", 1) if "name: [" not in text else text.replace("name: [", "name:", 1),
+                        "utf-8")
+    elif kind == "touch" and files:
+        target = rng.choice(files)
+        os.utime(target, ns=(target.stat().st_atime_ns, target.stat().st_mtime_ns + 1_000_000_000))
+    elif kind == "picture":
+        pictures = shop / "images"
+        pictures.mkdir(exist_ok=True)
+        (pictures / f"i{rng.randrange(3)}.png").write_bytes(b"\x89PNG not really " + bytes([rng.randrange(256)]))
+    elif kind == "settings":
+        site = root / "site.yaml"
+        text = site.read_text("utf-8")
+        site.write_text(text + "currency: USD\n" if "currency: USD" not in text else text.replace("currency: USD\n", ""),
+                        "utf-8")
+    elif kind == "categories":
+        categories = root / "content/categories.yaml"
+        text = categories.read_text("utf-8")
+        extra = "- slug: glass\n  name: Glass\n"
+        categories.write_text(text + extra if extra not in text else text.replace(extra, ""), "utf-8")
+    return kind
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_after_random_changes_to_shop_folders_the_cache_gives_what_reading_them_gives(make_site, tmp_path, seed):
+    """The shop folders taken whole from the cache (by their listing), read again, or judged again: the
+    sources, the model and the problems are those of reading and judging every file with no cache."""
+    import random
+
+    from generator.config import settings_from_doc
+    from generator.load import Parsed, load_site, load_sources
+    from generator.markup import Markdown
+    from generator.validate import build_directory
+
+    rng = random.Random(seed)
+    root, cache = make_site(), tmp_path / "cache"
+    taken = 0
+    for step in range(14):
+        kind = _change_a_shop_folder(root, rng) if step else "first"
+        if rng.random() < 0.7:
+            settle()  # else the folders just changed are not trusted by their listing
+        settings, _ = settings_from_doc(load_site(root)[0])
+        scan = fingerprint.Scan(root, tmp_path / "out", {}) if rng.random() < 0.5 else None
+        kept = Parsed(cache, settings.limits)
+        sources, found = load_sources(root, settings.limits, kept, listings=scan.listings if scan else None)
+        taken += len(kept.taken)
+        judged: dict = {}
+        kept.offer(judged)
+        directory, _, problems = build_directory(sources, settings, False, Markdown(), judged)
+        kept.save(judged)
+        plain, plain_found = load_sources(root, settings.limits)
+        expected, _, expected_problems = build_directory(plain, settings, False, Markdown())
+        assert sources == plain, (step, kind)
+        assert sorted(found) == sorted(plain_found), (step, kind)
+        assert directory == expected, (step, kind)
+        assert sorted(problems) == sorted(expected_problems), (step, kind)
+    assert taken > 0, "some shop folders were taken whole"
