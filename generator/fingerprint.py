@@ -59,16 +59,17 @@ class Listing:
         self.listed = listed  # when the listing began (time.time_ns()): settled_at(newest, listed) or not
 
 
-def list_shop_folder(folder: Path) -> Listing:
+def list_shop_folder(folder: Path | str) -> Listing:
     """Regular files inside the folder, and the links that lead out of it, with each entry's status."""
-    files: set[str] = set()
-    escaping: set[str] = set()
+    files: list[str] = []
+    escaping: list[str] = []
     marks: list[tuple] = []
-    newest, listed = 0, time.time_ns()
-    top = os.path.realpath(folder)
+    times: list[int] = [0]
+    listed = time.time_ns()
+    top = None  # the folder's real path, found when a link asks for it
 
     def walk(directory: str, prefix: str) -> None:
-        nonlocal newest
+        nonlocal top
         try:
             entries = list(os.scandir(directory))
         except OSError:
@@ -77,37 +78,36 @@ def list_shop_folder(folder: Path) -> Listing:
         for entry in entries:
             name = prefix + entry.name
             try:
-                if entry.is_symlink():
+                if entry.is_dir(follow_symlinks=False):
+                    marks.append((name, "folder"))
+                    walk(entry.path, name + "/")
+                elif entry.is_symlink():
+                    top = top or os.path.realpath(folder)
                     real = os.path.realpath(entry.path)
                     if not entry.is_dir() and os.path.commonpath([top, real]) == top and os.path.isfile(real):
-                        files.add(name)
+                        files.append(name)
                     else:
-                        escaping.add(name)  # a linked folder is followed nowhere, never published
+                        escaping.append(name)  # a linked folder is followed nowhere, never published
                     try:
                         stat = os.stat(real)
                     except OSError:  # a link that leads nowhere
                         marks.append((name, "link", real))
                         continue
                     marks.append((name, "link", real, *status(stat)))
-                elif entry.is_dir(follow_symlinks=False):
-                    marks.append((name, "folder"))
-                    walk(entry.path, name + "/")
-                    continue
+                    times.extend((stat.st_mtime_ns, stat.st_ctime_ns))
                 else:
-                    if entry.is_file(follow_symlinks=False):
-                        files.add(name)
-                    else:  # a device, a pipe or a socket
-                        escaping.add(name)
+                    (files if entry.is_file(follow_symlinks=False) else escaping).append(name)  # else a device, a pipe
                     stat = entry.stat(follow_symlinks=False)
-                    marks.append((name, "file", *status(stat)))
-                newest = max(newest, stat.st_mtime_ns, stat.st_ctime_ns)
+                    marks.append((name, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino))
+                    times.extend((stat.st_mtime_ns, stat.st_ctime_ns))
             except OSError:  # gone meanwhile
                 marks.append((name, "unreadable"))
-                newest = time.time_ns()  # never settled: looked at again next time
+                times.append(time.time_ns())  # never settled: looked at again next time
 
     walk(os.fspath(folder), "")
-    signature = hashlib.blake2b(marshal.dumps(sorted(marks)), digest_size=16).digest()
-    return Listing(frozenset(files), frozenset(escaping), signature, newest, listed)
+    marks.sort()
+    signature = hashlib.blake2b(marshal.dumps(marks), digest_size=16).digest()
+    return Listing(frozenset(files), frozenset(escaping), signature, max(times), listed)
 
 
 def shopdir_digest() -> str:
