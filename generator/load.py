@@ -11,7 +11,7 @@ import pickle
 import sqlite3
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -35,7 +35,9 @@ class ShopSource:
     slug: str  # the folder name
     path: str  # content/shops/<slug>
     doc: Doc | None  # shop.yaml; None when missing or unreadable
-    products: tuple[ProductSource, ...]  # the product files that could be read
+    # the product files that could be read; None for a shop taken from the cache as validation judged it
+    # (Sources.whole gives them)
+    products: tuple[ProductSource, ...] | None
     product_slugs: frozenset[str]  # every product file's name, read or not
     files: frozenset[str]  # every regular file, relative to the shop folder
     escaping: frozenset[str]  # symbolic links (files or folders) that lead outside the shop folder
@@ -56,6 +58,8 @@ class Sources:
     pages: tuple[PageSource, ...]
     shops: tuple[ShopSource, ...]
     unreadable: frozenset[str]  # files that exist but could not be parsed at all
+    # a shop with its products, for one taken from the cache without them (see Parsed.shop)
+    whole: Callable[[ShopSource], ShopSource] | None = field(default=None, compare=False, repr=False)
 
 
 def _read_bytes(root: Path, rel: str, problems: list[Problem], limits: Limits) -> bytes | None:
@@ -142,6 +146,7 @@ class Parsed:
         self.taken: dict[str, tuple] = {}  # shop -> (sources, problems, entries, judged): the rows taken whole
         self.loaded: dict[str, tuple] = {}  # shop -> (listing, sources, problems, entries) read this build
         self._db: sqlite3.Connection | None = None
+        self.root, self.limits = Path("."), limits  # the site's root: load_sources tells
         if carried is not None and carried[:2] == (self.path, self.key):  # what the last build kept in memory
             self.old, self.rows, self.valid = carried[2], dict(carried[3]), True
             return
@@ -159,25 +164,45 @@ class Parsed:
     def shop(self, slug: str, listing: Listing) -> tuple[ShopSource, list[Problem], list] | None:
         """The shop folder as the build that wrote its row read it, with its problems and its files'
         entries, when the folder's listing is the one recorded; else None, and the row's entries are
-        offered to the files' reading (a file whose status or bytes are unchanged is not parsed)."""
+        offered to the files' reading (a file whose status or bytes are unchanged is not parsed).
+
+        A shop the row holds as validation judged it is given without its products (ShopSource.products
+        None, and no entries): validation takes the judged shop (offer), and whole() reads them if it
+        judges again. Most of a row is its product files, which a build that does not judge the shop
+        again never looks at."""
         if slug not in self.rows:
             return None
-        row = self._row(slug)
+        row = self._row(slug, "entry")
         if row is None:
             return None
-        shop, problems, entries, judged = row
+        shop, problems, digest, judged = row
         if self.rows[slug] is None or self.rows[slug] != listing.signature:
-            self.old.update(entries)
+            files = self._row(slug, "files")
+            if files is not None:
+                self.old.update(files[1])
             return None
-        self.new.update(entries)
         self.taken[slug] = row
-        return shop, list(problems), entries
+        if judged is not None:
+            return shop, list(problems), []
+        shop = self.whole(shop)
+        self.taken[slug] = (shop, problems, digest, judged)
+        return shop, list(problems), self.entries(shop)
 
-    def _row(self, slug: str) -> tuple | None:
+    def whole(self, shop: ShopSource) -> ShopSource:
+        """A shop taken without its products (see shop), with them; its files kept as they are."""
+        if shop.products is not None:
+            return shop
+        files = self._row(shop.slug, "files")
+        if files is None:  # the cache went meanwhile: read again
+            return _load_shop(self.root, shop.slug, [], self.limits, None, list_shop_folder(self.root / shop.path))
+        self.new.update(files[1])
+        return replace(shop, products=files[0])
+
+    def _row(self, slug: str, column: str):
         try:
             if self._db is None:
                 self._db = sqlite3.connect(self.path, timeout=30)
-            found = self._db.execute("SELECT entry FROM shops WHERE slug = ?", (slug,)).fetchone()
+            found = self._db.execute(f"SELECT {column} FROM shops WHERE slug = ?", (slug,)).fetchone()
             return _Unpickler(io.BytesIO(found[0])).load() if found else None
         except Exception:  # noqa: BLE001 - a damaged row only costs time
             return None
@@ -193,21 +218,24 @@ class Parsed:
             if judged is not None and (held is None or held[0] is not shop):
                 memo[slug] = (shop, *judged)
 
-    def _rows(self, judged: dict) -> dict[str, tuple]:
-        """The shop rows to write: of each shop folder read this build, and of each taken whole that
-        validation judged again (other settings or categories), with the shop as `judged` holds it (see
-        build_directory's memo; a shop not there is judged again when its row is next taken)."""
-        rows = {}
+    def _rows(self, judged: dict) -> tuple[dict, dict]:
+        """The shop rows to write whole, for each shop folder read this build, and the rows whose judged
+        shop alone changes, for each shop taken whole that validation judged again (other settings or
+        categories); each with the shop as `judged` holds it (see build_directory's memo; a shop not
+        there is judged again when its row is next taken)."""
+        rows, again = {}, {}
         for slug, (listing, shop, problems, entries) in self.loaded.items():
             held = judged.get(slug)
             settled = fingerprint.settled_at(listing.newest, listing.listed)
             rows[slug] = (listing.signature if settled else None,
-                          (shop, problems, entries, held[1:] if held is not None and held[0] is shop else None))
-        for slug, (shop, problems, entries, kept) in self.taken.items():
+                          (replace(shop, products=None), problems, self._digest(shop),
+                           held[1:] if held is not None and held[0] is shop else None),
+                          (shop.products, entries))
+        for slug, (shop, problems, digest, kept) in self.taken.items():
             held = judged.get(slug)
             if held is not None and held[0] is shop and (kept is None or held[1] is not kept[0]):
-                rows[slug] = (self.rows[slug], (shop, problems, entries, held[1:]))
-        return rows
+                again[slug] = (replace(shop, products=None), problems, digest, held[1:])
+        return rows, again
 
     def stored(self) -> dict:
         """Every file the cache holds, with its entry (its shop folder's row holds a shop's files)."""
@@ -216,8 +244,8 @@ class Parsed:
             with contextlib.closing(sqlite3.connect(self.path)) as db:
                 found.update((rel, _Unpickler(io.BytesIO(entry)).load()) for rel, entry in db.execute(
                     "SELECT rel, entry FROM parsed"))
-                for (entry,) in db.execute("SELECT entry FROM shops"):
-                    found.update(_Unpickler(io.BytesIO(entry)).load()[2])
+                for (files,) in db.execute("SELECT files FROM shops"):
+                    found.update(_Unpickler(io.BytesIO(files)).load()[1])
         except sqlite3.Error:
             pass
         return found
@@ -257,9 +285,9 @@ class Parsed:
         changed = sorted(rel for rel in self.fresh if not rel.startswith(_SHOPS))  # parsed again, or re-statused
         gone = sorted(rel for rel in self.old.keys() - self.new.keys() if not rel.startswith(_SHOPS))
         dropped = sorted(self.rows.keys() - self.present) if self.present is not None else []
-        writes = self._rows(judged or {})
+        writes, again = self._rows(judged or {})
         self.loaded, self.taken = {}, {}
-        if self.valid and not changed and not gone and not dropped and not writes:
+        if self.valid and not changed and not gone and not dropped and not writes and not again:
             self.saved = True
             self.close()
             return
@@ -271,18 +299,22 @@ class Parsed:
                         db.execute(f"DROP TABLE IF EXISTS {table}")
                     db.execute("CREATE TABLE about (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
                     db.execute("CREATE TABLE parsed (rel TEXT PRIMARY KEY, entry BLOB NOT NULL)")
-                    db.execute("CREATE TABLE shops (slug TEXT PRIMARY KEY, signature BLOB, entry BLOB NOT NULL)")
+                    db.execute("CREATE TABLE shops (slug TEXT PRIMARY KEY, signature BLOB, entry BLOB NOT NULL, "
+                               "files BLOB NOT NULL)")
                     db.execute("INSERT INTO about VALUES ('key', ?)", (self.key,))
                 db.executemany("DELETE FROM parsed WHERE rel = ?", ((rel,) for rel in gone))
                 db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?)",
                                ((rel, _pickled(self.new[rel])) for rel in changed))  # one at a time: no memo holds them all
                 db.executemany("DELETE FROM shops WHERE slug = ?", ((slug,) for slug in dropped))
-                db.executemany("INSERT OR REPLACE INTO shops VALUES (?, ?, ?)",
-                               ((slug, signature, _pickled(row)) for slug, (signature, row) in sorted(writes.items())))
+                db.executemany("INSERT OR REPLACE INTO shops VALUES (?, ?, ?, ?)",
+                               ((slug, signature, _pickled(row), _pickled(files))
+                                for slug, (signature, row, files) in sorted(writes.items())))
+                db.executemany("UPDATE shops SET entry = ? WHERE slug = ?",
+                               ((_pickled(row), slug) for slug, row in sorted(again.items())))
             self.valid = self.saved = True
             for slug in dropped:
                 del self.rows[slug]
-            self.rows.update((slug, signature) for slug, (signature, _) in writes.items())
+            self.rows.update((slug, signature) for slug, (signature, _, _) in writes.items())
         except sqlite3.OperationalError:  # locked by another build, a full disk: kept another time
             pass
         except sqlite3.DatabaseError:  # not a database (damaged): the next build starts a new one
@@ -302,22 +334,28 @@ class Parsed:
         is made of beyond the site's settings and categories (its pictures are keyed by their bytes).
         `held` (serve's, see Resident.digests) keeps each digest with its shop's sources: a shop taken
         again as the very same sources has the same files."""
-        new, missing = self.new, (None, b"-" * 16)
         found, kept = {}, {}
         for shop in sources.shops:
             hit = held.get(shop.slug) if held is not None else None
             if hit is not None and hit[0] is shop:
                 found[shop.slug], kept[shop.slug] = hit[1], hit
                 continue
-            parts = [new.get(f"{shop.path}/shop.yaml", missing)[1]]
-            for product in shop.products:  # a product's name is its slug: a file renamed is a change
-                parts += [product.slug.encode("utf-8", "surrogatepass"), b"\0", new.get(product.path, missing)[1]]
-            found[shop.slug] = hashlib.blake2b(b"".join(parts), digest_size=16).digest()
+            found[shop.slug] = self._digest(shop)
             kept[shop.slug] = (shop, found[shop.slug])
         if held is not None:
             held.clear()
             held.update(kept)
         return found
+
+    def _digest(self, shop: ShopSource) -> bytes:
+        taken = self.taken.get(shop.slug)
+        if taken is not None and taken[0] is shop:
+            return taken[2]
+        new, missing = self.new, (None, b"-" * 16)
+        parts = [new.get(f"{shop.path}/shop.yaml", missing)[1]]
+        for product in shop.products:  # a product's name is its slug: a file renamed is a change
+            parts += [product.slug.encode("utf-8", "surrogatepass"), b"\0", new.get(product.path, missing)[1]]
+        return hashlib.blake2b(b"".join(parts), digest_size=16).digest()
 
     def entries(self, shop: ShopSource) -> list[tuple[str, tuple]]:
         """A shop's files with the entries this build holds for them: kept with the shop (Resident), they
@@ -413,6 +451,8 @@ def load_sources(root: Path, limits: Limits = Limits(), kept: Parsed | None = No
     root = Path(root)
     problems: list[Problem] = []
     unreadable: set[str] = set()
+    if kept is not None:
+        kept.root = root
 
     def read_if_there(rel: str) -> Doc | None:
         if not (root / rel).is_file():
@@ -459,7 +499,8 @@ def load_sources(root: Path, limits: Limits = Limits(), kept: Parsed | None = No
                         resident.loaded(entry, limits, shop, found, kept.entries(shop) if kept is not None else [])
                 shops.append(shop)
                 problems += found
-    sources = Sources(root, categories, curation, tuple(pages), tuple(shops), frozenset(unreadable))
+    sources = Sources(root, categories, curation, tuple(pages), tuple(shops), frozenset(unreadable),
+                      kept.whole if kept is not None else None)
     if kept is not None:
         kept.present = {shop.slug for shop in shops}
     if resident is not None:

@@ -26,7 +26,7 @@ def _shop_texts(shop: ShopSource):
         description = shop.doc.data.get("description")
         if isinstance(description, str):
             yield unicodedata.normalize("NFC", description)
-    for product in shop.products:
+    for product in shop.products or ():  # none: taken from the cache, its texts rendered before
         yield unicodedata.normalize("NFC", product.source.body)
 
 

@@ -100,8 +100,8 @@ def build_directory(sources: Sources, settings: Settings, drafts: bool = False,
             shop, products, found, named = kept[2]
         else:
             found, named = [], Sites()
-            shop, products = _shop_model(shop_source, settings, category_slugs, unknown_category, found, named,
-                                         markdown)
+            whole = sources.whole(shop_source) if shop_source.products is None else shop_source  # see Parsed.shop
+            shop, products = _shop_model(whole, settings, category_slugs, unknown_category, found, named, markdown)
             if memo is not None:
                 memo[shop_source.slug] = (shop_source, given, (shop, products, found, named))
         problems += found
