@@ -437,7 +437,7 @@ def _tidy_caches(cache_dir: Path, directory: Directory, markdown: markup.Markdow
     def limit(used: int) -> int:
         return TIDY_FACTOR * used + TIDY_SLACK
 
-    used = {text for text in texts.model_texts(directory) if text and text.strip()}
+    used = {text for text in texts.model_texts(directory) if text and not text.isspace()}  # no copy, as strip() makes
     markdown.tidy(used, limit(len(used)))
     qr.tidy(cache_dir, qr_codes, limit(len(qr_codes)))
     images.tidy(cache_dir, pictures.values(), limit(len(pictures)))

@@ -14,8 +14,7 @@ from pathlib import Path
 from generator import validate
 from generator.config import LIMIT_RANGES, PAPERS, PIECES, SITE_KEYS
 from generator.model import Directory
-from generator.prcheck import LOGIN
-from generator.schema import MAX_PRICE, SLUG
+from generator.schema import LOGIN, MAX_PRICE, SLUG
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 FOLDER = "content/schemas"  # where `shopdir schema` writes them, beside what they describe

@@ -14,10 +14,12 @@ import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-
-from PIL import Image, ImageOps
+from typing import TYPE_CHECKING
 
 from generator import cache, fingerprint, routes
+
+if TYPE_CHECKING:  # Pillow itself is imported when first needed
+    from PIL import Image
 
 WIDTHS = (320, 640, 1280)
 QUALITY = 72
@@ -25,7 +27,13 @@ FORMATS = {"JPEG", "PNG", "WEBP"}
 MAX_PIXELS = 40_000_000  # the default limit; site.yaml's limits.image_pixels can change it
 SETTINGS_KEY = f"webp-q{QUALITY}-{'-'.join(map(str, WIDTHS))}-v1"
 
-Image.MAX_IMAGE_PIXELS = 200_000_000  # Pillow's own guard, above the largest limit a site may set
+
+
+def _pillow():
+    """Pillow, imported when a picture is first opened: a build whose pictures are all cached opens none."""
+    from PIL import Image, ImageOps
+    Image.MAX_IMAGE_PIXELS = 200_000_000  # Pillow's own guard, above the largest limit a site may set
+    return Image, ImageOps
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,7 @@ class ImageProblem(Exception):
 
 def open_checked(data: bytes, max_pixels: int = MAX_PIXELS) -> Image.Image:
     """Open and fully decode a picture, or raise ImageProblem. Format is judged by content, never by name."""
+    Image, _ = _pillow()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -86,6 +95,7 @@ def process(data: bytes, cache_dir: Path | None, max_pixels: int = MAX_PIXELS) -
     if cached is not None:
         return cached
     image = open_checked(data, max_pixels)
+    Image, ImageOps = _pillow()
     image = ImageOps.exif_transpose(image)
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):  # 16-bit grey: scale to 8 bits, not clip
         image = image.point(lambda v: v / 256).convert("L")

@@ -62,7 +62,7 @@ def markdown_problem(text: str, markdown: Markdown | None = None) -> str | None:
     keeps the result."""
     if len(text) > MAX_CHARACTERS:
         return f"the Markdown text is {len(text):,} characters long; at most {MAX_CHARACTERS:,} are allowed"
-    if text.strip() and (markdown or Markdown())._rendering(text) is None:
+    if text and not text.isspace() and (markdown or Markdown())._rendering(text) is None:
         return (f"the Markdown text takes more than {TIME_LIMIT:g} s to render; look for long runs of "
                 "unclosed brackets such as [ or [text]( and remove them")
     return None
@@ -301,7 +301,7 @@ class Markdown:
 
     def not_rendered(self, texts) -> list[str]:
         """The distinct texts among these that neither this build nor the cache has rendered yet."""
-        asked = [text for text in dict.fromkeys(texts) if text and text.strip() and text not in self.rendered]
+        asked = [text for text in dict.fromkeys(texts) if text and not text.isspace() and text not in self.rendered]
         store = self._own_store()
         if asked and store is not None:
             held = store.held([self.text_key(text) for text in asked])
@@ -324,7 +324,7 @@ class Markdown:
 
     def render(self, text: str) -> str:
         """Markdown to sanitised HTML. Headings are shifted down one level: the page owns <h1>."""
-        if not text or not text.strip():
+        if not text or text.isspace():
             return ""
         html = self._rendering(text)
         if html is IN_CACHE:
@@ -355,14 +355,14 @@ class Markdown:
 
     def html_later(self, text: str) -> tuple | str:
         """render(text), once the view is filled()."""
-        return (_LATER, self.text_key(text)) if text and text.strip() else ""
+        return (_LATER, self.text_key(text)) if text and not text.isspace() else ""
 
     def summary_later(self, text: str, limit: int = 160, *, absent_if_empty: bool = False) -> tuple | str:
         """plain_text(text, limit), once the view is filled(). With absent_if_empty, a summary that comes
         out empty takes its key out of the dict that holds it (for data that has no empty fields; in a
         list it is left as "")."""
         assert limit < WORDS_STORED
-        return (_LATER, self.text_key(text), limit, absent_if_empty) if text and text.strip() else ""
+        return (_LATER, self.text_key(text), limit, absent_if_empty) if text and not text.isspace() else ""
 
     def filled(self, value):
         """A view with its stand-ins replaced by the HTML and summaries they stand for. Containers are

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from generator.gitrepo import Change, Entry, GitError, Repo
 from generator.model import Limits
 from generator.report import escape_data, workflow_command
+from generator.schema import LOGIN
 from generator.sources import decode, parse_yaml
 
 MERCHANT, NEW_SHOP, CURATOR, BLOCKED = "merchant", "new-shop", "curator", "blocked"
@@ -28,8 +29,6 @@ STATUS = {"A": "added", "M": "modified", "D": "deleted", "R": "renamed", "C": "c
 SHOPS = "content/shops/"
 IMAGE = re.compile(r"\.(jpe?g|png|webp)$", re.IGNORECASE)
 JSON_VERSION = 1
-# A GitHub login: 1 to 39 ASCII letters, digits and single hyphens, not starting or ending with a hyphen.
-LOGIN = re.compile(r"^(?=.{1,39}$)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,12 @@ import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
-
-import zxingcpp
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from generator import cache, routes
+
+if TYPE_CHECKING:  # Pillow itself is imported when first needed
+    from PIL import Image
 
 MIN_PIXELS = 288  # the drawn code, quiet zone included, is at least this wide
 BORDER = 4  # modules of quiet zone, as the QR standard asks
@@ -45,6 +46,8 @@ def symbol(text: str) -> Image.Image:
     read as other characters (潘 came back as "àN"). ASCII is the same in every encoding and needs none.
     schema.qr_capacity_problem keeps the texts that reach here within what a code holds.
     """
+    import zxingcpp  # imported when a code is first drawn or read: a build with every code cached needs neither
+    from PIL import Image
     encoding = {} if text.isascii() else {"eci": "UTF8"}
     modules = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M", **encoding).to_image(
         scale=1, add_quiet_zones=False)
@@ -55,6 +58,7 @@ def symbol(text: str) -> Image.Image:
 def picture(modules: Image.Image) -> Image.Image:
     """Black modules on white with the quiet zone, each module a square of whole pixels, at least
     MIN_PIXELS wide."""
+    from PIL import Image
     width = modules.width + 2 * BORDER
     scale = max(4, math.ceil(MIN_PIXELS / width))
     framed = Image.new("L", (width, width), 255)
@@ -93,12 +97,15 @@ def tidy(cache_dir: Path, texts, limit: int) -> int:
 
 def read(data: bytes) -> list[str]:
     """Every QR code text found in a picture (PNG, JPEG or WebP bytes)."""
+    from PIL import Image
     with Image.open(io.BytesIO(data)) as image:
         image.load()
         return read_image(image)
 
 
 def read_image(image: Image.Image) -> list[str]:
+    import zxingcpp
+    from PIL import Image
     rgb = image.convert("RGB")
     texts = [r.text for r in zxingcpp.read_barcodes(rgb, formats=zxingcpp.BarcodeFormat.QRCode)]
     if not texts:  # a small or soft picture: try it larger once

@@ -194,8 +194,15 @@ def _named(value, shared: dict):
         return value
     if kind is Product:
         return ("Product", value.shop, value.slug)
-    if kind in _NAMED:
-        return (_NAMED[kind], value.slug)
+    named = _NAMED.get(kind)
+    if named is not None:
+        return (named, value.slug)
+    if kind is types.MethodType:  # a view method: by its function's name, worked out once
+        function = value.__func__
+        named = _METHODS.get(function)
+        if named is None:
+            named = _METHODS[function] = (function.__module__, function.__qualname__)
+        return named
     if kind is list or kind is tuple:
         if len(value) > 64:
             hit = shared.get(id(value))
@@ -211,6 +218,9 @@ def _named(value, shared: dict):
     if callable(value):
         return getattr(value, "__module__", ""), getattr(value, "__qualname__", None) or repr(value)
     raise TypeError(f"a page planned with a {kind.__name__}, which reads.py cannot name")
+
+
+_METHODS: dict = {}  # a view method's function -> its name (see _named)
 
 
 def _listed(value, shared: dict) -> tuple:
@@ -230,7 +240,8 @@ def _listed(value, shared: dict) -> tuple:
 
 def signature(template: str, args: tuple, shared: dict) -> bytes:
     """What a page was planned with: its template and arguments, as a digest (see _named)."""
-    return _digest_of(marshal.dumps((template, _named(args, shared)), 2))
+    named = tuple([_named(item, shared) for item in args]) if len(args) < 8 else _named(args, shared)  # as _listed
+    return _digest_of(marshal.dumps((template, named), 2))
 
 
 def _alike(new: tuple, old: tuple, lists: dict) -> bool:

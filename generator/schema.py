@@ -13,6 +13,8 @@ from generator.problems import Problem, closest
 from generator.sources import Doc, KeyPath
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A GitHub login: 1 to 39 ASCII letters, digits and single hyphens, not starting or ending with a hyphen.
+LOGIN = re.compile(r"^(?=.{1,39}$)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
 SLUG_RULE = "lowercase ASCII letters, digits and single hyphens, 2 to 64 characters"
 # Characters that reorder or hide text: never allowed in names a visitor reads.
 _INVISIBLE = re.compile("[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"

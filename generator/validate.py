@@ -18,9 +18,8 @@ from generator.load import Parsed, ShopSource, Sources, load_site, load_sources
 from generator.markup import Markdown, markdown_problem
 from generator.model import (Category, Collection, Contact, Curation, Directory, Guide, Page, Product,
                              Settings, Shop, Store)
-from generator.prcheck import LOGIN
 from generator.problems import Problem, did_you_mean
-from generator.schema import Checker, is_slug, qr_capacity_problem, SLUG_RULE
+from generator.schema import LOGIN, Checker, is_slug, qr_capacity_problem, SLUG_RULE
 from generator.sources import Doc, KeyPath
 
 SHOP_KEYS = ("name", "tagline", "categories", "city", "tags", "logo", "cover", "since", "contact",
