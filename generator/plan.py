@@ -40,6 +40,9 @@ class PageSpec:
     template: str
     make: Callable[[], dict]  # the view, its Markdown as stand-ins (see Markdown.html_later)
     fill: Callable[[dict], dict]  # a view made by make, with its Markdown filled in
+    # whether the path names every argument the view is made from (a product, its shop): two plans of the
+    # page with the same view method are then alike (see reads.Signatures)
+    by_path: bool = False
 
     @property
     def view(self) -> dict:
@@ -68,8 +71,9 @@ def plan_site(directory: Directory, assets: Assets) -> tuple[list[PageSpec], lis
     v = _Views(directory, assets)
     specs: list[PageSpec] = []
 
-    def add(path: str, template: str, view: Callable[..., dict], *args) -> None:
-        specs.append(PageSpec(path, template, functools.partial(v.page, path, view, *args), assets.markdown.filled))
+    def add(path: str, template: str, view: Callable[..., dict], *args, by_path: bool = False) -> None:
+        specs.append(PageSpec(path, template, functools.partial(v.page, path, view, *args), assets.markdown.filled,
+                              by_path))
 
     d = directory
     add(routes.home(), "home.html", v.home)
@@ -87,11 +91,12 @@ def plan_site(directory: Directory, assets: Assets) -> tuple[list[PageSpec], lis
         products = v.newest_first(v.products_of[shop.slug])
         add(routes.shop(shop.slug), "shop.html", v.shop, shop, products)
         for product in products:
-            add(routes.product(shop.slug, product.slug), "product.html", v.product, shop, product)
+            add(routes.product(shop.slug, product.slug), "product.html", v.product, shop, product, by_path=True)
         for store in shop.stores:
-            add(routes.store(shop.slug, store.slug), "store.html", v.store, shop, store)
+            add(routes.store(shop.slug, store.slug), "store.html", v.store, shop, store, by_path=True)
             for guide in store.guides:
-                add(routes.guide(shop.slug, store.slug, guide.slug), "guide.html", v.guide, shop, store, guide)
+                add(routes.guide(shop.slug, store.slug, guide.slug), "guide.html", v.guide, shop, store, guide,
+                    by_path=True)
 
     # Tags and cities: free text, grouped by a folded key so "Tea" and "tea" are one page.
     for kind, index_path, route, shop_values, product_values in (

@@ -314,8 +314,12 @@ class Signatures:
         self.now: dict[str, tuple] | None = {} if keep else None  # None: nothing kept (one build a process)
         self.lists: dict[tuple, bool] = {}
         self.copies: dict[int, tuple] = {}  # each list given once copied, with the list (which keeps its id)
+        self.methods: dict[tuple, bytes] = {}  # (template, view method's function) -> the signature by_path
 
-    def of(self, file: str, template: str, args: tuple, shared: dict) -> bytes:
+    def of(self, file: str, template: str, args: tuple, shared: dict, by_path: bool = False) -> bytes:
+        """The page's signature; for a page whose path names its arguments (by_path), its view method's."""
+        if by_path:
+            return self._by_path(template, args[0])
         hit = self.kept.get(file)
         if hit is not None and hit[0] == template and _alike(args, hit[1], self.lists):
             self.now[file] = hit
@@ -324,6 +328,13 @@ class Signatures:
         if self.now is not None:  # lists kept as tuples: a list given again may have changed since; a copy not
             self.now[file] = (template, tuple([self._copy(a) if type(a) is list else a for a in args]), planned)
         return planned
+
+    def _by_path(self, template: str, view) -> bytes:
+        key = (template, view.__func__)
+        found = self.methods.get(key)
+        if found is None:
+            found = self.methods[key] = signature(template, (view,), {})
+        return found
 
     def _copy(self, items: list) -> tuple:
         hit = self.copies.get(id(items))
@@ -550,10 +561,11 @@ class Pages:
         self.shared: dict[int, tuple] = {}  # long lists named once (see signature)
         self.count = 0  # pages whose views were made
 
-    def unchanged(self, file: str, template: str, args: tuple) -> bool:
+    def unchanged(self, file: str, template: str, args: tuple, by_path: bool = False) -> bool:
         """Whether the page at `file` would be made as the last build made it (which wrote it, with
-        the view hash in `known`): planned alike, and nothing it read changed."""
-        planned = self.planned[file] = self.signatures.of(file, template, args, self.shared)
+        the view hash in `known`): planned alike, and nothing it read changed. `by_path`: the file's path
+        names every argument but the view method (see PageSpec.by_path)."""
+        planned = self.planned[file] = self.signatures.of(file, template, args, self.shared, by_path)
         if self.old is None or file not in self.known:
             return False
         old = self.old.pages.get(file)

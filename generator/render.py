@@ -116,7 +116,7 @@ def made(specs: list[PageSpec], theme: Theme, common: dict, root: Path, jobs: in
     fresh = []
     for spec in specs:
         file = routes.file_for(spec.path)
-        if pages.unchanged(file, spec.template, spec.make.args[1:]):
+        if pages.unchanged(file, spec.template, spec.make.args[1:], spec.by_path):
             yield spec, file, None, known[file]
         else:
             fresh.append(spec)
