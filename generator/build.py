@@ -437,8 +437,10 @@ def _tidy_caches(cache_dir: Path, directory: Directory, markdown: markup.Markdow
     def limit(used: int) -> int:
         return TIDY_FACTOR * used + TIDY_SLACK
 
-    used = {text for text in texts.model_texts(directory) if text and not text.isspace()}  # no copy, as strip() makes
-    markdown.tidy(used, limit(len(used)))
+    def used() -> set[str]:  # asked only past the limit: 110,000 texts at 10,000 shops, hashed to make the set
+        return {text for text in texts.model_texts(directory) if text and not text.isspace()}  # isspace: no copy
+
+    markdown.tidy(used, limit(sum(1 for text in texts.model_texts(directory) if text)))  # a text repeated counts twice
     qr.tidy(cache_dir, qr_codes, limit(len(qr_codes)))
     images.tidy(cache_dir, pictures.values(), limit(len(pictures)))
 

@@ -7,6 +7,7 @@ Exit status: 0 success, 1 content problems (and an output folder or search index
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import signal
 import sys
@@ -237,6 +238,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"shopdir: {error}", file=sys.stderr)
         return 1
     except Exception as error:  # a bug in shopdir: one line, and the traceback only on request
+        if isinstance(error, OSError) and error.errno in _MACHINE:
+            where = f" ({error.filename})" if error.filename else ""
+            print(f"shopdir: {error.strerror or error}{where}. This is about the machine, not your files: make room "
+                  "(or allow the writing) and run the command again; a site already published is left as it was.",
+                  file=sys.stderr)
+            return 1
         if args.debug:
             traceback.print_exc()
         else:
@@ -248,6 +255,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+# a disk or quota full, a file larger than the system allows, a read-only or forbidden folder
+_MACHINE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM})
 
 
 def _say(line: str) -> None:

@@ -283,13 +283,13 @@ class Markdown:
             except sqlite3.Error:
                 pass
 
-    def tidy(self, texts: set[str], limit: int) -> int:
-        """Remove the renderings of texts not among these (the build's), when the cache holds more than
+    def tidy(self, texts: Callable[[], set[str]], limit: int) -> int:
+        """Remove the renderings of texts not among texts() (the build's), when the cache holds more than
         `limit` texts; the number removed. The file does not shrink, but its free pages are used again."""
         store = self._own_store()
         if store is None or store.keys is None or len(store.keys) <= limit:
             return 0
-        used = {self.text_key(text) for text in texts}
+        used = {self.text_key(text) for text in texts()}
         stale = [key for key in store.keys if key not in used]
         try:
             with store.db:

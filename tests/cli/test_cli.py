@@ -258,3 +258,28 @@ def test_plain_progress_lines_are_few_and_every_stage_end_is_told():
     assert 6 <= len(lines) <= 11, lines  # one every five seconds and the stage ends, not 263
     assert lines[-2:] == ["shopdir: render done at 40.00s", "shopdir: write done at 40.00s"]
     assert all(line.startswith("shopdir: render ") for line in lines[:-1])
+
+
+def test_a_full_disk_is_told_as_the_machine_s_problem_and_the_published_site_stays(make_site, tmp_path):
+    """A write the system refuses (here: a file larger than the process may write, as a full disk would
+    refuse it) is one plain line saying so, not an internal error, and the site published before stays."""
+    import resource
+
+    from tests.cli.test_cache import tree
+
+    root, out, cache = make_site(), tmp_path / "out", tmp_path / "cache"
+    command = [sys.executable, "-m", "generator", "build", "--root", str(root), "--out", str(out),
+               "--cache-dir", str(cache)]
+    assert subprocess.run(command, capture_output=True, timeout=120).returncode == 0
+    published = tree(out)
+    product = root / "content/shops/alpha-tea/products/dhp.md"
+    product.write_text(product.read_text("utf-8") + "\nA longer story now.\n", "utf-8")
+
+    def small_files():  # no file written may pass 1 KB: the pages are larger
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
+
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, preexec_fn=small_files)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+    assert "File too large" in done.stderr and "This is about the machine, not your files" in done.stderr
+    assert tree(out) == published
