@@ -337,7 +337,16 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
     hashes = {}
     staging = Staging(out, spare_first=placed is not None)
     try:
-        for done, (spec, path, page, hashed) in enumerate(render.made(specs, theme, common, root, jobs, known, pages), 1):
+        kept, fresh = render.partition(specs, pages)
+        hashes.update((path, known[path]) for path, _ in kept)
+        for path, spec in staging.keep_all(kept):  # the same view, but the previous page is gone
+            page = next(render.render_pages([spec], theme, common, root))[1]
+            if isinstance(page, Problem):
+                problems.append(page)
+            elif not problems:
+                staging.write(path, page)
+        for done, (spec, path, page, hashed) in enumerate(render.made(fresh, theme, common, root, jobs, known, pages),
+                                                          len(kept) + 1):
             if done % 500 == 0 and done < len(specs):  # the stage's end is told once, by lap
                 clock.progress("render", done, len(specs))
             hashes[path] = hashed

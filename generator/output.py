@@ -240,6 +240,17 @@ class Staging:
             return False
         return True
 
+    def keep_all(self, pairs: list[tuple[str, object]]) -> list[tuple[str, object]]:
+        """keep() each (rel, anything) pair's file: the pairs whose file is gone, in order. The files the
+        staging folder holds as published are kept by a few set operations, not a call each (at 10,000
+        shops a build keeps 130,000 pages)."""
+        if not self.recycled:
+            return [pair for pair in pairs if not self.keep(pair[0])]
+        fast = ({rel for rel, _ in pairs} & self.previous) - self.added - self.changed - self.gone - self.written
+        self.written |= fast
+        self.stats["unchanged"] += len(fast)
+        return [pair for pair in pairs if pair[0] not in fast and not self.keep(pair[0])]
+
     def write(self, rel: str, data: bytes) -> None:
         rel, target = self._target(rel)
         old = os.path.join(self._out, rel)

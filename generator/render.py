@@ -109,17 +109,24 @@ def render_pages(specs: list[PageSpec], theme: Theme, common: dict, root: Path,
 CHUNK = 250  # pages a task sent to a worker
 
 
-def made(specs: list[PageSpec], theme: Theme, common: dict, root: Path, jobs: int, known: dict,
-         pages: reads.Pages) -> Iterator[tuple]:
-    """(spec, output file, bytes, view hash) of every page: those that read nothing that changed first,
-    None for their bytes; then the others, made and rendered (or found unchanged), in plan order."""
-    fresh = []
+def partition(specs: list[PageSpec], pages: reads.Pages) -> tuple[list[tuple[str, PageSpec]], list[PageSpec]]:
+    """The pages that read nothing that changed since the last build, as (output file, spec), kept as that
+    build made them; and the others, to make."""
+    kept, fresh = [], []
+    unchanged, file_for = pages.unchanged, routes.file_for
     for spec in specs:
-        file = routes.file_for(spec.path)
-        if pages.unchanged(file, spec.template, spec.make.args[1:], spec.by_path):
-            yield spec, file, None, known[file]
+        file = file_for(spec.path)
+        if unchanged(file, spec.template, spec.make.args[1:], spec.by_path):
+            kept.append((file, spec))
         else:
             fresh.append(spec)
+    return kept, fresh
+
+
+def made(fresh: list[PageSpec], theme: Theme, common: dict, root: Path, jobs: int, known: dict,
+         pages: reads.Pages) -> Iterator[tuple]:
+    """(spec, output file, bytes, view hash) of each page to make (see partition), made and rendered (or
+    found unchanged: None for its bytes), in plan order."""
     work = functools.partial(_render_pages, theme=theme, common=common, root=root, known=known)
     rendered = itertools.chain.from_iterable(_in_workers(work, fresh, jobs))
     for spec, (file, page, hashed, facts) in zip(fresh, rendered):
