@@ -103,7 +103,9 @@ def plan_site(directory: Directory, assets: Assets) -> tuple[list[PageSpec], lis
             ("tags", routes.tags(), routes.tag, lambda s: s.tags, lambda p: p.tags),
             ("cities", routes.cities(), routes.city, lambda s: [s.city] if s.city else [], lambda p: [])):
         groups = v.group_by_text(shop_values, product_values, route)
-        add(index_path, "terms.html", v.terms, kind, route, groups)
+        # the index names each group and counts it: planned with those alone, not every group's items
+        add(index_path, "terms.html", v.terms, kind, route, tuple(name for name, _, _ in groups),
+            tuple(len(shops) + len(products) for _, shops, products in groups))
         for name, shops, products in groups:
             for number, chunk, pager in v.paginate(products, lambda n, name=name: route(name, n)):
                 add(route(name, number), "list.html", v.term, kind, index_path, name, shops, number, chunk, pager)
@@ -270,10 +272,10 @@ class _Views:
                     breadcrumbs=self.cards.crumbs((self.t["shops"], routes.shops()), (shop.name, routes.shop(shop.slug)),
                                             (store.name, store_path)))
 
-    def terms(self, kind: str, route: Callable, groups: list) -> dict:
+    def terms(self, kind: str, route: Callable, names: tuple, counts: tuple) -> dict:
         return dict(title=self.t[kind], breadcrumbs=self.cards.crumbs(),
-                    terms=[{"name": name, "url": self.cards.url(route(name)), "count": len(shops) + len(products)}
-                           for name, shops, products in groups])
+                    terms=[{"name": name, "url": self.cards.url(route(name)), "count": count}
+                           for name, count in zip(names, counts)])
 
     def term(self, kind: str, index_path: str, name: str, shops: list, number: int, chunk: list,
              pager: dict | None) -> dict:

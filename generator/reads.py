@@ -186,9 +186,9 @@ _PRODUCT_KEY, _SLUG = operator.attrgetter("shop", "slug"), operator.attrgetter("
 def _named(value, shared: dict):
     """A plan argument as plain data: the model's objects by the fields that name them (what they hold is
     read, and noted, when the view is made); functions by name. Lists of one kind are named without a
-    Python step an item (the sitemap's list holds every path); a long list that many pages are planned
-    with (a tag's shops, on each page of the tag) is named once, by its digest, in `shared` (a dict kept
-    while the plan is)."""
+    Python step an item (the sitemap's list holds every path); a list of eight or more, which many pages
+    may be planned with (a tag's shops, on each page of the tag), is named once, by its digest, in
+    `shared` (a dict kept while the plan is)."""
     kind = type(value)
     if kind in _PLAIN:
         return value
@@ -204,7 +204,7 @@ def _named(value, shared: dict):
             named = _METHODS[function] = (function.__module__, function.__qualname__)
         return named
     if kind is list or kind is tuple:
-        if len(value) > 64:
+        if len(value) >= 8:
             hit = shared.get(id(value))
             if hit is None or hit[0] is not value:
                 hit = shared[id(value)] = (value, _digest_of(marshal.dumps(_listed(value, shared), 2)))
