@@ -233,7 +233,7 @@ class Parsed:
                           (shop.products, entries))
         for slug, (shop, problems, digest, kept) in self.taken.items():
             held = judged.get(slug)
-            if held is not None and held[0] is shop and (kept is None or held[1] is not kept[0]):
+            if held is not None and held[0] is shop and (kept is None or held[1] != kept[0]):
                 again[slug] = (replace(shop, products=None), problems, digest, held[1:])
         return rows, again
 

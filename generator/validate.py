@@ -6,7 +6,9 @@ gives one message and not ten.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import pickle
 import re
 import unicodedata
 from dataclasses import replace
@@ -91,7 +93,9 @@ def build_directory(sources: Sources, settings: Settings, drafts: bool = False,
     coded: list[tuple[Shop, Doc]] = []  # each valid shop with its file, for the QR codes they share
     products_of: dict[str, list[Product]] = {}  # each valid shop's products, in order
     known_products: dict[str, set[str]] = {}
-    given = (settings, frozenset(category_slugs), known_categories is None or frozenset(known_categories))
+    # what a shop is judged by besides its own files, as a digest (kept with each judged shop: see memo)
+    given = hashlib.blake2b(pickle.dumps((settings, sorted(category_slugs), known_categories is None or sorted(
+        known_categories)), protocol=5), digest_size=16).digest()
     for shop_source in sources.shops:
         known_products[shop_source.slug] = set(shop_source.product_slugs)
         kept = memo.get(shop_source.slug) if memo is not None else None
