@@ -407,8 +407,8 @@ def _change_a_shop_folder(root, rng) -> str:
     elif kind == "settings":
         site = root / "site.yaml"
         text = site.read_text("utf-8")
-        site.write_text(text + "currency: USD\n" if "currency: USD" not in text else text.replace("currency: USD\n", ""),
-                        "utf-8")
+        site.write_text(text.replace("currency: CNY", "currency: USD") if "currency: CNY" in text
+                        else text.replace("currency: USD", "currency: CNY"), "utf-8")
     elif kind == "categories":
         categories = root / "content/categories.yaml"
         text = categories.read_text("utf-8")
