@@ -129,7 +129,7 @@ class Parsed:
     differs. A status or listing is recorded only once it has settled (fingerprint.settled). The key
     holds the limits, the Python version and shopdir's code: any change parses everything. The cache
     is an SQLite database, so a build that parsed one shop again writes one row (at 10,000 shops the
-    whole cache is about 400 MB). A file that is not a database is replaced.
+    whole cache is about 525 MB, half of it the judged shops). A file that is not a database is replaced.
     """
 
     def __init__(self, cache_dir: Path, limits: Limits, carried: tuple | None = None):
