@@ -90,7 +90,7 @@ class _Pickler(pickle.Pickler):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._texts: dict[int, tuple[int, str]] = {}  # id -> (number, the text, alive while pickled)
+        self._texts: dict[int, tuple[int, str]] = {}  # id -> (number, the text: kept alive while pickled)
 
     def persistent_id(self, obj):
         if type(obj) is not str or obj.isascii():
@@ -172,15 +172,15 @@ class Parsed:
         again never looks at."""
         if slug not in self.rows:
             return None
-        row = self._row(slug, "entry")
-        if row is None:
-            return None
-        shop, problems, digest, judged = row
         if self.rows[slug] is None or self.rows[slug] != listing.signature:
             files = self._row(slug, "files")
             if files is not None:
                 self.old.update(files[1])
             return None
+        row = self._row(slug, "entry")
+        if row is None:
+            return None
+        shop, problems, digest, judged = row
         self.taken[slug] = row
         if judged is not None:
             return shop, list(problems), []
