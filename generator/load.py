@@ -472,12 +472,14 @@ def load_sources(root: Path, limits: Limits = Limits(), kept: Parsed | None = No
     shops = []
     shops_dir = root / "content" / "shops"
     if shops_dir.is_dir():
-        for entry in sorted(os.listdir(shops_dir)):
+        with os.scandir(shops_dir) as listing:  # each entry's kind comes with the listing: no call a shop
+            kinds = sorted((found.name, found.is_symlink(), found.is_dir()) for found in listing)
+        for entry, link, folder in kinds:
             if entry.startswith("."):
                 continue
-            if (shops_dir / entry).is_symlink():
+            if link:
                 problems.append(Problem(f"content/shops/{entry}", 1, 1, "a shop folder may not be a symbolic link"))
-            elif (shops_dir / entry).is_dir():
+            elif folder:
                 again = resident.shop(entry, limits) if resident is not None else None
                 if again is not None:
                     shop, found, entries = again
