@@ -240,8 +240,7 @@ def _listed(value, shared: dict) -> tuple:
 
 def signature(template: str, args: tuple, shared: dict) -> bytes:
     """What a page was planned with: its template and arguments, as a digest (see _named)."""
-    named = tuple([_named(item, shared) for item in args]) if len(args) < 8 else _named(args, shared)  # as _listed
-    return _digest_of(marshal.dumps((template, named), 2))
+    return _digest_of(marshal.dumps((template, tuple([_named(item, shared) for item in args])), 2))
 
 
 def _alike(new: tuple, old: tuple, lists: dict) -> bool:
