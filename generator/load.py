@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import hashlib
 import io
 import os
@@ -146,7 +147,7 @@ class Parsed:
         self.taken: dict[str, tuple] = {}  # shop -> (sources, problems, entries, judged): the rows taken whole
         self.loaded: dict[str, tuple] = {}  # shop -> (listing, sources, problems, entries) read this build
         self._db: sqlite3.Connection | None = None
-        self.root, self.limits = Path("."), limits  # the site's root: load_sources tells
+        self.limits = limits
         if carried is not None and carried[:2] == (self.path, self.key):  # what the last build kept in memory
             self.old, self.rows, self.valid = carried[2], dict(carried[3]), True
             return
@@ -161,7 +162,7 @@ class Parsed:
             self.old, self.rows, self.valid = {}, {}, False
         (cache_dir / "sources.pickle").unlink(missing_ok=True)  # the earlier form of this cache
 
-    def shop(self, slug: str, listing: Listing) -> tuple[ShopSource, list[Problem], list] | None:
+    def shop(self, root: Path, slug: str, listing: Listing) -> tuple[ShopSource, list[Problem], list] | None:
         """The shop folder as the build that wrote its row read it, with its problems and its files'
         entries, when the folder's listing is the one recorded; else None, and the row's entries are
         offered to the files' reading (a file whose status or bytes are unchanged is not parsed).
@@ -181,20 +182,18 @@ class Parsed:
         if row is None:
             return None
         shop, problems, digest, judged = row
-        self.taken[slug] = row
-        if judged is not None:
-            return shop, list(problems), []
-        shop = self.whole(shop)
+        if judged is None:  # not judged yet: validation needs its products
+            shop = self.whole(root, shop)
         self.taken[slug] = (shop, problems, digest, judged)
-        return shop, list(problems), self.entries(shop)
+        return shop, list(problems), [] if judged is not None else self.entries(shop)
 
-    def whole(self, shop: ShopSource) -> ShopSource:
+    def whole(self, root: Path, shop: ShopSource) -> ShopSource:
         """A shop taken without its products (see shop), with them; its files kept as they are."""
         if shop.products is not None:
             return shop
         files = self._row(shop.slug, "files")
         if files is None:  # the cache went meanwhile: read again
-            return _load_shop(self.root, shop.slug, [], self.limits, None, list_shop_folder(self.root / shop.path))
+            return _load_shop(root, shop.slug, [], self.limits, None, list_shop_folder(root / shop.path))
         self.new.update(files[1])
         return replace(shop, products=files[0])
 
@@ -451,8 +450,6 @@ def load_sources(root: Path, limits: Limits = Limits(), kept: Parsed | None = No
     root = Path(root)
     problems: list[Problem] = []
     unreadable: set[str] = set()
-    if kept is not None:
-        kept.root = root
 
     def read_if_there(rel: str) -> Doc | None:
         if not (root / rel).is_file():
@@ -487,7 +484,7 @@ def load_sources(root: Path, limits: Limits = Limits(), kept: Parsed | None = No
                         kept.seen(entries)
                 else:
                     listing = (listings or {}).get(entry) or list_shop_folder(shops_dir / entry)
-                    stored = kept.shop(entry, listing) if kept is not None else None
+                    stored = kept.shop(root, entry, listing) if kept is not None else None
                     if stored is not None:
                         shop, found, entries = stored
                     else:
@@ -502,11 +499,12 @@ def load_sources(root: Path, limits: Limits = Limits(), kept: Parsed | None = No
                 shops.append(shop)
                 problems += found
     sources = Sources(root, categories, curation, tuple(pages), tuple(shops), frozenset(unreadable),
-                      kept.whole if kept is not None else None)
+                      functools.partial(kept.whole, root) if kept is not None else None)
+    present = {shop.slug for shop in shops}
     if kept is not None:
-        kept.present = {shop.slug for shop in shops}
+        kept.present = present
     if resident is not None:
-        resident.forget_others({shop.slug for shop in shops})
+        resident.forget_others(present)
     return sources, problems
 
 
