@@ -122,7 +122,7 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
         own_files, indexing, folders = _search(model, media_made, markdown, cache_dir, jobs, search_index,
                                                pages_first, drafts, clock)
         try:
-            specs, found = _plan(model, media_made, markdown, folders, clock)
+            specs, found = _plan(model, media_made, markdown, folders, clock, resident)
             problems += found
             if rules.errors(found):
                 return _finished(result, problems)
@@ -275,11 +275,12 @@ def _assets(model: _Model, made: _Media, markdown: markup.Markdown, search_folde
 
 
 def _plan(model: _Model, made: _Media, markdown: markup.Markdown, search_folders: tuple | None,
-          clock: _Clock) -> tuple[list, list[Problem]]:
+          clock: _Clock, resident: dict | None) -> tuple[list, list[Problem]]:
     # a page spec for each page: at 10,000 shops the collector took 1.6 s; the specs live until the end,
-    # never looked through again, here or in the workers
+    # never looked through again, here or in the workers. serve keeps each shop's specs for the next build.
     with processes.collector_paused(freeze=True):
-        specs, found = plan_site(model.directory, _assets(model, made, markdown, search_folders))
+        specs, found = plan_site(model.directory, _assets(model, made, markdown, search_folders),
+                                 resident.setdefault("plan", {}) if resident is not None else None)
     clock.lap("plan")
     return specs, found
 

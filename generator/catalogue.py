@@ -26,7 +26,6 @@ class Catalogue:
         self.d = directory
         self.shops = dict(zip(map(_SLUG, directory.shops), directory.shops))  # no Python step a shop: 10,000 of them
         self.categories = {c.slug: c for c in directory.categories}
-        self._under: dict[str, list[Product]] = {}
         self._lineage: dict[str, tuple[str, ...]] = {}
 
     @functools.cached_property
@@ -42,13 +41,19 @@ class Catalogue:
         return {shop.slug: found.get(shop.slug, []) for shop in self.d.shops}
 
     @functools.cached_property
-    def by_category(self) -> dict[str, list[Product]]:
-        return _grouped(self.d.products, operator.attrgetter("category"))
-
-    @functools.cached_property
     def _in_order(self) -> list[Product]:
         """Every product of the directory, newest first."""
         return sorted(self.d.products, key=newest_first)
+
+    @functools.cached_property
+    def newest_of(self) -> dict[str, list[Product]]:
+        """Each shop's products, newest first: the directory's products in that order, dealt out to their
+        shops in one pass (every shop of the directory has an entry). What newest_first gives each shop's
+        list, without a sort a shop: 10,000 of them at 10,000 shops."""
+        found: dict[str, list[Product]] = {slug: [] for slug in self.shops}
+        for product in self._in_order:
+            found.setdefault(product.shop, []).append(product)
+        return found
 
     @functools.cached_property
     def newest(self) -> list[Product]:
@@ -102,11 +107,23 @@ class Catalogue:
         return self._lineage[slug]
 
     def products_under(self, slug: str) -> list[Product]:
-        """Products of a category and of all its subcategories, newest first (worked out once per category)."""
-        if slug not in self._under:
-            found = [p for c in self.descendants(slug) for p in self.by_category[c]]
-            self._under[slug] = self.newest_first(found)
-        return self._under[slug]
+        """Products of a category and of all its subcategories, newest first."""
+        return self._under_all[slug]
+
+    @functools.cached_property
+    def _under_all(self) -> dict[str, list[Product]]:
+        """Every category's products_under, made at once: the directory's products, newest first, each dealt
+        out to its category and to every category that has it among its descendants. No sort a category
+        (at 10,000 shops a page plan sorted 60 lists of up to 110,000 products)."""
+        holding: dict[str, list[str]] = {}  # a category's slug -> the categories it is under (itself included)
+        for slug in self.categories:
+            for below in self.descendants(slug):
+                holding.setdefault(below, []).append(slug)
+        found: dict[str, list[Product]] = {slug: [] for slug in self.categories}
+        for product in self._in_order:
+            for slug in holding.get(product.category, ()):
+                found[slug].append(product)
+        return found
 
     def group_by_text(self, shop_values: Callable, product_values: Callable, route: Callable):
         """Shops and products grouped by a text of theirs (a tag, a city), one group per route: a text

@@ -12,6 +12,7 @@ import functools
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import is_
 from typing import Callable, Iterable, NamedTuple
 
 from generator import jsonld, reads, rotation, routes
@@ -65,15 +66,26 @@ class Assets:
     catalogue: Catalogue | None = None  # the build's, shared with the search index; made here without it
 
 
-def plan_site(directory: Directory, assets: Assets) -> tuple[list[PageSpec], list[Problem]]:
+def plan_site(directory: Directory, assets: Assets, kept: dict | None = None) -> tuple[list[PageSpec], list[Problem]]:
     """Every page of the site, in a fixed order. Here only what decides which pages there are is worked
-    out (lists, groups, pagination); each page's view is made by a _Views method when it is needed."""
-    v = _Views(directory, assets)
+    out (lists, groups, pagination); each page's view is made by a _Views method when it is needed.
+
+    `kept`, a dict held by a process that plans again and again (serve), keeps each shop's pages (its own
+    page, its products', stores' and guides') with the model objects they were planned from, and the
+    views their specs make pages with. A shop planned from the very same objects (serve keeps an
+    unchanged shop's objects; the model's are frozen) takes its specs as they are: they make their views
+    with this build's model, for the views are renewed in place."""
+    held = kept if kept is not None else {}
+    v = held.get("views")
+    if v is None:
+        v = held["views"] = _Views(directory, assets)
+    else:
+        v.renew(directory, assets)
+    planned, shops_kept = held.get("shops", {}), {}
     specs: list[PageSpec] = []
 
     def add(path: str, template: str, view: Callable[..., dict], *args, by_path: bool = False) -> None:
-        specs.append(PageSpec(path, template, functools.partial(v.page, path, view, *args), assets.markdown.filled,
-                              by_path))
+        specs.append(PageSpec(path, template, functools.partial(v.page, path, view, *args), v.fill, by_path))
 
     d = directory
     add(routes.home(), "home.html", v.home)
@@ -88,7 +100,13 @@ def plan_site(directory: Directory, assets: Assets) -> tuple[list[PageSpec], lis
     for number, chunk, pager in v.paginate(sorted(d.shops, key=lambda s: s.slug), routes.shops):
         add(routes.shops(number), "shops.html", v.shops_az, chunk, pager)
     for shop in d.shops:
-        products = v.newest_first(v.products_of[shop.slug])
+        products = v.c.newest_of[shop.slug]
+        hit = planned.get(shop.slug)
+        if hit is not None and hit[0] is shop and len(hit[1]) == len(products) and all(map(is_, hit[1], products)):
+            specs += hit[2]
+            shops_kept[shop.slug] = hit
+            continue
+        first = len(specs)
         add(routes.shop(shop.slug), "shop.html", v.shop, shop, products)
         for product in products:
             add(routes.product(shop.slug, product.slug), "product.html", v.product, shop, product, by_path=True)
@@ -97,6 +115,9 @@ def plan_site(directory: Directory, assets: Assets) -> tuple[list[PageSpec], lis
             for guide in store.guides:
                 add(routes.guide(shop.slug, store.slug, guide.slug), "guide.html", v.guide, shop, store, guide,
                     by_path=True)
+        if kept is not None:
+            shops_kept[shop.slug] = (shop, tuple(products), specs[first:])
+    held["shops"] = shops_kept
 
     # Tags and cities: free text, grouped by a folded key so "Tea" and "tea" are one page.
     for kind, index_path, route, shop_values, product_values in (
@@ -128,6 +149,9 @@ def plan_site(directory: Directory, assets: Assets) -> tuple[list[PageSpec], lis
 
 def _collisions(specs: list[PageSpec]) -> list[Problem]:
     """Two pages at one path, also when a case-insensitive file system would fold them together."""
+    files = [routes.file_for(spec.path).casefold() for spec in specs]
+    if len(set(files)) == len(files):  # none (a set: a tenth of the time of the loop below at 130,000 pages)
+        return []
     seen: dict[str, str] = {}
     problems = []
     for spec in specs:
@@ -139,27 +163,30 @@ def _collisions(specs: list[PageSpec]) -> list[Problem]:
     return problems
 
 
-def paginate(items: list, per_page: int, route: Callable[[int], str],
-             url: Callable[[str], str]) -> Iterable[tuple[int, list, dict | None]]:
+def paginate(items: list, per_page: int, route: Callable[[int], str], url: Callable[[str], str],
+             pagers: Callable[[int], list] | None = None) -> Iterable[tuple[int, list, dict | None]]:
     """A list cut into pages of per_page items: (number, items, pager), the pager None for one page and
-    otherwise linking the first and last pages and PAGER_WINDOW pages either side of the current one."""
+    otherwise linking the first and last pages and PAGER_WINDOW pages either side of the current one.
+    `pagers(count)`, when given, gives the pagers of `count` pages (kept ones: see _Views.paginate)."""
     count = max(1, math.ceil(len(items) / per_page))
+    made = None if count == 1 else pagers(count) if pagers is not None else \
+        [pager(number, count, route, url) for number in range(1, count + 1)]
     for number in range(1, count + 1):
-        chunk = items[(number - 1) * per_page: number * per_page]
-        pager = None
-        if count > 1:
-            shown = sorted({1, count, *range(max(1, number - PAGER_WINDOW),
-                                             min(count, number + PAGER_WINDOW) + 1)})
-            pages: list[dict] = []
-            for n in shown:
-                if pages and n > pages[-1]["number"] + 1:
-                    pages.append({"number": None, "gap": True})  # a run of pages not linked
-                pages.append({"number": n, "url": url(route(n)), "current": n == number, "gap": False})
-            pager = {"number": number, "count": count,
-                     "prev": url(route(number - 1)) if number > 1 else None,
-                     "next": url(route(number + 1)) if number < count else None,
-                     "pages": pages}
-        yield number, chunk, pager
+        yield number, items[(number - 1) * per_page: number * per_page], made[number - 1] if made else None
+
+
+def pager(number: int, count: int, route: Callable[[int], str], url: Callable[[str], str]) -> dict:
+    """The pager of page `number` of `count` (see paginate)."""
+    shown = sorted({1, count, *range(max(1, number - PAGER_WINDOW), min(count, number + PAGER_WINDOW) + 1)})
+    pages: list[dict] = []
+    for n in shown:
+        if pages and n > pages[-1]["number"] + 1:
+            pages.append({"number": None, "gap": True})  # a run of pages not linked
+        pages.append({"number": n, "url": url(route(n)), "current": n == number, "gap": False})
+    return {"number": number, "count": count,
+            "prev": url(route(number - 1)) if number > 1 else None,
+            "next": url(route(number + 1)) if number < count else None,
+            "pages": pages}
 
 
 class _Views:
@@ -168,6 +195,12 @@ class _Views:
     rendered."""
 
     def __init__(self, directory: Directory, assets: Assets):
+        self.renew(directory, assets)
+
+    def renew(self, directory: Directory, assets: Assets) -> None:
+        """This build's model and assets, for every spec planned with these views (see plan_site's kept)."""
+        # the pagers of this plan, and those of the last one (see paginate)
+        self._pagers: tuple[dict, dict] = ({}, self._pagers[0] if hasattr(self, "_pagers") else {})
         self.d = directory
         # what a view reads of the assets and the catalogue's lists is noted (see reads.py)
         self.a = assets = dataclasses.replace(
@@ -178,10 +211,9 @@ class _Views:
         self.c = assets.catalogue or Catalogue(directory)
         self.cards = Cards(directory, assets, self.c)
         self.shops, self.products, self.categories = self.c.shops, self.c.products, self.c.categories
-        self.products_of, self.shops_in = self.cards.products_of, reads.Lookup("shops_in", self.c.shops_in)
+        self.shops_in = reads.Lookup("shops_in", self.c.shops_in)
         self.newest = reads.Listed("newest", self.c.newest)
         self.products_under, self.group_by_text = self.cards.products_under, self.c.group_by_text
-        self.newest_first = self.c.newest_first
         self.day = rotation.day_of(assets.build_date)
 
     # -- ordering and grouping ------------------------------------------
@@ -192,9 +224,21 @@ class _Views:
         return [self.shops[slug] for slug in slugs[:slots]]
 
     def paginate(self, items: list, route: Callable[[int], str]) -> Iterable[tuple[int, list, dict | None]]:
-        return paginate(items, self.d.settings.per_page, route, self.cards.url)
+        """paginate(), with the pagers of the last plan by these views taken again (serve plans again and
+        again: 17,000 list pages at 10,000 shops): a list's pagers depend on its first page's path, its
+        count of pages and the site's base path alone. Shared pagers are never changed, like cards."""
+        def pagers(count: int) -> list:
+            key = (route(1), count, self.cards.base)
+            found = self._pagers[1].get(key) or [pager(n, count, route, self.cards.url) for n in range(1, count + 1)]
+            self._pagers[0][key] = found
+            return found
+        return paginate(items, self.d.settings.per_page, route, self.cards.url, pagers)
 
     # -- what every page has ------------------------------------------------
+
+    def fill(self, view: dict) -> dict:
+        """A view made by page(), with its Markdown filled in by this build's Markdown (see PageSpec.fill)."""
+        return self.m.filled(view)
 
     def page(self, path: str, make: Callable[..., dict], *args) -> dict:
         """A page's whole view: what make(*args) gives, with what every page has."""

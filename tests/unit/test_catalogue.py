@@ -70,7 +70,8 @@ def test_products_sorted_by_their_places_come_in_the_order_of_their_dates_shops_
     base = load_directory(BASE_SITE)
     for seed in range(20):
         rng = random.Random(seed)
-        products = tuple(Product(shop=f"s{rng.randrange(5)}", slug=f"p{n}", name=f"P{n}", category="tea", source="x",
+        products = tuple(Product(shop=f"s{rng.randrange(5)}", slug=f"p{n}", name=f"P{n}",
+                                 category=rng.choice(["tea", "oolong", "ceramics", "gone"]), source="x",
                                  date=rng.choice([None, datetime.date(2026, rng.randrange(1, 4), 1)]))
                          for n in range(rng.randrange(1, 60)))
         c = Catalogue(dataclasses.replace(base, products=products, products_of=None))
@@ -79,3 +80,8 @@ def test_products_sorted_by_their_places_come_in_the_order_of_their_dates_shops_
         copies = [dataclasses.replace(p) for p in subset]  # not the directory's own objects
         assert c.newest_first(copies) == sorted(copies, key=newest_first)
         assert c.newest == sorted((p for p in products if p.date), key=newest_first)
+        for slug in c.categories:  # each category's products and its subcategories', dealt out in one pass
+            below = c.descendants(slug)
+            assert c.products_under(slug) == sorted((p for p in products if p.category in below), key=newest_first)
+        for shop in {p.shop for p in products}:  # each shop's list, dealt out in one pass: as sorting it would
+            assert c.newest_of[shop] == sorted((p for p in products if p.shop == shop), key=newest_first)
