@@ -338,7 +338,7 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
     hashes = {}
     staging = Staging(out, spare_first=placed is not None)
     try:
-        kept, fresh = render.partition(specs, pages)
+        kept, fresh = render.partition(specs, pages, held.get("plan", {}).get("groups", ()) if held is not None else ())
         hashes.update((path, known[path]) for path, _ in kept)
         for path, spec in staging.keep_all(kept):  # the same view, but the previous page is gone
             page = next(render.render_pages([spec], theme, common, root))[1]

@@ -74,7 +74,8 @@ def plan_site(directory: Directory, assets: Assets, kept: dict | None = None) ->
     page, its products', stores' and guides') with the model objects they were planned from, and the
     views their specs make pages with. A shop planned from the very same objects (serve keeps an
     unchanged shop's objects; the model's are frozen) takes its specs as they are: they make their views
-    with this build's model, for the views are renewed in place."""
+    with this build's model, for the views are renewed in place. kept["groups"] then lists each shop's
+    specs with the place of the first in the plan (see render.partition)."""
     held = kept if kept is not None else {}
     v = held.get("views")
     if v is None:
@@ -83,6 +84,7 @@ def plan_site(directory: Directory, assets: Assets, kept: dict | None = None) ->
         v.renew(directory, assets)
     planned, shops_kept = held.get("shops", {}), {}
     specs: list[PageSpec] = []
+    groups: list[tuple[int, list[PageSpec]]] = []  # each shop's specs, where they start (see render.partition)
 
     def add(path: str, template: str, view: Callable[..., dict], *args, by_path: bool = False) -> None:
         specs.append(PageSpec(path, template, functools.partial(v.page, path, view, *args), v.fill, by_path))
@@ -103,6 +105,7 @@ def plan_site(directory: Directory, assets: Assets, kept: dict | None = None) ->
         products = v.c.newest_of[shop.slug]
         hit = planned.get(shop.slug)
         if hit is not None and hit[0] is shop and len(hit[1]) == len(products) and all(map(is_, hit[1], products)):
+            groups.append((len(specs), hit[2]))
             specs += hit[2]
             shops_kept[shop.slug] = hit
             continue
@@ -117,7 +120,8 @@ def plan_site(directory: Directory, assets: Assets, kept: dict | None = None) ->
                     by_path=True)
         if kept is not None:
             shops_kept[shop.slug] = (shop, tuple(products), specs[first:])
-    held["shops"] = shops_kept
+            groups.append((first, shops_kept[shop.slug][2]))
+    held["shops"], held["groups"] = shops_kept, groups
 
     # Tags and cities: free text, grouped by a folded key so "Tea" and "tea" are one page.
     for kind, index_path, route, shop_values, product_values in (

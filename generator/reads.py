@@ -559,6 +559,11 @@ class Pages:
             held["signatures"] = self.signatures.now
         self.shared: dict[int, tuple] = {}  # long lists named once (see signature)
         self.count = 0  # pages whose views were made
+        # serve: the runs of specs (a shop's pages) whose pages were all kept, by the run's id (see kept_group)
+        self.groups: dict[int, tuple] = held.get("groups", {}) if held is not None else {}
+        self.groups_now: dict[int, tuple] = {}
+        if held is not None:
+            held["groups"] = self.groups_now
 
     def unchanged(self, file: str, template: str, args: tuple, by_path: bool = False) -> bool:
         """Whether the page at `file` would be made as the last build made it (which wrote it, with
@@ -572,6 +577,37 @@ class Pages:
             return False
         self.new.pages[file] = old
         return True
+
+    def kept_group(self, group: list) -> list | None:
+        """A run of specs planned as the very same list as in the last build (serve keeps a shop's specs while
+        its model objects are the same), all of whose pages were kept then: its (file, spec) pairs, when each
+        page's entry in the record is still the one it had then, every page is still published, and none of
+        the facts they read changed. A run is looked at once, not page by page (at 10,000 shops, 114,000
+        of 131,780 pages are shops' pages). None: look at its pages one by one."""
+        hit = self.groups.get(id(group))
+        if hit is None or hit[0] is not group or self.old is None:
+            return None
+        _, files, entries, facts, signed, pairs = hit
+        before = self.signatures.kept
+        if not self.changed.isdisjoint(facts) or not all(map(operator.is_, map(self.old.pages.get, files), entries)) \
+                or not all(map(self.known.__contains__, files)) or not all(map(before.__contains__, signed)):
+            return None
+        self.new.pages.update(zip(files, entries))
+        now = self.signatures.now
+        for file in signed:  # planned alike: the signature worked out before (see Signatures.of)
+            now[file] = before[file]
+        self.groups_now[id(group)] = hit
+        return pairs
+
+    def group_kept(self, group: list, pairs: list[tuple[str, object]]) -> None:
+        """A run's pages were all kept, looked at one by one: the next build may keep the run as a whole."""
+        if self.held is None:
+            return
+        files = tuple(file for file, _ in pairs)
+        entries = tuple(map(self.new.pages.__getitem__, files))
+        facts = frozenset().union(*(entry[1] for entry in entries))
+        signed = tuple(file for file in files if file in self.signatures.now)
+        self.groups_now[id(group)] = (group, files, entries, facts, signed, pairs)
 
     def made(self, file: str, facts: Iterable[tuple]) -> None:
         self.new.page(file, self.planned[file], facts)

@@ -109,17 +109,38 @@ def render_pages(specs: list[PageSpec], theme: Theme, common: dict, root: Path,
 CHUNK = 250  # pages a task sent to a worker
 
 
-def partition(specs: list[PageSpec], pages: reads.Pages) -> tuple[list[tuple[str, PageSpec]], list[PageSpec]]:
+def partition(specs: list[PageSpec], pages: reads.Pages,
+              groups: list[tuple[int, list[PageSpec]]] = ()) -> tuple[list[tuple[str, PageSpec]], list[PageSpec]]:
     """The pages that read nothing that changed since the last build, as (output file, spec), kept as that
-    build made them; and the others, to make."""
+    build made them; and the others, to make.
+
+    `groups` (serve: see plan_site's kept) names runs of specs by where they start, each a shop's pages as
+    one list: a run planned as the very same list, all of whose pages were kept before and read nothing
+    that changed since, is kept as a whole (reads.Pages.kept_group), not page by page."""
     kept, fresh = [], []
     unchanged, file_for = pages.unchanged, routes.file_for
-    for spec in specs:
-        file = file_for(spec.path)
-        if unchanged(file, spec.template, spec.make.args[1:], spec.by_path):
-            kept.append((file, spec))
-        else:
-            fresh.append(spec)
+
+    def one_by_one(run: list[PageSpec]) -> bool:
+        whole = True
+        for spec in run:
+            file = file_for(spec.path)
+            if unchanged(file, spec.template, spec.make.args[1:], spec.by_path):
+                kept.append((file, spec))
+            else:
+                fresh.append(spec)
+                whole = False
+        return whole
+
+    at = 0
+    for start, group in groups:
+        one_by_one(specs[at:start])
+        taken = pages.kept_group(group)
+        if taken is not None:
+            kept.extend(taken)
+        elif one_by_one(group):
+            pages.group_kept(group, kept[len(kept) - len(group):])
+        at = start + len(group)
+    one_by_one(specs[at:] if at else specs)
     return kept, fresh
 
 
