@@ -125,15 +125,26 @@ class Catalogue:
                 found[slug].append(product)
         return found
 
-    def group_by_text(self, shop_values: Callable, product_values: Callable, route: Callable):
+    def group_by_text(self, shop_values: Callable, product_values: Callable | None, route: Callable):
         """Shops and products grouped by a text of theirs (a tag, a city), one group per route: a text
-        written two ways on one item ('tea', 'TeA') lands once in one group."""
+        written two ways on one item ('tea', 'TeA') lands once in one group. The values come as a sequence
+        an item; product_values None: no product has any (the cities), and the products are not looked at."""
         groups: dict[str, tuple[str, list, list]] = {}
         paths: dict[str, str] = {}  # each text's route, worked out once: a tag recurs on thousands of items
         for index, items, values_of in ((1, self.d.shops, shop_values), (2, self.d.products, product_values)):
+            if values_of is None:
+                continue
             for item in items:
+                values = values_of(item)
+                if len(values) == 1:  # the most common case, taken without the dict of routes below
+                    value = values[0]
+                    path = paths.get(value)
+                    if path is None:
+                        path = paths[value] = route(value)
+                    groups.setdefault(path, (value, [], []))[index].append(item)
+                    continue
                 routes_of_item = {}
-                for value in values_of(item):
+                for value in values:
                     path = paths.get(value)
                     if path is None:
                         path = paths[value] = route(value)

@@ -70,46 +70,58 @@ def plan_site(directory: Directory, assets: Assets, kept: dict | None = None) ->
     """Every page of the site, in a fixed order. Here only what decides which pages there are is worked
     out (lists, groups, pagination); each page's view is made by a _Views method when it is needed.
 
-    `kept`, a dict held by a process that plans again and again (serve), keeps each shop's pages (its own
-    page, its products', stores' and guides') with the model objects they were planned from, and the
-    views their specs make pages with. A shop planned from the very same objects (serve keeps an
-    unchanged shop's objects; the model's are frozen) takes its specs as they are: they make their views
-    with this build's model, for the views are renewed in place. kept["groups"] then lists each shop's
-    specs with the place of the first in the plan (see render.partition)."""
+    `kept`, a dict held by a process that plans again and again (serve), keeps the runs of specs planned
+    from one piece of the model: each shop's pages (its own, its products', stores' and guides'), each
+    category's and each tag's or city's list pages, with what they were planned from, and the views their
+    specs make pages with. A run planned from alike inputs (_alike_inputs: serve keeps an unchanged shop's
+    objects, the model's are frozen) takes its specs as they are: they make their views with this build's
+    model, for the views are renewed in place. kept["groups"] then lists each run's specs with the place of
+    the first in the plan (see render.partition). Other settings (how lists are cut and linked) plan anew."""
     held = kept if kept is not None else {}
     v = held.get("views")
     if v is None:
         v = held["views"] = _Views(directory, assets)
     else:
         v.renew(directory, assets)
-    planned, shops_kept = held.get("shops", {}), {}
+    planned, planned_now = held.get("runs", {}) if held.get("settings") == directory.settings else {}, {}
     specs: list[PageSpec] = []
-    groups: list[tuple[int, list[PageSpec]]] = []  # each shop's specs, where they start (see render.partition)
+    runs: list[tuple[int, list[PageSpec]]] = []  # each run's specs, where they start (see render.partition)
 
     def add(path: str, template: str, view: Callable[..., dict], *args, by_path: bool = False) -> None:
         specs.append(PageSpec(path, template, functools.partial(v.page, path, view, *args), v.fill, by_path))
 
+    def run(key: tuple, inputs: tuple, plan: Callable[[], None]) -> None:
+        """The specs plan() adds, or those the last plan made from alike inputs."""
+        hit = planned.get(key)
+        if hit is not None and _alike_inputs(hit[0], inputs):
+            runs.append((len(specs), hit[1]))
+            specs.extend(hit[1])
+            planned_now[key] = hit
+            return
+        first = len(specs)
+        plan()
+        if kept is not None:
+            planned_now[key] = (inputs, specs[first:])
+            runs.append((first, planned_now[key][1]))
+
     d = directory
     add(routes.home(), "home.html", v.home)
     add(routes.categories(), "categories.html", v.category_index)
+
     # Categories, each with the products of its subcategories too.
-    for category in d.categories:
-        for number, chunk, pager in v.paginate(v.products_under(category.slug),
-                                               lambda n, slug=category.slug: routes.category(slug, n)):
+    def category_pages(category: Category, products: list) -> None:
+        for number, chunk, pager in v.paginate(products, lambda n, slug=category.slug: routes.category(slug, n)):
             add(routes.category(category.slug, number), "list.html", v.category, category, number, chunk, pager)
+
+    for category in d.categories:
+        products = v.products_under(category.slug)
+        run(("category", category.slug), (category, products), functools.partial(category_pages, category, products))
 
     # Shops A–Z, then each shop with its products, stores and guides.
     for number, chunk, pager in v.paginate(sorted(d.shops, key=lambda s: s.slug), routes.shops):
         add(routes.shops(number), "shops.html", v.shops_az, chunk, pager)
-    for shop in d.shops:
-        products = v.c.newest_of[shop.slug]
-        hit = planned.get(shop.slug)
-        if hit is not None and hit[0] is shop and len(hit[1]) == len(products) and all(map(is_, hit[1], products)):
-            groups.append((len(specs), hit[2]))
-            specs += hit[2]
-            shops_kept[shop.slug] = hit
-            continue
-        first = len(specs)
+
+    def shop_pages(shop: Shop, products: list) -> None:
         add(routes.shop(shop.slug), "shop.html", v.shop, shop, products)
         for product in products:
             add(routes.product(shop.slug, product.slug), "product.html", v.product, shop, product, by_path=True)
@@ -118,22 +130,27 @@ def plan_site(directory: Directory, assets: Assets, kept: dict | None = None) ->
             for guide in store.guides:
                 add(routes.guide(shop.slug, store.slug, guide.slug), "guide.html", v.guide, shop, store, guide,
                     by_path=True)
-        if kept is not None:
-            shops_kept[shop.slug] = (shop, tuple(products), specs[first:])
-            groups.append((first, shops_kept[shop.slug][2]))
-    held["shops"], held["groups"] = shops_kept, groups
+
+    for shop in d.shops:
+        products = v.c.newest_of[shop.slug]
+        run(("shop", shop.slug), (shop, products), functools.partial(shop_pages, shop, products))
 
     # Tags and cities: free text, grouped by a folded key so "Tea" and "tea" are one page.
+    def term_pages(kind: str, index_path: str, route: Callable, name: str, shops: list, products: list) -> None:
+        for number, chunk, pager in v.paginate(products, lambda n: route(name, n)):
+            add(route(name, number), "list.html", v.term, kind, index_path, name, shops, number, chunk, pager)
+
     for kind, index_path, route, shop_values, product_values in (
             ("tags", routes.tags(), routes.tag, lambda s: s.tags, lambda p: p.tags),
-            ("cities", routes.cities(), routes.city, lambda s: [s.city] if s.city else [], lambda p: [])):
+            ("cities", routes.cities(), routes.city, lambda s: (s.city,) if s.city else (), None)):
         groups = v.group_by_text(shop_values, product_values, route)
         # the index names each group and counts it: planned with those alone, not every group's items
         add(index_path, "terms.html", v.terms, kind, route, tuple(name for name, _, _ in groups),
             tuple(len(shops) + len(products) for _, shops, products in groups))
         for name, shops, products in groups:
-            for number, chunk, pager in v.paginate(products, lambda n, name=name: route(name, n)):
-                add(route(name, number), "list.html", v.term, kind, index_path, name, shops, number, chunk, pager)
+            run((kind, route(name)), (name, shops, products),
+                functools.partial(term_pages, kind, index_path, route, name, shops, products))
+    held["runs"], held["groups"], held["settings"] = planned_now, runs, directory.settings
 
     add(routes.collections(), "collections.html", v.collection_index)
     for collection in d.curation.collections:
@@ -149,6 +166,20 @@ def plan_site(directory: Directory, assets: Assets, kept: dict | None = None) ->
     add(routes.feed(), "feed.xml", v.feed)
     add(routes.robots(), "robots.txt", v.robots)
     return specs, _collisions(specs)
+
+
+def _alike_inputs(old: tuple, new: tuple) -> bool:
+    """Whether a run's inputs are those it was planned from: each the very same object or an equal one (the
+    model's are frozen), or a list of the very same items in the same order."""
+    for a, b in zip(old, new):
+        if a is b:
+            continue
+        if type(a) is list and type(b) is list:
+            if len(a) != len(b) or not all(map(is_, a, b)):
+                return False
+        elif type(a) is not type(b) or a != b:
+            return False
+    return len(old) == len(new)
 
 
 def _collisions(specs: list[PageSpec]) -> list[Problem]:

@@ -559,6 +559,7 @@ class Pages:
             held["signatures"] = self.signatures.now
         self.shared: dict[int, tuple] = {}  # long lists named once (see signature)
         self.count = 0  # pages whose views were made
+        self.made_now: set[str] = set()  # their files
         # serve: the runs of specs (a shop's pages) whose pages were all kept, by the run's id (see kept_group)
         self.groups: dict[int, tuple] = held.get("groups", {}) if held is not None else {}
         self.groups_now: dict[int, tuple] = {}
@@ -611,6 +612,7 @@ class Pages:
 
     def made(self, file: str, facts: Iterable[tuple]) -> None:
         self.new.page(file, self.planned[file], facts)
+        self.made_now.add(file)
         self.count += 1
 
     def save(self, output: list | None) -> None:
@@ -643,18 +645,17 @@ class Pages:
                     counts[fact] = counts.get(fact, 0) + 1
             return counts, self.digests.table(counts.keys())
         counts = dict(old.counts)
-        for file, entry in old.pages.items():
-            if pages.get(file) is not entry:  # made again, or gone
-                for fact in entry[1]:
-                    left = counts[fact] - 1
-                    if left:
-                        counts[fact] = left
-                    else:
-                        del counts[fact]
-        for file, entry in pages.items():
-            if old.pages.get(file) is not entry:  # made by this build
-                for fact in entry[1]:
-                    counts[fact] = counts.get(fact, 0) + 1
+        made = self.made_now  # every other page of this build took its very entry of the last record
+        for file in (old.pages.keys() - pages.keys()).union(made.intersection(old.pages)):  # gone, or made again
+            for fact in old.pages[file][1]:
+                left = counts[fact] - 1
+                if left:
+                    counts[fact] = left
+                else:
+                    del counts[fact]
+        for file in made:
+            for fact in pages[file][1]:
+                counts[fact] = counts.get(fact, 0) + 1
         digests = dict(old.digests)
         digests.update(self.digests.fresh)  # those changed() and the pages made worked out (of())
         for fact in digests.keys() - counts.keys():  # read by no page now

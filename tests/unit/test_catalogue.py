@@ -85,3 +85,39 @@ def test_products_sorted_by_their_places_come_in_the_order_of_their_dates_shops_
             assert c.products_under(slug) == sorted((p for p in products if p.category in below), key=newest_first)
         for shop in {p.shop for p in products}:  # each shop's list, dealt out in one pass: as sorting it would
             assert c.newest_of[shop] == sorted((p for p in products if p.shop == shop), key=newest_first)
+
+
+def test_grouping_by_text_on_random_tags_is_the_plain_grouping():
+    """group_by_text against the plain way (every item's texts through a dict of routes, each group's
+    products sorted): random tags written several ways, on shops and products, none, one or several."""
+    import datetime
+    import random
+
+    from generator.catalogue import newest_first
+    from generator.model import Product
+
+    def plain(c, shop_values, product_values, route):
+        groups: dict = {}
+        for index, items, values_of in ((1, c.d.shops, shop_values), (2, c.d.products, product_values)):
+            for item in items:
+                seen: dict = {}
+                for value in values_of(item):
+                    seen.setdefault(route(value), value)
+                for path, value in seen.items():
+                    groups.setdefault(path, (value, [], []))[index].append(item)
+        return [(name, shops, sorted(products, key=newest_first)) for _, (name, shops, products) in sorted(groups.items())]
+
+    base = load_directory(BASE_SITE)
+    words = ["Tea", "tea", "TEA", "Gift", "gift", "New", "茶", "Ｔｅａ"]
+    for seed in range(20):
+        rng = random.Random(seed)
+        shops = tuple(dataclasses.replace(shop, tags=tuple(rng.sample(words, rng.randrange(4)))) for shop in base.shops)
+        products = tuple(Product(shop=rng.choice(shops).slug, slug=f"p{n}", name=f"P{n}", category="tea", source="x",
+                                 tags=tuple(rng.sample(words, rng.randrange(4))),
+                                 date=rng.choice([None, datetime.date(2026, rng.randrange(1, 4), 1)]))
+                         for n in range(rng.randrange(1, 60)))
+        c = Catalogue(dataclasses.replace(base, shops=shops, products=products, products_of=None))
+        route = lambda text: text.casefold() + "/"  # noqa: E731
+        assert c.group_by_text(lambda s: s.tags, lambda p: p.tags, route) == \
+            plain(c, lambda s: s.tags, lambda p: p.tags, route)
+        assert c.group_by_text(lambda s: s.tags, None, route) == plain(c, lambda s: s.tags, lambda p: (), route)
