@@ -336,7 +336,7 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
     known = fingerprint.previous_pages(cache_dir, out, key, held)
     pages = record(key, known)
     hashes = {}
-    staging = Staging(out, spare_first=placed is not None)
+    staging = Staging(out, spare_first=placed is not None, own=placed is not None)
     try:
         kept, fresh = render.partition(specs, pages, held.get("plan", {}).get("groups", ()) if held is not None else ())
         hashes.update((path, known[path]) for path, _ in kept)
