@@ -378,30 +378,10 @@ def test_an_output_folder_replaced_by_hand_still_gets_the_whole_new_site(tmp_pat
 def test_a_spare_goes_unlooked_at_only_in_the_process_s_own_folder_and_with_its_own_record(tmp_path):
     """serve's output folder is its own: the spare it left is taken as its record says, with no process
     forked to walk it. Another process's record, or a folder not the process's own, is looked at as ever."""
-    out = tmp_path / "output"
-    site = {"index.html": b"1", "a/index.html": b"a"}
-    publish(out, site, spare_first=True, own=True)
-    publish(out, site, own=True)
-    staging = Staging(out, own=True)
-    try:
-        assert staging.trusted and staging._looking is None
-        for rel, data in site.items():
-            staging.keep(rel) or staging.write(rel, data)
-        staging.commit()
-    except BaseException:
-        staging.abort()
-        raise
-    finally:
-        processes.settle()
-    assert files_under(out) == site
-    record = tmp_path / ".output.spare.json"
-    kept = json.loads(record.read_text("utf-8"))
-    for by, own in ((os.getpid() + 1, True), (os.getpid(), False)):  # another process's record; not its own
-        record.write_text(json.dumps({**kept, "by": by}), "utf-8")
-        (tmp_path / ".output.spare" / "a" / "by-hand.txt").write_bytes(b"x")
+    def publish_looked_at(trusted: bool, own: bool) -> None:
         staging = Staging(out, own=own)
         try:
-            assert not staging.trusted and staging._looking is not None
+            assert staging.trusted is trusted and (staging._looking is None) is trusted
             for rel, data in site.items():
                 staging.keep(rel) or staging.write(rel, data)
             staging.commit()
@@ -410,8 +390,18 @@ def test_a_spare_goes_unlooked_at_only_in_the_process_s_own_folder_and_with_its_
             raise
         finally:
             processes.settle()
-        assert files_under(out) == site, "the file added by hand is found and left out"
-        kept = json.loads(record.read_text("utf-8"))
+        assert files_under(out) == site, "a file added by hand is found and left out"
+
+    out = tmp_path / "output"
+    site = {"index.html": b"1", "a/index.html": b"a"}
+    publish(out, site, spare_first=True, own=True)
+    publish(out, site, own=True)
+    publish_looked_at(trusted=True, own=True)
+    record = tmp_path / ".output.spare.json"
+    for by, own in ((os.getpid() + 1, True), (os.getpid(), False)):  # another process's record; not its own
+        record.write_text(json.dumps({**json.loads(record.read_text("utf-8")), "by": by}), "utf-8")
+        (tmp_path / ".output.spare" / "a" / "by-hand.txt").write_bytes(b"x")
+        publish_looked_at(trusted=False, own=own)
 
 
 def test_a_file_removed_from_the_spare_by_hand_is_still_published(tmp_path):
