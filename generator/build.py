@@ -146,8 +146,9 @@ def _begin(root: Path, out: Path | None, cache_dir: Path | None, inputs: fingerp
     """Before anything is read: the spare site's folders looked at beside loading, and the scan of the
     inputs (taken now, so that an edit made during the build is never recorded as built). Without
     `scan` (serve, which builds into a folder of its own that no later `shopdir build` will find up to
-    date) the inputs are not looked at."""
-    if out is not None:
+    date) the inputs are not looked at, nor is its spare read ahead: that folder is its own, and the spare
+    is taken on its record, not checked (see Staging's `own`)."""
+    if out is not None and scan:
         look_ahead(out)  # the spare site's folders read beside loading, before they are checked
     if out is not None and cache_dir is not None:
         inputs = inputs or (fingerprint.Scan(root, out, options) if scan else None)
