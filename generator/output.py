@@ -19,8 +19,6 @@ hand, except in a process's own output folder (serve's) when the record is that 
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import errno
 import filecmp
 import fcntl
@@ -597,8 +595,7 @@ def _exchange(a: Path, b: Path) -> bool:
     if not sys.platform.startswith("linux"):
         return False
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        renameat2 = libc.renameat2
+        renameat2 = processes.libc().renameat2
     except (OSError, AttributeError):
         return False
     at_fdcwd = -100

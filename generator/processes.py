@@ -16,7 +16,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import ctypes
-import ctypes.util
+import functools
 import gc
 import itertools
 import multiprocessing
@@ -73,12 +73,18 @@ def as_child(parent: int) -> None:
     die_with_parent(parent)
 
 
+@functools.cache
+def libc() -> ctypes.CDLL:
+    """The C library's functions (Linux), looked up in this process's own symbols: finding the library's file
+    by name runs a program (ldconfig) each time, 2 ms, in every worker started."""
+    return ctypes.CDLL(None, use_errno=True)
+
+
 def die_with_parent(parent: int) -> None:
     """The kernel kills this process when its parent ends (Linux); a parent already gone ends it now."""
     if sys.platform.startswith("linux"):
         try:
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+            libc().prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         except (OSError, AttributeError):
             pass
     if os.getppid() != parent:
