@@ -210,7 +210,11 @@ def _model(root: Path, out: Path | None, cache_dir: Path | None, base_url: str |
     problems += found
     gc.freeze()
     clock.lap("validate")
-    catalogue = Catalogue(directory) if directory is not None else None
+    catalogue = None
+    if directory is not None:  # serve: made from the last build's, for the shops that changed
+        catalogue = Catalogue(directory, (resident or {}).get("catalogue"))
+        if resident is not None:
+            resident["catalogue"] = catalogue
     return _Model(settings, directory, sites, theme, shop_inputs, catalogue), problems
 
 

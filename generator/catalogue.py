@@ -3,10 +3,16 @@ and the search records (search), instead of each walking the model again.
 
 Nothing here knows about pages or templates: only shops, products and categories, found by slug,
 grouped by category (with their subcategories) and ordered newest first.
+
+A process that builds again and again (serve) makes each build's catalogue from the last one (`since`):
+its orders and groups are then the last ones with the shops that changed taken out and put in again,
+and the lists no changed shop is in are the very same lists (which the plan and the page record take
+as they are). Every list is what the plain way makes, in the same order.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import operator
 from collections import defaultdict
@@ -22,15 +28,42 @@ def newest_first(product: Product):
 class Catalogue:
     """Each lookup is made the first time it is asked for, then kept: the search records need only a few."""
 
-    def __init__(self, directory: Directory):
+    def __init__(self, directory: Directory, since: Catalogue | None = None):
         self.d = directory
         self.shops = dict(zip(map(_SLUG, directory.shops), directory.shops))  # no Python step a shop: 10,000 of them
         self.categories = {c.slug: c for c in directory.categories}
         self._lineage: dict[str, tuple[str, ...]] = {}
+        self._grouped: dict[str, dict] = {}  # each named grouping by text (group_by_text's key): path -> group
+        # the last build's catalogue, while this one's lists are made from its own, and the shops changed since
+        self._since, self._changed = None, set()
+        if since is not None:
+            since._since = None  # it is made: the one before it is no longer needed (no chain of catalogues)
+            changed = _changed_shops(since, self)
+            if changed is not None:
+                self._since, self._changed = since, changed
 
     @functools.cached_property
     def products(self) -> dict[tuple[str, str], Product]:
-        return {(p.shop, p.slug): p for p in self.d.products}
+        old = self._kept("products")
+        if old is None:
+            return {(p.shop, p.slug): p for p in self.d.products}
+        found = dict(old)
+        for slug in self._changed:
+            for product in self._since.products_of.get(slug, ()):
+                found.pop((product.shop, product.slug), None)
+        for slug in self._changed:
+            for product in self.products_of.get(slug, ()):
+                found[(product.shop, product.slug)] = product
+        return found
+
+    @functools.cached_property
+    def _order(self) -> dict[int, int]:
+        """Each of the directory's products (by identity) with its place in the directory's own order."""
+        return {id(p): n for n, p in enumerate(self.d.products)}
+
+    def _kept(self, name: str):
+        """The last catalogue's `name`, when this one is made from it and it had worked that out."""
+        return self._since.__dict__.get(name) if self._since is not None else None
 
     @functools.cached_property
     def products_of(self) -> dict[str, list[Product]]:
@@ -43,13 +76,27 @@ class Catalogue:
     @functools.cached_property
     def _in_order(self) -> list[Product]:
         """Every product of the directory, newest first."""
-        return sorted(self.d.products, key=newest_first)
+        old = self._kept("_in_order")
+        if old is None:
+            return sorted(self.d.products, key=newest_first)
+        if not self._changed:
+            return old
+        changed = self._changed
+        return _merged([p for p in old if p.shop not in changed], self._changed_products(), newest_first)
+
+    def _changed_products(self) -> list[Product]:
+        return sorted((p for slug in sorted(self._changed) for p in self.products_of.get(slug, ())), key=newest_first)
 
     @functools.cached_property
     def newest_of(self) -> dict[str, list[Product]]:
         """Each shop's products, newest first: the directory's products in that order, dealt out to their
         shops in one pass (every shop of the directory has an entry). What newest_first gives each shop's
         list, without a sort a shop: 10,000 of them at 10,000 shops."""
+        old = self._kept("newest_of")
+        if old is not None:
+            changed = self._changed
+            return {slug: old[slug] if slug not in changed else sorted(self.products_of.get(slug, ()), key=newest_first)
+                    for slug in self.shops}
         found: dict[str, list[Product]] = {slug: [] for slug in self.shops}
         for product in self._in_order:
             found.setdefault(product.shop, []).append(product)
@@ -57,6 +104,9 @@ class Catalogue:
 
     @functools.cached_property
     def newest(self) -> list[Product]:
+        old = self._kept("newest")
+        if old is not None and not self._changed:
+            return old
         return [p for p in self._in_order if p.date]
 
     @functools.cached_property
@@ -77,16 +127,36 @@ class Catalogue:
     @functools.cached_property
     def shops_in(self) -> dict[str, list[Shop]]:
         """Each category's shops: those in it or in one of its subcategories, in one pass over the shops."""
+        old = self._kept("shops_in")
+        if old is not None:
+            changed, since = self._changed, self._since
+            found = defaultdict(list, old)
+            fresh = [self.shops[slug] for slug in sorted(changed) if slug in self.shops]
+            place = _places_of(self.d.shops) if fresh else {}
+            for slug in set(self._lineage_of(since.shops.get(s) for s in changed)).union(self._lineage_of(fresh)):
+                kept = [shop for shop in old.get(slug, ()) if shop.slug not in changed]
+                listed = _merged(kept, [shop for shop in fresh if slug in self._lineage_of([shop])],
+                                 lambda shop: place[shop.slug])
+                if listed:
+                    found[slug] = listed
+                else:
+                    found.pop(slug, None)
+            return found
         found: dict[str, list[Shop]] = defaultdict(list)
         for shop in self.d.shops:
-            lineage = set()
-            for slug in shop.categories:
+            for slug in sorted(self._lineage_of([shop])):
+                found[slug].append(shop)
+        return found
+
+    def _lineage_of(self, shops) -> set[str]:
+        """The categories these shops are in, and those above them."""
+        lineage = set()
+        for shop in shops:
+            for slug in shop.categories if shop is not None else ():
                 while slug:
                     lineage.add(slug)
                     slug = self.categories[slug].parent
-            for slug in sorted(lineage):
-                found[slug].append(shop)
-        return found
+        return lineage
 
     def descendants(self, slug: str) -> list[str]:
         """A category's slug, then its subcategories', depth first."""
@@ -119,16 +189,40 @@ class Catalogue:
         for slug in self.categories:
             for below in self.descendants(slug):
                 holding.setdefault(below, []).append(slug)
+        old = self._kept("_under_all")
+        if old is not None:
+            changed, fresh = self._changed, self._changed_products()
+            gone = [p for slug in changed for p in self._since.products_of.get(slug, ())]
+            touched = {under for p in (*gone, *fresh) for under in holding.get(p.category, ())}
+            found = dict(old)
+            for slug in touched:
+                found[slug] = _merged([p for p in old[slug] if p.shop not in changed],
+                                      [p for p in fresh if slug in holding.get(p.category, ())], newest_first)
+            return found
         found: dict[str, list[Product]] = {slug: [] for slug in self.categories}
         for product in self._in_order:
             for slug in holding.get(product.category, ()):
                 found[slug].append(product)
         return found
 
-    def group_by_text(self, shop_values: Callable, product_values: Callable | None, route: Callable):
+    def group_by_text(self, shop_values: Callable, product_values: Callable | None, route: Callable,
+                      key: str | None = None):
         """Shops and products grouped by a text of theirs (a tag, a city), one group per route: a text
         written two ways on one item ('tea', 'TeA') lands once in one group. The values come as a sequence
-        an item; product_values None: no product has any (the cities), and the products are not looked at."""
+        an item; product_values None: no product has any (the cities), and the products are not looked at.
+        A grouping named by `key` (with the same functions each build) is kept: the next catalogue made from
+        this one groups again only the texts of the shops that changed."""
+        old = self._since._grouped.get(key) if key is not None and self._since is not None else None
+        if old is not None:
+            groups = self._regrouped(old, shop_values, product_values, route)
+        else:
+            groups = {path: (name, shops, self.newest_first(products))
+                      for path, (name, shops, products) in self._grouping(shop_values, product_values, route).items()}
+        if key is not None:
+            self._grouped[key] = groups
+        return [groups[path] for path in sorted(groups)]
+
+    def _grouping(self, shop_values: Callable, product_values: Callable | None, route: Callable) -> dict:
         groups: dict[str, tuple[str, list, list]] = {}
         paths: dict[str, str] = {}  # each text's route, worked out once: a tag recurs on thousands of items
         for index, items, values_of in ((1, self.d.shops, shop_values), (2, self.d.products, product_values)):
@@ -151,11 +245,97 @@ class Catalogue:
                     routes_of_item.setdefault(path, value)
                 for path, value in routes_of_item.items():
                     groups.setdefault(path, (value, [], []))[index].append(item)
-        return [(name, shops, self.newest_first(products))
-                for _, (name, shops, products) in sorted(groups.items())]
+        return groups
+
+    def _regrouped(self, old: dict, shop_values: Callable, product_values: Callable | None, route: Callable) -> dict:
+        """The last grouping (path -> group), with the items of the changed shops taken out and put in again:
+        the groups none of them is in, before or now, are the very same."""
+        changed, since = self._changed, self._since
+        if not changed:
+            return old
+        before = [since.shops[slug] for slug in sorted(changed) if slug in since.shops]
+        shops = [self.shops[slug] for slug in sorted(changed) if slug in self.shops]
+        before_products = [p for slug in sorted(changed) for p in since.products_of.get(slug, ())]
+        products = [p for slug in sorted(changed) for p in self.products_of.get(slug, ())] \
+            if product_values is not None else []
+        if product_values is None:
+            before_products = []
+        fresh = self._grouping_of(shops, products, shop_values, product_values, route)
+        touched = set(fresh).union(self._grouping_of(before, before_products, shop_values, product_values, route))
+        found = dict(old)
+        place = _places_of(self.d.shops)
+        for path in touched:
+            name, kept_shops, kept_products = old.get(path, (None, [], []))
+            _, new_shops, new_products = fresh.get(path, (None, [], []))
+            listed_shops = _merged([s for s in kept_shops if s.slug not in changed], new_shops,
+                                   lambda shop: place[shop.slug])
+            listed_products = [p for p in kept_products if p.shop not in changed]
+            if new_products:
+                listed_products = self.newest_first(listed_products + new_products)
+            if not listed_shops and not listed_products:
+                found.pop(path, None)
+                continue
+            found[path] = (self._first_name(path, listed_shops, listed_products, shop_values, product_values, route),
+                           listed_shops, listed_products)
+        return found
+
+    @staticmethod
+    def _grouping_of(shops: list, products: list, shop_values: Callable, product_values: Callable | None,
+                     route: Callable) -> dict:
+        """Some items grouped as _grouping groups the whole directory's, in the order given."""
+        groups: dict[str, tuple[str, list, list]] = {}
+        for index, items, values_of in ((1, shops, shop_values), (2, products, product_values)):
+            for item in items:
+                seen: dict[str, str] = {}
+                for value in values_of(item):
+                    seen.setdefault(route(value), value)
+                for path, value in seen.items():
+                    groups.setdefault(path, (value, [], []))[index].append(item)
+        return groups
+
+    def _first_name(self, path: str, shops: list, products: list, shop_values: Callable,
+                    product_values: Callable | None, route: Callable) -> str:
+        """A group's name: the text of its first item in the directory's order (shops before products) that
+        routes to its path, as _grouping meets them."""
+        if shops:
+            first, values_of = shops[0], shop_values
+        else:
+            place = self._order
+            first, values_of = min(products, key=lambda product: place[id(product)]), product_values
+        return next(value for value in values_of(first) if route(value) == path)
 
 
 _SLUG = operator.attrgetter("slug")
+
+
+ANEW = 8  # more shops changed than this and a tenth of all: the catalogue is made anew (each is put in again)
+
+
+def _changed_shops(since: Catalogue, now: Catalogue) -> set[str] | None:
+    """The shops (by slug) whose objects or products are not the very same in the two catalogues' directories,
+    and those added or removed; None when the catalogue is to be made anew: other categories or settings, or
+    more shops changed than ANEW and a tenth of the shops."""
+    if since.d.categories != now.d.categories or since.d.settings != now.d.settings:
+        return None
+    old_shops, old_of, new_of = since.shops, since.products_of, now.products_of
+    changed = {slug for slug, shop in now.shops.items() if old_shops.get(slug) is not shop}
+    changed.update(old_shops.keys() - now.shops.keys())
+    for slug in now.shops.keys() - changed:
+        before, after = old_of.get(slug, ()), new_of.get(slug, ())
+        if before is not after and (len(before) != len(after) or not all(map(operator.is_, before, after))):
+            changed.add(slug)
+    return changed if len(changed) <= max(ANEW, len(now.shops) // 10) else None
+
+
+def _merged(items: list, more: list, key: Callable) -> list:
+    """items (in key order) with more put in at their places; key gives each item a place of its own."""
+    for item in more:
+        bisect.insort(items, item, key=key)
+    return items
+
+
+def _places_of(shops) -> dict[str, int]:
+    return {slug: n for n, slug in enumerate(map(_SLUG, shops))}
 
 
 def _grouped(items, key: Callable) -> dict:

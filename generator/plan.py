@@ -143,7 +143,7 @@ def plan_site(directory: Directory, assets: Assets, kept: dict | None = None) ->
     for kind, index_path, route, shop_values, product_values in (
             ("tags", routes.tags(), routes.tag, lambda s: s.tags, lambda p: p.tags),
             ("cities", routes.cities(), routes.city, lambda s: (s.city,) if s.city else (), None)):
-        groups = v.group_by_text(shop_values, product_values, route)
+        groups = v.group_by_text(shop_values, product_values, route, kind)
         # the index names each group and counts it: planned with those alone, not every group's items
         add(index_path, "terms.html", v.terms, kind, route, tuple(name for name, _, _ in groups),
             tuple(len(shops) + len(products) for _, shops, products in groups))

@@ -121,3 +121,76 @@ def test_grouping_by_text_on_random_tags_is_the_plain_grouping():
         assert c.group_by_text(lambda s: s.tags, lambda p: p.tags, route) == \
             plain(c, lambda s: s.tags, lambda p: p.tags, route)
         assert c.group_by_text(lambda s: s.tags, None, route) == plain(c, lambda s: s.tags, lambda p: (), route)
+
+
+def test_a_catalogue_made_from_the_last_one_is_the_one_made_anew_after_random_edits():
+    """serve makes each build's catalogue from the last one (`since`): after random edits (shops and
+    products added, changed, removed; tags, cities, categories and dates changed), every list and grouping
+    is the one a catalogue made anew gives, in the same order, and a list no changed shop is in is the
+    very same list. Unchanged shops keep their objects, as serve's validation keeps them."""
+    import datetime
+    import random
+
+    from generator.model import Product
+
+    base = load_directory(BASE_SITE)
+    slugs = [c.slug for c in base.categories]
+    words = ["Tea", "tea", "TEA", "Gift", "gift", "New", "茶", "Ｔｅａ"]  # shops have none of the first three:
+    cities = [None, "Hangzhou", "hangzhou", "Xiamen"]  # groups of products alone are named by their first product
+
+    def shop(rng, slug):
+        return dataclasses.replace(base.shops[0], slug=slug, categories=tuple(rng.sample(slugs, rng.randrange(1, 3))),
+                                   tags=tuple(rng.sample(words[3:], rng.randrange(3))), city=rng.choice(cities))
+
+    def product(rng, shop_slug, n):
+        return Product(shop=shop_slug, slug=f"p{n}", name=f"P{n}", category=rng.choice(slugs), source="x",
+                       tags=tuple(rng.sample(words, rng.randrange(4))),
+                       date=rng.choice([None, datetime.date(2026, rng.randrange(1, 4), rng.randrange(1, 3))]))
+
+    def directory(shops: dict, products: dict):
+        order = sorted(shops)
+        products_of = {slug: tuple(products[slug]) for slug in order}
+        return dataclasses.replace(base, shops=tuple(shops[slug] for slug in order),
+                                   products=tuple(p for slug in order for p in products_of[slug]), products_of=products_of)
+
+    def lists(c):
+        return (c.products, c._in_order, c.newest, c.newest_of, {slug: c.products_under(slug) for slug in c.categories},
+                {slug: list(c.shops_in.get(slug, ())) for slug in c.categories},
+                c.group_by_text(lambda s: s.tags, lambda p: p.tags, lambda text: text.casefold() + "/", "tags"),
+                c.group_by_text(lambda s: (s.city,) if s.city else (), None, lambda text: text.casefold() + "/",
+                                "cities"))
+
+    reused = 0
+    for seed in range(30):
+        rng = random.Random(seed)
+        shops = {f"s{n:02d}": shop(rng, f"s{n:02d}") for n in range(rng.randrange(45, 70))}
+        products = {slug: [product(rng, slug, n) for n in range(rng.randrange(0, 5))] for slug in shops}
+        last = Catalogue(directory(shops, products))
+        lists(last)
+        for step in range(8):
+            for _ in range(rng.randrange(1, 3)):
+                slug, what = rng.choice(sorted(shops)), rng.randrange(6)
+                if what == 0:
+                    shops[slug] = shop(rng, slug)
+                elif what == 1 and products[slug]:
+                    products[slug][rng.randrange(len(products[slug]))] = product(rng, slug, rng.randrange(8))
+                elif what == 2:
+                    products[slug].append(product(rng, slug, 10 + step))
+                elif what == 3 and products[slug]:
+                    products[slug].pop(rng.randrange(len(products[slug])))
+                elif what == 4:
+                    del shops[slug], products[slug]
+                else:
+                    new = f"s{rng.randrange(100):02d}x"
+                    shops[new], products[new] = shop(rng, new), [product(rng, new, 0)]
+            for slug in products:  # no two products of a shop with one slug
+                seen = {}
+                products[slug] = [seen.setdefault(p.slug, p) for p in products[slug] if p.slug not in seen]
+            now = directory(shops, products)
+            made = Catalogue(now, last)
+            assert made._since is last, "the catalogue was made anew: nothing of the incremental way was tried"
+            assert lists(made) == lists(Catalogue(now)), (seed, step)
+            old_under, new_under = last._under_all, made._under_all
+            reused += sum(old_under[slug] is new_under[slug] for slug in new_under)
+            last = made
+    assert reused > 0  # some category's list was taken as it was
