@@ -76,7 +76,9 @@ def plan_site(directory: Directory, assets: Assets, kept: dict | None = None) ->
     specs make pages with. A run planned from alike inputs (_alike_inputs: serve keeps an unchanged shop's
     objects, the model's are frozen) takes its specs as they are: they make their views with this build's
     model, for the views are renewed in place. kept["groups"] then lists each run's specs with the place of
-    the first in the plan (see render.partition). Other settings (how lists are cut and linked) plan anew."""
+    the first in the plan (see render.partition). Other settings (how lists are cut and linked) plan anew.
+    The sitemap's list, and two pages at one path, are worked out again only for paths not those of the
+    last plan."""
     held = kept if kept is not None else {}
     v = held.get("views")
     if v is None:
@@ -160,12 +162,20 @@ def plan_site(directory: Directory, assets: Assets, kept: dict | None = None) ->
         add(routes.page(page.slug), "page.html", v.text_page, page)
     add(routes.search(), "search.html", v.search)
     add("404.html", "404.html", v.not_found)
-    add(routes.sitemap(), "sitemap.xml", v.sitemap, tuple(s.path for s in specs
-                                                       if (s.path.endswith("/") or s.path == "")
-                                                       and s.path != routes.search()))
+    paths, templates = [spec.path for spec in specs], [spec.template for spec in specs]
+    # serve: the paths (and templates) of the last plan give the same answers
+    same = kept is not None and held.get("paths") == paths and held.get("templates") == templates
+    listed = held["listed"] if same else tuple(
+        path for path in paths if (path.endswith("/") or path == "") and path != routes.search())
+    add(routes.sitemap(), "sitemap.xml", v.sitemap, listed)
     add(routes.feed(), "feed.xml", v.feed)
     add(routes.robots(), "robots.txt", v.robots)
-    return specs, _collisions(specs)
+    if kept is None:
+        return specs, _collisions(specs)
+    if not same:  # the last three pages' paths are fixed: two pages at one path only if the others differ
+        held["collisions"] = _collisions(specs)
+    held["paths"], held["templates"], held["listed"] = paths, templates, listed
+    return specs, held["collisions"]
 
 
 def _alike_inputs(old: tuple, new: tuple) -> bool:
