@@ -81,11 +81,17 @@ class Catalogue:
             return sorted(self.d.products, key=newest_first)
         if not self._changed:
             return old
-        changed = self._changed
-        return _merged([p for p in old if p.shop not in changed], self._changed_products(), newest_first)
+        return _replaced(old, self._gone, self._fresh, newest_first)
 
-    def _changed_products(self) -> list[Product]:
+    @functools.cached_property
+    def _fresh(self) -> list[Product]:
+        """The products of the shops changed since the last catalogue, newest first."""
         return sorted((p for slug in sorted(self._changed) for p in self.products_of.get(slug, ())), key=newest_first)
+
+    @functools.cached_property
+    def _gone(self) -> list[Product]:
+        """The products the changed shops had in the last catalogue."""
+        return [p for slug in sorted(self._changed) for p in self._since.products_of.get(slug, ())]
 
     @functools.cached_property
     def newest_of(self) -> dict[str, list[Product]]:
@@ -105,8 +111,10 @@ class Catalogue:
     @functools.cached_property
     def newest(self) -> list[Product]:
         old = self._kept("newest")
-        if old is not None and not self._changed:
-            return old
+        if old is not None:
+            if not self._changed:
+                return old
+            return _replaced(old, [p for p in self._gone if p.date], [p for p in self._fresh if p.date], newest_first)
         return [p for p in self._in_order if p.date]
 
     @functools.cached_property
@@ -191,13 +199,12 @@ class Catalogue:
                 holding.setdefault(below, []).append(slug)
         old = self._kept("_under_all")
         if old is not None:
-            changed, fresh = self._changed, self._changed_products()
-            gone = [p for slug in changed for p in self._since.products_of.get(slug, ())]
+            fresh, gone = self._fresh, self._gone
             touched = {under for p in (*gone, *fresh) for under in holding.get(p.category, ())}
             found = dict(old)
             for slug in touched:
-                found[slug] = _merged([p for p in old[slug] if p.shop not in changed],
-                                      [p for p in fresh if slug in holding.get(p.category, ())], newest_first)
+                found[slug] = _replaced(old[slug], [p for p in gone if slug in holding.get(p.category, ())],
+                                        [p for p in fresh if slug in holding.get(p.category, ())], newest_first)
             return found
         found: dict[str, list[Product]] = {slug: [] for slug in self.categories}
         for product in self._in_order:
@@ -261,17 +268,16 @@ class Catalogue:
         if product_values is None:
             before_products = []
         fresh = self._grouping_of(shops, products, shop_values, product_values, route)
-        touched = set(fresh).union(self._grouping_of(before, before_products, shop_values, product_values, route))
+        gone = self._grouping_of(before, before_products, shop_values, product_values, route)
         found = dict(old)
         place = _places_of(self.d.shops)
-        for path in touched:
+        for path in set(fresh).union(gone):
             name, kept_shops, kept_products = old.get(path, (None, [], []))
             _, new_shops, new_products = fresh.get(path, (None, [], []))
             listed_shops = _merged([s for s in kept_shops if s.slug not in changed], new_shops,
                                    lambda shop: place[shop.slug])
-            listed_products = [p for p in kept_products if p.shop not in changed]
-            if new_products:
-                listed_products = self.newest_first(listed_products + new_products)
+            listed_products = _replaced(kept_products, gone.get(path, (None, [], []))[2],
+                                        sorted(new_products, key=newest_first), newest_first)
             if not listed_shops and not listed_products:
                 found.pop(path, None)
                 continue
@@ -325,6 +331,20 @@ def _changed_shops(since: Catalogue, now: Catalogue) -> set[str] | None:
         if before is not after and (len(before) != len(after) or not all(map(operator.is_, before, after))):
             changed.add(slug)
     return changed if len(changed) <= max(ANEW, len(now.shops) // 10) else None
+
+
+def _replaced(items: list, gone: list, more: list, key: Callable) -> list:
+    """A copy of items (in key order, each with a place of its own) without `gone` (found by halving: no
+    Python step an item kept, and a list may hold every product of the directory) and with `more`."""
+    found = list(items)
+    for item in gone:
+        at = bisect.bisect_left(found, key(item), key=key)
+        if at < len(found) and found[at] is item:
+            del found[at]
+        else:  # not there as the very object, as it should be: the plain way
+            taken = set(map(id, gone))
+            return _merged([kept for kept in items if id(kept) not in taken], more, key)
+    return _merged(found, more, key)
 
 
 def _merged(items: list, more: list, key: Callable) -> list:

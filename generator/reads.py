@@ -402,17 +402,26 @@ class Facts:
         if held is not None:
             held["facts"] = self._now = {}
 
-    def _held(self, fact: tuple, value, make: Callable, items: bool = False) -> bytes:
+    def _held(self, fact: tuple, value, make: Callable, items: Callable | None = None) -> bytes:
         """make(value), taken from the last build while the fact names the very same value (serve keeps
         an unchanged shop's model objects, QR codes and pictures; the model's objects are frozen), or for
-        a list (`items`) the very same objects in the same order: a category's list holds up to every
-        product of the directory, and the facts looked at every build are 60,000 at 10,000 shops."""
+        a list digested by its items' names (`items` names one) items of the same names in the same
+        order, looked at by name only where they are not the very same objects: a category's list holds
+        up to every product of the directory, an edited product is a new object in each list it is in,
+        and the facts looked at every build are 60,000 at 10,000 shops."""
         if self._kept is None:
             return make(value)
         hit = self._kept.get(fact)
-        if hit is None or not (hit[0] is value or items and len(hit[0]) == len(value)
-                               and all(map(operator.is_, value, hit[0]))):
-            hit = (tuple(value) if items else value, make(value))
+        if hit is not None and hit[0] is not value and items is not None and len(hit[0]) == len(value):
+            other = _others(value, hit[0])
+            if other and all(items(value[n]) == items(hit[0][n]) for n in other):
+                hit = (tuple(value), hit[1])  # the same names: the digest stands, the items now kept
+            elif other:
+                hit = None
+        elif hit is not None and hit[0] is not value:
+            hit = None
+        if hit is None:  # a list is kept as a tuple: the same list given again may have changed since
+            hit = (tuple(value) if items is not None else value, make(value))
         self._now[fact] = hit
         return hit[1]
 
@@ -424,7 +433,7 @@ class Facts:
         if kind == "product":
             return held(fact, c.products.get(key), _digest)
         if kind == "products_of":
-            return held(fact, c.products_of.get(key[0], ()), _keys, items=True)
+            return held(fact, c.products_of.get(key[0], ()), _keys, items=_PRODUCT_KEY)
         if kind == "category":
             return held(fact, c.categories.get(key[0]), _digest)
         if kind == "collection":
@@ -432,17 +441,17 @@ class Facts:
         if kind == "page":
             return held(fact, self._pages.get(key[0]), _digest)
         if kind == "products_under":
-            return held(fact, c.products_under(key[0]), _keys, items=True) if key[0] in c.categories \
+            return held(fact, c.products_under(key[0]), _keys, items=_PRODUCT_KEY) if key[0] in c.categories \
                 else _digest(None)
         if kind == "shops_in":
-            return held(fact, c.shops_in.get(key[0], ()), _slugs, items=True)
+            return held(fact, c.shops_in.get(key[0], ()), _slugs, items=_SLUG)
         if kind == "newest":
-            return held(fact, c.newest, _keys, items=True)
+            return held(fact, c.newest, _keys, items=_PRODUCT_KEY)
         if kind == "directory":
             value = getattr(self.d, key[0])  # the lists of shops and products by their order and names
             if key[0] == "products":
-                return held(fact, value, _keys, items=True)
-            return held(fact, value, _slugs, items=True) if key[0] == "shops" else held(fact, value, _digest)
+                return held(fact, value, _keys, items=_PRODUCT_KEY)
+            return held(fact, value, _slugs, items=_SLUG) if key[0] == "shops" else held(fact, value, _digest)
         if kind == "curation":
             return held(fact, getattr(self.d.curation, key[0]), _digest)
         if kind == "picture":
@@ -456,6 +465,11 @@ class Facts:
 
 def _slugs(items) -> bytes:
     return _digest(tuple(map(_SLUG, items)))
+
+
+def _others(new, old) -> list[int]:
+    """Where two sequences of one length hold other objects (found with no Python step an item)."""
+    return list(itertools.compress(range(len(new)), map(operator.is_not, new, old)))
 
 
 # -- the record kept in the cache ------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import operator
 import sys
 
 from generator import reads
@@ -169,6 +170,9 @@ def test_serve_takes_a_fact_s_digest_again_only_while_it_names_the_very_same_val
         got = {fact: build.digest(fact) for fact in listed}
         assert got == {fact: clean.digest(fact) for fact in listed}, products
         assert (got == digests) == (products[0] is a and len(products) == 2 and products[1].slug == "b")
+        # kept with the objects of this build, whether its digest was taken or made
+        for fact, value in zip(listed, (build.c.products_under("tea"), build.d.products)):
+            assert len(held["facts"][fact][0]) == len(value) and all(map(operator.is_, held["facts"][fact][0], value))
 
     # one object a fact names (a shop, a QR code): taken again while it is the very same object
     from generator.qr import QRCode
