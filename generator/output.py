@@ -13,7 +13,9 @@ a changed file is removed from the staging folder and made anew. The first site 
 leaves a spare too when asked (`spare_first`, for serve): a linked copy of itself. A spare whose record is missing
 (a build was killed) or does not match the output folder is removed, and the staging folder
 starts empty, as it always did before. A spare is walked beside the build for files added or removed by
-hand, except in a process's own output folder (serve's) when the record is that process's own.
+hand, except in a process's own output folder (serve's) when the record is that process's own, and then
+walked again once in TRUSTED_RUN builds: a file removed from a folder in the system's temporary folder
+(where serve builds) by a cleaner is found within that many builds.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from generator import processes
 
 _RENAME_EXCHANGE = 2
 _graves = itertools.count()
+TRUSTED_RUN = 10  # builds in a row of a process's own output folder that take its spare on its record
 
 
 class OutputError(Exception):
@@ -57,6 +60,7 @@ class Staging:
         self.out = Path(out).absolute()
         self.spare_first, self.own = spare_first, own
         self.trusted = False  # the spare's record was written by this process, whose own folder it is
+        self.run = 0  # builds in a row that took the spare on its record, this one included
         self.dir = self.out.parent / f".{self.out.name}.staging"
         self.spare = self.out.parent / f".{self.out.name}.spare"
         self.record = self.out.parent / f".{self.out.name}.spare.json"
@@ -98,7 +102,10 @@ class Staging:
                     self.previous, self.added, self.removed, self.changed = published, *(
                         set(record[key]) for key in ("added", "removed", "changed"))
                     os.rename(self.spare, self.dir)
-                    self.trusted = self.own and record.get("by") == os.getpid()
+                    run = record.get("run", 0)
+                    self.trusted = self.own and record.get("by") == os.getpid() and isinstance(run, int) \
+                        and run < TRUSTED_RUN
+                    self.run = run + 1 if self.trusted else 0
                     return True
         except (OSError, KeyError, TypeError):
             pass
@@ -376,8 +383,8 @@ class Staging:
         try:
             temporary = f"{self.record}.tmp"
             with open(temporary, "w", encoding="utf-8") as handle:  # dumps, not dump: C's encoder, not Python's
-                handle.write(json.dumps({"out": _identity(self.out), "by": os.getpid(), "files": list(self.written),
-                                         **record},
+                handle.write(json.dumps({"out": _identity(self.out), "by": os.getpid(), "run": self.run,
+                                         "files": list(self.written), **record},
                                         ensure_ascii=False, separators=(",", ":")))
             os.replace(temporary, self.record)
         except OSError:

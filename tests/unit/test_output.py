@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from generator import processes
+from generator import output, processes
 from generator.output import OutputError, Staging, exclusive, look_ahead
 
 OLD = 1_000_000_000  # 2001: an mtime no fresh write can have
@@ -396,7 +396,13 @@ def test_a_spare_goes_unlooked_at_only_in_the_process_s_own_folder_and_with_its_
     site = {"index.html": b"1", "a/index.html": b"a"}
     publish(out, site, spare_first=True, own=True)
     publish(out, site, own=True)
-    publish_looked_at(trusted=True, own=True)
+    for _ in range(output.TRUSTED_RUN - 1):
+        publish_looked_at(trusted=True, own=True)
+    spare = tmp_path / ".output.spare"
+    (spare / "a" / "index.html").unlink()  # by a cleaner of the temporary folder: found within a run of builds
+    (spare / "a" / "by-hand.txt").write_bytes(b"x")
+    publish_looked_at(trusted=False, own=True)
+    publish_looked_at(trusted=True, own=True)  # a new run
     record = tmp_path / ".output.spare.json"
     for by, own in ((os.getpid() + 1, True), (os.getpid(), False)):  # another process's record; not its own
         record.write_text(json.dumps({**json.loads(record.read_text("utf-8")), "by": by}), "utf-8")
