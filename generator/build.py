@@ -342,7 +342,8 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
     known = fingerprint.previous_pages(cache_dir, out, key, held)
     pages = record(key, known)
     hashes = {}
-    staging = Staging(out, spare_first=placed is not None, own=placed is not None)
+    staged = held.setdefault("staged", {}) if held is not None else None  # serve: the spare's record in memory
+    staging = Staging(out, spare_first=placed is not None, own=placed is not None, held=staged)
     try:
         kept, fresh = render.partition(specs, pages, held.get("plan", {}).get("groups", ()) if held is not None else ())
         kept_paths = list(map(operator.itemgetter(0), kept))
@@ -397,7 +398,7 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
             yield ready  # closed here (a newer edit), the spare site is left as it is for the next build
         index = indexing.files()
         clock.lap("search wait")
-        published, staging = staging.written, Staging(out)
+        published, staging = staging.written, Staging(out, held=staged)
         try:
             below = tuple(indexing.folders)  # the index's files: below its folders, the pages there aside
             for path in sorted(path for path in published if not path.startswith(below) or path in hashes):

@@ -410,6 +410,32 @@ def test_a_spare_goes_unlooked_at_only_in_the_process_s_own_folder_and_with_its_
         publish_looked_at(trusted=False, own=own)
 
 
+def test_a_process_that_holds_the_spare_s_record_in_memory_writes_none_and_uses_the_spare(tmp_path):
+    """serve keeps the spare's record in memory: no record file is written, the next build takes the
+    spare as its staging folder by that record, and what it publishes is the site, file for file."""
+    out, held = tmp_path / "output", {}
+    sites = [{"index.html": b"1", "a/index.html": b"a"}, {"index.html": b"2", "b/index.html": b"b"},
+             {"index.html": b"2", "a/index.html": b"a2", "b/index.html": b"b"}]
+    for number, site in enumerate(sites):
+        staging = Staging(out, spare_first=True, own=True, held=held)
+        try:
+            assert staging.recycled is (number > 0) and staging.trusted is (number > 0)
+            for rel, data in site.items():
+                staging.write(rel, data)
+            staging.commit()
+        finally:
+            processes.settle()
+        assert files_under(out) == site
+        assert not (tmp_path / ".output.spare.json").exists() and held["record"]["files"] == set(site)
+    held["record"] = {**held["record"], "out": [0, 0]}  # a record of another folder is not taken
+    staging = Staging(out, own=True, held=held)
+    try:
+        assert not staging.recycled
+    finally:
+        staging.abort()
+        processes.settle()
+
+
 def test_a_file_removed_from_the_spare_by_hand_is_still_published(tmp_path):
     out = tmp_path / "output"
     site = {"index.html": b"1", "a/index.html": b"a", "b/c/index.html": b"c"}
