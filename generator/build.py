@@ -133,6 +133,8 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
                 **media_made.files, **dict(theme.assets.values()), **own_files, **_problems_file(dev)},
                 indexing=indexing, cache_dir=cache_dir, inputs=inputs, result=result, clock=clock, record=record,
                 held=resident)
+            if model.catalogue is not None:
+                model.catalogue.let_go()
             if done.ok and cache_dir is not None and not (resident or {}).get("tidied"):
                 _tidy_caches(cache_dir, directory, markdown, media_made.qr_codes, media_made.pictures)
                 if resident is not None:  # serve: its first build tidies; an edit adds a few entries at most
@@ -425,8 +427,9 @@ TIDY_FACTOR, TIDY_SLACK = 2, 1000  # a cache is tidied once it holds more than 2
 def _problems_file(dev: bool) -> dict[str, bytes]:
     """A site built for `shopdir serve` lists no problems: it was built. Made by the build, so that serve
     only writes there when a build fails (a site changed after its build is one the next build cannot
-    take as it stands: it renders every page again)."""
-    return {routes.problems(): b"[]"} if dev else {}
+    take as it stands: it renders every page again). New bytes each build, never kept as the very same
+    object (see _place): serve may have written the published file since (serve.write_problems)."""
+    return {routes.problems(): "[]".encode()} if dev else {}
 
 
 def _place(staging: Staging, files: dict, placed: dict | None = None) -> None:

@@ -61,6 +61,11 @@ class Catalogue:
         """Each of the directory's products (by identity) with its place in the directory's own order."""
         return {id(p): n for n, p in enumerate(self.d.products)}
 
+    def let_go(self) -> None:
+        """The build is done with this catalogue: the last one, and the directory it holds, are let go (the
+        next catalogue is made from this one)."""
+        self._since = None
+
     def _kept(self, name: str):
         """The last catalogue's `name`, when this one is made from it and it had worked that out."""
         return self._since.__dict__.get(name) if self._since is not None else None

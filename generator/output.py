@@ -13,9 +13,10 @@ a changed file is removed from the staging folder and made anew. The first site 
 leaves a spare too when asked (`spare_first`, for serve): a linked copy of itself. A spare whose record is missing
 (a build was killed) or does not match the output folder is removed, and the staging folder
 starts empty, as it always did before. A spare is walked beside the build for files added or removed by
-hand, except in a process's own output folder (serve's) when the record is that process's own, and then
-walked again once in TRUSTED_RUN builds: a file removed from a folder in the system's temporary folder
-(where serve builds) by a cleaner is found within that many builds. serve holds the record in memory
+hand, except in a process's own output folder (serve's) when the record is that process's own: there
+TRUSTED_RUN builds in a row take it on its record, and the next two walk it (the spare and the published
+folder take turns), so a file a cleaner of the system's temporary folder (where serve builds) removed
+is found within TRUSTED_RUN + 2 builds. serve holds the record in memory
 instead of the file (Staging's `held`), taken and dropped at the same moments.
 """
 
@@ -109,9 +110,12 @@ class Staging:
                         set(record[key]) for key in ("added", "removed", "changed"))
                     os.rename(self.spare, self.dir)
                     run = record.get("run", 0)
-                    self.trusted = self.own and record.get("by") == os.getpid() and isinstance(run, int) \
-                        and run < TRUSTED_RUN
-                    self.run = run + 1 if self.trusted else 0
+                    if record.get("by") == os.getpid() and isinstance(run, int):  # this process's own record
+                        if self.own:  # TRUSTED_RUN builds taken on the record, then two checked: the spare and
+                            self.trusted = run < TRUSTED_RUN  # the published folder take turns
+                            self.run = run + 1 if run + 1 < TRUSTED_RUN + 2 else 0
+                        else:  # a second publish of one build (the search index after the pages): the count
+                            self.run = run  # goes on, checked or not
                     return True
         except (OSError, KeyError, TypeError):
             pass

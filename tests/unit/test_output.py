@@ -402,8 +402,15 @@ def test_a_spare_goes_unlooked_at_only_in_the_process_s_own_folder_and_with_its_
     (spare / "a" / "index.html").unlink()  # by a cleaner of the temporary folder: found within a run of builds
     (spare / "a" / "by-hand.txt").write_bytes(b"x")
     publish_looked_at(trusted=False, own=True)
+    publish_looked_at(trusted=False, own=True)  # the other folder too: the spare and the published take turns
     publish_looked_at(trusted=True, own=True)  # a new run
     record = tmp_path / ".output.spare.json"
+    runs = []
+    for _ in range(output.TRUSTED_RUN + 1):  # builds that publish twice (the search index after the pages): the
+        publish(out, site, own=True)  # second publish, not the folder's own, neither ends nor restarts the run
+        publish(out, site)
+        runs.append(json.loads(record.read_text("utf-8"))["run"])
+    assert runs == [*range(2, output.TRUSTED_RUN + 2), 0]  # the last two of the run checked the spare
     for by, own in ((os.getpid() + 1, True), (os.getpid(), False)):  # another process's record; not its own
         record.write_text(json.dumps({**json.loads(record.read_text("utf-8")), "by": by}), "utf-8")
         (tmp_path / ".output.spare" / "a" / "by-hand.txt").write_bytes(b"x")
