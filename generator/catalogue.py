@@ -48,12 +48,9 @@ class Catalogue:
         if old is None:
             return {(p.shop, p.slug): p for p in self.d.products}
         found = dict(old)
-        for slug in self._changed:
-            for product in self._since.products_of.get(slug, ()):
-                found.pop((product.shop, product.slug), None)
-        for slug in self._changed:
-            for product in self.products_of.get(slug, ()):
-                found[(product.shop, product.slug)] = product
+        for product in self._gone:
+            del found[(product.shop, product.slug)]
+        found.update(((product.shop, product.slug), product) for product in self._fresh)
         return found
 
     @functools.cached_property
@@ -84,8 +81,6 @@ class Catalogue:
         old = self._kept("_in_order")
         if old is None:
             return sorted(self.d.products, key=newest_first)
-        if not self._changed:
-            return old
         return _replaced(old, self._gone, self._fresh, newest_first)
 
     @functools.cached_property
@@ -117,8 +112,6 @@ class Catalogue:
     def newest(self) -> list[Product]:
         old = self._kept("newest")
         if old is not None:
-            if not self._changed:
-                return old
             return _replaced(old, [p for p in self._gone if p.date], [p for p in self._fresh if p.date], newest_first)
         return [p for p in self._in_order if p.date]
 
@@ -144,11 +137,11 @@ class Catalogue:
         if old is not None:
             changed, since = self._changed, self._since
             found = defaultdict(list, old)
-            fresh = [self.shops[slug] for slug in sorted(changed) if slug in self.shops]
+            fresh = {slug: self._lineage_of([self.shops[slug]]) for slug in sorted(changed) if slug in self.shops}
             place = _places_of(self.d.shops) if fresh else {}
-            for slug in set(self._lineage_of(since.shops.get(s) for s in changed)).union(self._lineage_of(fresh)):
+            for slug in self._lineage_of(since.shops.get(s) for s in changed).union(*fresh.values()):
                 kept = [shop for shop in old.get(slug, ()) if shop.slug not in changed]
-                listed = _merged(kept, [shop for shop in fresh if slug in self._lineage_of([shop])],
+                listed = _merged(kept, [self.shops[shop] for shop, lineage in fresh.items() if slug in lineage],
                                  lambda shop: place[shop.slug])
                 if listed:
                     found[slug] = listed
@@ -229,35 +222,11 @@ class Catalogue:
             groups = self._regrouped(old, shop_values, product_values, route)
         else:
             groups = {path: (name, shops, self.newest_first(products))
-                      for path, (name, shops, products) in self._grouping(shop_values, product_values, route).items()}
+                      for path, (name, shops, products)
+                      in _grouping_of(self.d.shops, self.d.products, shop_values, product_values, route).items()}
         if key is not None:
             self._grouped[key] = groups
         return [groups[path] for path in sorted(groups)]
-
-    def _grouping(self, shop_values: Callable, product_values: Callable | None, route: Callable) -> dict:
-        groups: dict[str, tuple[str, list, list]] = {}
-        paths: dict[str, str] = {}  # each text's route, worked out once: a tag recurs on thousands of items
-        for index, items, values_of in ((1, self.d.shops, shop_values), (2, self.d.products, product_values)):
-            if values_of is None:
-                continue
-            for item in items:
-                values = values_of(item)
-                if len(values) == 1:  # the most common case, taken without the dict of routes below
-                    value = values[0]
-                    path = paths.get(value)
-                    if path is None:
-                        path = paths[value] = route(value)
-                    groups.setdefault(path, (value, [], []))[index].append(item)
-                    continue
-                routes_of_item = {}
-                for value in values:
-                    path = paths.get(value)
-                    if path is None:
-                        path = paths[value] = route(value)
-                    routes_of_item.setdefault(path, value)
-                for path, value in routes_of_item.items():
-                    groups.setdefault(path, (value, [], []))[index].append(item)
-        return groups
 
     def _regrouped(self, old: dict, shop_values: Callable, product_values: Callable | None, route: Callable) -> dict:
         """The last grouping (path -> group), with the items of the changed shops taken out and put in again:
@@ -267,22 +236,16 @@ class Catalogue:
             return old
         before = [since.shops[slug] for slug in sorted(changed) if slug in since.shops]
         shops = [self.shops[slug] for slug in sorted(changed) if slug in self.shops]
-        before_products = [p for slug in sorted(changed) for p in since.products_of.get(slug, ())]
-        products = [p for slug in sorted(changed) for p in self.products_of.get(slug, ())] \
-            if product_values is not None else []
-        if product_values is None:
-            before_products = []
-        fresh = self._grouping_of(shops, products, shop_values, product_values, route)
-        gone = self._grouping_of(before, before_products, shop_values, product_values, route)
+        fresh = _grouping_of(shops, self._fresh, shop_values, product_values, route)
+        gone = _grouping_of(before, self._gone, shop_values, product_values, route)
         found = dict(old)
         place = _places_of(self.d.shops)
         for path in set(fresh).union(gone):
-            name, kept_shops, kept_products = old.get(path, (None, [], []))
-            _, new_shops, new_products = fresh.get(path, (None, [], []))
+            kept_shops, kept_products = old.get(path, (None, [], []))[1:]
+            new_shops, new_products = fresh.get(path, (None, [], []))[1:]
             listed_shops = _merged([s for s in kept_shops if s.slug not in changed], new_shops,
                                    lambda shop: place[shop.slug])
-            listed_products = _replaced(kept_products, gone.get(path, (None, [], []))[2],
-                                        sorted(new_products, key=newest_first), newest_first)
+            listed_products = _replaced(kept_products, gone.get(path, (None, [], []))[2], new_products, newest_first)
             if not listed_shops and not listed_products:
                 found.pop(path, None)
                 continue
@@ -290,30 +253,44 @@ class Catalogue:
                            listed_shops, listed_products)
         return found
 
-    @staticmethod
-    def _grouping_of(shops: list, products: list, shop_values: Callable, product_values: Callable | None,
-                     route: Callable) -> dict:
-        """Some items grouped as _grouping groups the whole directory's, in the order given."""
-        groups: dict[str, tuple[str, list, list]] = {}
-        for index, items, values_of in ((1, shops, shop_values), (2, products, product_values)):
-            for item in items:
-                seen: dict[str, str] = {}
-                for value in values_of(item):
-                    seen.setdefault(route(value), value)
-                for path, value in seen.items():
-                    groups.setdefault(path, (value, [], []))[index].append(item)
-        return groups
-
     def _first_name(self, path: str, shops: list, products: list, shop_values: Callable,
                     product_values: Callable | None, route: Callable) -> str:
         """A group's name: the text of its first item in the directory's order (shops before products) that
-        routes to its path, as _grouping meets them."""
+        routes to its path, as _grouping_of meets them."""
         if shops:
             first, values_of = shops[0], shop_values
         else:
             place = self._order
             first, values_of = min(products, key=lambda product: place[id(product)]), product_values
         return next(value for value in values_of(first) if route(value) == path)
+
+
+def _grouping_of(shops, products, shop_values: Callable, product_values: Callable | None, route: Callable) -> dict:
+    """Shops and products grouped by their texts, path -> (the first item's text, shops, products), each list
+    in the order given; product_values None: the products are not looked at."""
+    groups: dict[str, tuple[str, list, list]] = {}
+    paths: dict[str, str] = {}  # each text's route, worked out once: a tag recurs on thousands of items
+    for index, items, values_of in ((1, shops, shop_values), (2, products, product_values)):
+        if values_of is None:
+            continue
+        for item in items:
+            values = values_of(item)
+            if len(values) == 1:  # the most common case, taken without the dict of routes below
+                value = values[0]
+                path = paths.get(value)
+                if path is None:
+                    path = paths[value] = route(value)
+                groups.setdefault(path, (value, [], []))[index].append(item)
+                continue
+            routes_of_item = {}
+            for value in values:
+                path = paths.get(value)
+                if path is None:
+                    path = paths[value] = route(value)
+                routes_of_item.setdefault(path, value)
+            for path, value in routes_of_item.items():
+                groups.setdefault(path, (value, [], []))[index].append(item)
+    return groups
 
 
 _SLUG = operator.attrgetter("slug")
@@ -340,7 +317,10 @@ def _changed_shops(since: Catalogue, now: Catalogue) -> set[str] | None:
 
 def _replaced(items: list, gone: list, more: list, key: Callable) -> list:
     """A copy of items (in key order, each with a place of its own) without `gone` (found by halving: no
-    Python step an item kept, and a list may hold every product of the directory) and with `more`."""
+    Python step an item kept, and a list may hold every product of the directory) and with `more`; the
+    very list when neither takes anything out or puts anything in."""
+    if not gone and not more:
+        return items
     found = list(items)
     for item in gone:
         at = bisect.bisect_left(found, key(item), key=key)

@@ -110,12 +110,15 @@ class Staging:
                         set(record[key]) for key in ("added", "removed", "changed"))
                     os.rename(self.spare, self.dir)
                     run = record.get("run", 0)
-                    if record.get("by") == os.getpid() and isinstance(run, int):  # this process's own record
-                        if self.own:  # TRUSTED_RUN builds taken on the record, then two checked: the spare and
-                            self.trusted = run < TRUSTED_RUN  # the published folder take turns
-                            self.run = run + 1 if run + 1 < TRUSTED_RUN + 2 else 0
-                        else:  # a second publish of one build (the search index after the pages): the count
-                            self.run = run  # goes on, checked or not
+                    # this process's own record: TRUSTED_RUN builds take the spare on it, then two check it (the
+                    # spare and the published folder take turns); a second publish of one build (the search
+                    # index after the pages), not the folder's own, carries the count on
+                    ours = record.get("by") == os.getpid() and isinstance(run, int)
+                    if ours and self.own:
+                        self.trusted = run < TRUSTED_RUN
+                        self.run = run + 1 if run + 1 < TRUSTED_RUN + 2 else 0
+                    elif ours:
+                        self.run = run
                     return True
         except (OSError, KeyError, TypeError):
             pass

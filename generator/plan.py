@@ -162,8 +162,9 @@ def plan_site(directory: Directory, assets: Assets, kept: dict | None = None) ->
         add(routes.page(page.slug), "page.html", v.text_page, page)
     add(routes.search(), "search.html", v.search)
     add("404.html", "404.html", v.not_found)
-    paths, templates = [spec.path for spec in specs], [spec.template for spec in specs]
-    # serve: the paths (and templates) of the last plan give the same answers
+    # serve: the paths and templates of the last plan give the last plan's sitemap and collisions
+    paths = [spec.path for spec in specs]
+    templates = [spec.template for spec in specs] if kept is not None else None
     same = kept is not None and held.get("paths") == paths and held.get("templates") == templates
     listed = held["listed"] if same else tuple(
         path for path in paths if (path.endswith("/") or path == "") and path != routes.search())

@@ -412,14 +412,12 @@ class Facts:
         if self._kept is None:
             return make(value)
         hit = self._kept.get(fact)
-        if hit is not None and hit[0] is not value and items is not None and len(hit[0]) == len(value):
-            other = _others(value, hit[0])
-            if other and all(items(value[n]) == items(hit[0][n]) for n in other):
-                hit = (tuple(value), hit[1])  # the same names: the digest stands, the items now kept
-            elif other:
+        if hit is not None and hit[0] is not value:
+            other = _others(value, hit[0]) if items is not None and len(hit[0]) == len(value) else None
+            if other is None or not all(items(value[n]) == items(hit[0][n]) for n in other):
                 hit = None
-        elif hit is not None and hit[0] is not value:
-            hit = None
+            elif other:  # the same names: the digest stands, kept with the items as they are now
+                hit = (tuple(value), hit[1])
         if hit is None:  # a list is kept as a tuple: the same list given again may have changed since
             hit = (tuple(value) if items is not None else value, make(value))
         self._now[fact] = hit
