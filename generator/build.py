@@ -7,6 +7,7 @@ import datetime
 import functools
 import gc
 import hashlib
+import itertools
 import operator
 import os
 import pickle
@@ -350,7 +351,8 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
         kept, fresh = render.partition(specs, pages, held.get("plan", {}).get("groups", ()) if held is not None else ())
         kept_paths = list(map(operator.itemgetter(0), kept))
         hashes.update(zip(kept_paths, map(known.__getitem__, kept_paths)))  # no Python step a page: 131,780
-        for path, spec in staging.keep_all(kept):  # the same view, but the previous page is gone
+        gone = staging.keep_all(kept_paths)  # the same view, but the previous page is gone: rendered again
+        for path, spec in [pair for pair in kept if pair[0] in gone] if gone else ():
             page = next(render.render_pages([spec], theme, common, root))[1]
             if isinstance(page, Problem):
                 problems.append(page)
@@ -437,16 +439,18 @@ def _place(staging: Staging, files: dict, placed: dict | None = None) -> None:
     and a pack keeps) into the staging folder; those `placed` holds as the very same objects, as the
     previous site has them."""
     placed = placed or {}
-    same = [(path, None) for path, data in files.items() if placed.get(path) is data and not isinstance(data, cache.Pack)]
+    paths, values = list(files), files.values()
+    same = set(itertools.compress(paths, map(operator.is_, map(placed.get, paths), values))).difference(
+        itertools.compress(paths, map(isinstance, values, itertools.repeat(cache.Pack))))
     # kept in one step, as the pack's files below: at 10,000 shops 74,000 files (QR codes, the search index's parts)
-    kept = {path for path, _ in same}.difference(path for path, _ in staging.keep_all(same))
+    kept = same - staging.keep_all(same)
     for path in sorted(files.keys() - kept):
         data = files[path]
         if isinstance(data, bytes):
             staging.write(path, data)
         elif isinstance(data, cache.Pack):  # path is a folder: its files kept in one step, those gone written
-            for file, name in staging.keep_all([(path + name, name) for name in data.names()]):
-                staging.write(file, data.read(name))
+            for file in sorted(staging.keep_all(path + name for name in data.names())):
+                staging.write(file, data.read(file[len(path):]))
         else:
             staging.link(path, data)
 

@@ -34,7 +34,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from generator import processes
 
@@ -266,16 +266,19 @@ class Staging:
             return False
         return True
 
-    def keep_all(self, pairs: list[tuple[str, object]]) -> list[tuple[str, object]]:
-        """keep() each (rel, anything) pair's file: the pairs whose file is gone, in order. The files the
-        staging folder holds as published are kept by a few set operations, not a call each (at 10,000
-        shops a build keeps 130,000 pages)."""
+    def keep_all(self, names: Iterable[str]) -> set[str]:
+        """keep() each file: those gone (not kept). The files the staging folder holds as published are kept
+        by a few set operations in C, not a call each (at 10,000 shops a build keeps 130,000 pages and 74,000
+        other files)."""
+        names = set(names)
         if not self.recycled:
-            return [pair for pair in pairs if not self.keep(pair[0])]
-        fast = ({rel for rel, _ in pairs} & self.previous) - self.added - self.changed - self.gone - self.written
+            return {rel for rel in sorted(names) if not self.keep(rel)}
+        fast = names.intersection(self.previous)
+        fast.difference_update(self.added, self.changed, self.gone)
+        fast = fast - self.written
         self.written |= fast
         self.stats["unchanged"] += len(fast)
-        return [pair for pair in pairs if pair[0] not in fast and not self.keep(pair[0])]
+        return {rel for rel in sorted(names - fast) if not self.keep(rel)}
 
     def write(self, rel: str, data: bytes) -> None:
         rel, target = self._target(rel)

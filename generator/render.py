@@ -116,7 +116,7 @@ def partition(specs: list[PageSpec], pages: reads.Pages,
 
     `groups` (serve: see plan_site's kept) names runs of specs by where they start, each a shop's pages as
     one list: a run planned as the very same list, all of whose pages were kept before and read nothing
-    that changed since, is kept as a whole (reads.Pages.kept_group), not page by page."""
+    that changed since, is kept as a whole (reads.Pages.kept_groups), not page by page."""
     kept, fresh = [], []
     unchanged, file_for = pages.unchanged, routes.file_for
 
@@ -132,9 +132,10 @@ def partition(specs: list[PageSpec], pages: reads.Pages,
         return whole
 
     at = 0
+    whole = pages.kept_groups([group for _, group in groups])
     for start, group in groups:
         one_by_one(specs[at:start])
-        taken = pages.kept_group(group)
+        taken = whole.get(id(group))
         if taken is not None:
             kept.extend(taken)
         elif one_by_one(group):

@@ -269,15 +269,18 @@ def edited(seed: int, steps: int, resident: bool, folder):
 def test_after_random_edits_pages_made_from_the_record_are_those_of_a_clean_build(seed, resident, tmp_path,
                                                                                   monkeypatch):
     """As `shopdir build` runs (a process a build), and as `shopdir serve` does. serve works out the record's
-    facts and digests from the last build's: each time, they must be those worked out from every page."""
+    facts, their digests and their index from the last build's: each time, they must be those worked out
+    from every page."""
     from generator import reads
 
     counted = reads.Pages._counted
 
     def checked(pages):
-        counts, digests = counted(pages)
+        counts, digests, index = counted(pages)
         assert digests == pages.digests.table(pages.new.facts()), "the digests of every fact pages read"
-        return counts, digests
+        whole = reads.Index(pages.new.facts())
+        assert (index.others, index.shops) == (whole.others, whole.shops), "the facts by their shops"
+        return counts, digests, index
 
     monkeypatch.setattr(reads.Pages, "_counted", checked)
     kept = 0

@@ -293,3 +293,25 @@ def test_a_views_stand_ins_are_filled_with_the_html_and_summaries_they_stand_for
     assert summary == "粗体和斜…" and "<h2>标题</h2>" in done["body"]
     assert markdown.filled(done) is done  # nothing left to fill: nothing copied
     assert card["summary"] != summary and view["body"] != done["body"]  # cards shared by later views stay as made
+
+
+def test_the_cache_gives_the_same_answers_looking_keys_up_or_reading_them_all(tmp_path, monkeypatch):
+    """An edit's few texts are looked up in the cache; past Store.ASKED keys every key is read at once.
+    Tidying counts the texts when no key was read, and removes those no build used."""
+    texts = [f"text {n} with *words*" for n in range(12)]
+    with markup.kept_in(tmp_path) as markdown:
+        for text in texts[:8]:
+            markdown.render(text)
+    answers = []
+    for asked in (1000, 3):
+        monkeypatch.setattr(markup.Store, "ASKED", asked)
+        with markup.kept_in(tmp_path) as markdown:
+            answers.append([markdown.not_rendered(texts[n:n + 2]) for n in range(0, 12, 2)])
+            assert (markdown.store.keys is None) == (asked == 1000)
+    assert answers[0] == answers[1] == [[], [], [], [], texts[8:10], texts[10:12]]
+    monkeypatch.setattr(markup.Store, "ASKED", 1000)
+    with markup.kept_in(tmp_path) as markdown:
+        assert markdown.tidy(lambda: set(texts[:2]), limit=8) == 0  # no more than the limit: nothing removed
+        assert markdown.tidy(lambda: set(texts[:2]), limit=4) == 6
+    with markup.kept_in(tmp_path) as markdown:
+        assert markdown.not_rendered(texts[:8]) == texts[2:8]
