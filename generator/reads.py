@@ -309,8 +309,10 @@ class Signatures:
     builds again and again (serve): a page planned with alike arguments (_alike) takes the kept one."""
 
     def __init__(self, kept: dict | None, keep: bool):
-        self.kept = kept or {}
-        self.now: dict[str, tuple] | None = {} if keep else None  # None: nothing kept (one build a process)
+        self.kept = kept if kept is not None else {}
+        # None: nothing kept (one build a process); else the kept signatures, changed where a page's changed:
+        # an entry is taken only for alike arguments, so one of a page no longer planned does no harm
+        self.now: dict[str, tuple] | None = self.kept if keep else None
         self.lists: dict[tuple, bool] = {}
         self.copies: dict[int, tuple] = {}  # each list given once copied, with the list (which keeps its id)
         self.methods: dict[tuple, bytes] = {}  # (template, view method's function) -> the signature by_path
@@ -500,6 +502,9 @@ class Record:
         self.named: dict[tuple, tuple] = {}  # each fact once, so that the record names it once
         self.counts: dict[tuple, int] | None = None  # serve: how many pages read each fact (see Pages.save)
         self.index: Index | None = None  # serve: the same facts, found without a look at each (see Index)
+        # serve: a build that takes this record's pages over notes here each entry as it was before it changed
+        # it (None: no entry), so that the record is put back as it was if that build fails (Pages.__init__)
+        self.journal: dict[str, tuple | None] | None = None
 
     def page(self, file: str, planned: bytes, facts: Iterable[tuple]) -> None:
         intern = self.named.setdefault
@@ -620,6 +625,15 @@ class Pages:
             else:
                 self.old = Record.read(cache_dir, stamp, output)
         self.new = Record(stamp, shops, carry)
+        self.journal: dict[str, tuple | None] = {}
+        if self.old is not None:  # its pages taken over: 131,780 at 10,000 shops, most of them kept as they are
+            if self.old.journal:  # a build that took them over failed: put back as they were
+                for file, entry in self.old.journal.items():
+                    if entry is None:
+                        del self.old.pages[file]
+                    else:
+                        self.old.pages[file] = entry
+            self.new.pages, self.new.named, self.old.journal = self.old.pages, self.old.named, self.journal
         self.digests = Digests(self.old, facts, shops, carry)
         # every fact the last build's pages read, looked at once: those whose digest changed
         self.changed = self.digests.changed() if self.old is not None else set()
@@ -630,11 +644,15 @@ class Pages:
         self.shared: dict[int, tuple] = {}  # long lists named once (see signature)
         self.count = 0  # pages whose views were made
         self.made_now: set[str] = set()  # their files
-        # serve: the runs of specs (a shop's pages) whose pages were all kept, by the run's id (see kept_groups)
-        self.groups: dict[int, tuple] = held.get("groups", {}) if held is not None else {}
+        # serve: the runs of specs (a shop's pages) whose pages were all kept, by the run's id (see kept_groups),
+        # with the record they were kept in: taken only from the build whose record this one takes over
+        taken, self.groups = held.get("groups", (None, {})) if held is not None else (None, {})
+        if taken is not self.old or self.old is None:
+            self.groups = {}
         self.groups_now: dict[int, tuple] = {}
+        self.grouped: list[tuple] = []  # the files of the runs kept whole
         if held is not None:
-            held["groups"] = self.groups_now
+            held["groups"] = (self.new, self.groups_now)
 
     def unchanged(self, file: str, template: str, args: tuple, by_path: bool = False) -> bool:
         """Whether the page at `file` would be made as the last build made it (which wrote it, with
@@ -643,55 +661,39 @@ class Pages:
         planned = self.planned[file] = self.signatures.of(file, template, args, self.shared, by_path)
         if self.old is None or file not in self.known:
             return False
-        old = self.old.pages.get(file)
-        if old is None or old[0] != planned or not self.changed.isdisjoint(old[1]):
-            return False
-        self.new.pages[file] = old
-        return True
+        old = self.old.pages.get(file)  # the last record's entry: taken over, it stays
+        return old is not None and old[0] == planned and self.changed.isdisjoint(old[1])
 
     def kept_groups(self, groups: list[list]) -> dict[int, list]:
         """Of these runs of specs, those planned as the very same lists as in the last build (serve keeps a
         shop's specs while its model objects are the same), all of whose pages were kept then, by their ids:
-        their (file, spec) pairs. Such a run is kept when each page's entry in the record is still the one it
-        had then, every page is still published, and none of the facts they read changed. The runs are
-        looked at together, with a few passes in C over all their pages (at 10,000 shops, 114,000 of
-        131,780 pages are in 10,000 shops' runs; one look a run cost 0.13 s). The others: their pages are
-        looked at one by one."""
-        if self.old is None or not self.groups:
-            return {}
-        changed, held = self.changed, self.groups
+        their (file, spec) pairs. Such a run is kept when every page is still published and none of the
+        facts they read changed; their entries in the record, taken over, are those they had then. The
+        runs are looked at together (at 10,000 shops, 114,000 of 131,780 pages are in 10,000 shops' runs;
+        one look a run cost 0.13 s). The others: their pages are looked at one by one."""
+        changed, held, known = self.changed, self.groups, self.known
         hits = []
         for group in groups:
             hit = held.get(id(group))
-            if hit is not None and hit[0] is group and changed.isdisjoint(hit[3]):
+            if hit is not None and hit[0] is group and changed.isdisjoint(hit[2]):
                 hits.append(hit)
-        if not self._still(hits):  # one looked at alone: which one
-            hits = [hit for hit in hits if self._still([hit])]
-        files = list(itertools.chain.from_iterable(hit[1] for hit in hits))
-        self.new.pages.update(zip(files, itertools.chain.from_iterable(hit[2] for hit in hits)))
-        signed = list(itertools.chain.from_iterable(hit[4] for hit in hits))
-        self.signatures.now.update(zip(signed, map(self.signatures.kept.__getitem__, signed)))  # planned alike
+        if not all(map(known.__contains__, itertools.chain.from_iterable(hit[1] for hit in hits))):
+            hits = [hit for hit in hits if all(map(known.__contains__, hit[1]))]
+        self.grouped = hits
         self.groups_now.update((id(hit[0]), hit) for hit in hits)
-        return {id(hit[0]): hit[5] for hit in hits}
-
-    def _still(self, hits: list[tuple]) -> bool:
-        files = list(itertools.chain.from_iterable(hit[1] for hit in hits))
-        entries = itertools.chain.from_iterable(hit[2] for hit in hits)
-        signed = itertools.chain.from_iterable(hit[4] for hit in hits)
-        return all(map(operator.is_, map(self.old.pages.get, files), entries)) \
-            and all(map(self.known.__contains__, files)) and all(map(self.signatures.kept.__contains__, signed))
+        return {id(hit[0]): hit[3] for hit in hits}
 
     def group_kept(self, group: list, pairs: list[tuple[str, object]]) -> None:
         """A run's pages were all kept, looked at one by one: the next build may keep the run as a whole."""
         if self.held is None:
             return
         files = tuple(file for file, _ in pairs)
-        entries = tuple(map(self.new.pages.__getitem__, files))
-        facts = frozenset().union(*(entry[1] for entry in entries))
-        signed = tuple(file for file in files if file in self.signatures.now)
-        self.groups_now[id(group)] = (group, files, entries, facts, signed, pairs)
+        facts = frozenset().union(*(entry[1] for entry in map(self.new.pages.__getitem__, files)))
+        self.groups_now[id(group)] = (group, files, facts, pairs)
 
     def made(self, file: str, facts: Iterable[tuple]) -> None:
+        if file not in self.journal:
+            self.journal[file] = self.new.pages.get(file)
         self.new.page(file, self.planned[file], facts)
         self.made_now.add(file)
         self.count += 1
@@ -702,7 +704,8 @@ class Pages:
         if self.cache_dir is None:
             return
         if self.new.output is None:  # the first save of this build (a second, for the folder swapped in
-            if self.held is None:  # last, has the same facts)
+            self._drop_gone()  # last, has the same facts)
+            if self.held is None:
                 self.new.digests = self.digests.table(self.new.facts())
             else:  # the last record is given up first: _counted changes its tables
                 self.held.pop("record", None)
@@ -713,6 +716,17 @@ class Pages:
         else:
             self.new.save(self.cache_dir, output)
 
+
+    def _drop_gone(self) -> None:
+        """The entries, taken over from the last record, of pages no longer planned (every page planned was
+        kept, so is there, or made: no page is gone while the numbers agree)."""
+        pages = self.new.pages
+        if len(pages) == len(self.planned) + sum(len(hit[1]) for hit in self.grouped):
+            return
+        planned = self.planned.keys() | set(itertools.chain.from_iterable(hit[1] for hit in self.grouped))
+        for file in pages.keys() - planned:
+            self.journal.setdefault(file, pages[file])
+            del pages[file]
 
     def _counted(self) -> tuple[dict, dict, Index]:
         """serve: how many pages read each fact, and each fact's digest, worked out from the last build's
@@ -732,20 +746,16 @@ class Pages:
             return counts, self.digests.table(counts.keys()), Index(counts)
         counts, digests, index = old.counts, old.digests, old.index or Index(old.counts)
         old.counts, old.digests, old.index = None, {}, None
-        made = self.made_now  # every other page of this build took its very entry of the last record
-        again = made.intersection(old.pages)
-        # a page planned now is the last record's or made now: none is gone when the numbers agree
-        gone = old.pages.keys() - pages.keys() if len(old.pages) - len(pages) + len(made) - len(again) else ()
         dropped, first = [], []
-        for file in again.union(gone):
-            for fact in old.pages[file][1]:
+        for entry in self.journal.values():  # the entries of pages made again or gone, as they were
+            for fact in entry[1] if entry is not None else ():
                 left = counts[fact] - 1
                 if left:
                     counts[fact] = left
                 else:
                     del counts[fact]
                     dropped.append(fact)
-        for file in made:
+        for file in self.made_now:
             for fact in pages[file][1]:
                 known = counts.get(fact, 0)
                 counts[fact] = known + 1

@@ -290,3 +290,41 @@ def test_after_random_edits_pages_made_from_the_record_are_those_of_a_clean_buil
         assert result.stats["made"] <= result.pages
         kept += result.stats["made"] < result.pages
     assert kept >= STEPS // 2, "most edits make only some pages again"
+
+
+@pytest.mark.parametrize("seed", SEEDS[:2])
+def test_a_serve_build_that_fails_while_rendering_leaves_nothing_the_next_one_takes(seed, tmp_path, monkeypatch):
+    """A build takes the last build's record of the pages over and changes it as it makes pages. When it
+    fails after making some (a template fails on one page of each batch), the next build must find the
+    record as it was: after another edit, its output is that of a clean build."""
+    from generator import render
+    from generator.problems import Problem
+
+    real = render.render_pages
+    failing = [False]
+
+    def render_pages(specs, theme, common, root, known=None):
+        done = list(real(specs, theme, common, root, known))
+        if failing[0] and done:
+            file, _, hashed, facts = done[-1]
+            done[-1] = (file, Problem("themes/default/templates/base.html", 1, 1, "a planted failure"), hashed, facts)
+        return iter(done)
+
+    monkeypatch.setattr(render, "render_pages", render_pages)
+    root, out, cache, held = tmp_path / "site", tmp_path / "out", tmp_path / "cache", {}
+    site = Site(root, random.Random(seed))
+    site.write()
+    assert finish(stages(root, out, cache_dir=cache, resident=held)).ok
+    failed = 0
+    for step in range(6):
+        for fail in (True, False):
+            kind = site.edit()
+            held["changed"] = site.write()
+            failing[0] = fail
+            result = finish(stages(root, out, cache_dir=cache, resident=held))
+            failed += not result.ok
+        assert result.ok, (step, kind, result.problems)
+        expected = build(root, tmp_path / "clean", cache_dir=None)
+        assert expected.ok and tree(out) == tree(tmp_path / "clean"), f"step {step}: {kind}"
+        shutil.rmtree(tmp_path / "clean")
+    assert failed >= 3, "most failing builds made pages before they failed"

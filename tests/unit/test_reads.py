@@ -98,7 +98,7 @@ def test_a_kept_signature_is_taken_only_for_arguments_that_name_the_page_alike()
     items.append(c)  # a list changed after it was planned: the kept copy is not
 
     def again(file, template, args):
-        later = reads.Signatures(first.now, keep=True)
+        later = reads.Signatures(dict(first.now), keep=True)  # each as the first build left them
         got = later.of(file, template, args, {})
         assert got == reads.signature(template, args, {}), (file, args)
         return got, later.now[file] is first.now[file]
@@ -114,12 +114,12 @@ def test_a_kept_signature_is_taken_only_for_arguments_that_name_the_page_alike()
     for n in range(3):  # the pages of one tag: planned with its one list of shops
         long.of(f"tea/{n}/", "list.html", (views.shop, many, n), {})
     assert len({id(kept[1][1]) for kept in long.now.values()}) == 1, "the list is copied once"
-    later, remade = reads.Signatures(long.now, keep=True), [product(f"p{n}") for n in range(40)]
+    groups = long.of("tags/", "terms.html", (views.shop, [("tea", [shop()], many)]), {})
+    later, remade = reads.Signatures(dict(long.now), keep=True), [product(f"p{n}") for n in range(40)]
     for n in range(3):
         assert later.of(f"tea/{n}/", "list.html", (views.shop, remade, n), {}) == long.now[f"tea/{n}/"][2]
         assert later.now[f"tea/{n}/"] is long.now[f"tea/{n}/"]
     assert len(later.lists) == 1, "compared once"
-    groups = long.of("tags/", "terms.html", (views.shop, [("tea", [shop()], many)]), {})
     assert later.of("tags/", "terms.html", (views.shop, [("tea", [shop()], remade)]), {}) == groups
     assert later.now["tags/"] is long.now["tags/"], "a tag's group made again, named alike"
     moved = later.of("tea/0/", "list.html", (views.shop, remade[1:] + remade[:1], 0), {})
