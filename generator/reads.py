@@ -388,6 +388,7 @@ def _keys(products) -> bytes:
 
 
 OWNED = frozenset({"shop", "product", "products_of"})  # facts made of one shop's files (and the settings)
+SOURCED = ("qr", "qr_text", "picture")  # facts that are one value of a table (Facts.sources) by their key
 
 
 class Facts:
@@ -425,22 +426,9 @@ class Facts:
         self._now[fact] = hit
         return hit[1]
 
-    def alike(self, facts: Iterable[tuple]) -> dict[tuple, bytes]:
-        """serve: of these facts, the QR codes, QR texts and pictures that are the very objects the last
-        build digested, with the digests it made (33,000 such facts at 10,000 shops, each looked at every
-        build: a call chain a fact through digest and _held cost 0.07 s)."""
-        if self._kept is None:
-            return {}
-        kept, now, found = self._kept, self._now, {}
-        sources = {"qr": self.qr_codes, "qr_text": self.qr_texts, "picture": self.pictures}
-        for fact in facts:
-            source = sources.get(fact[0])
-            if source is not None:
-                hit = kept.get(fact)
-                if hit is not None and hit[0] is source.get(fact[1]):
-                    now[fact] = hit
-                    found[fact] = hit[1]
-        return found
+    def sources(self) -> dict[str, dict]:
+        """What the facts of each SOURCED kind are looked up in, by their key."""
+        return {"qr": self.qr_codes, "qr_text": self.qr_texts, "picture": self.pictures}
 
     def digest(self, fact: tuple) -> bytes:
         kind, key = fact[0], fact[1:]
@@ -539,16 +527,21 @@ class Index:
     def __init__(self, facts: Iterable[tuple]):
         self.others: set[tuple] = set()
         self.shops: dict[str, set[tuple]] = {}
+        self.sourced: dict[str, dict[str, tuple]] = {kind: {} for kind in SOURCED}  # by their key
         self.add(facts)
 
     def add(self, facts: Iterable[tuple]) -> None:
+        sourced = self.sourced
         for fact in facts:
             if fact[0] in OWNED:
                 self.shops.setdefault(fact[1], set()).add(fact)
+            elif fact[0] in sourced:
+                sourced[fact[0]][fact[1]] = fact
             else:
                 self.others.add(fact)
 
     def drop(self, facts: Iterable[tuple]) -> None:
+        sourced = self.sourced
         for fact in facts:
             if fact[0] in OWNED:
                 held = self.shops.get(fact[1])
@@ -556,13 +549,26 @@ class Index:
                     held.discard(fact)
                     if not held:
                         del self.shops[fact[1]]
+            elif fact[0] in sourced:
+                sourced[fact[0]].pop(fact[1], None)
             else:
                 self.others.discard(fact)
 
-    def looked(self, same: set) -> list[tuple]:
-        """The facts but those owned by these shops."""
+    def looked(self, same: set, moved: dict[str, list] | None) -> list[tuple]:
+        """The facts but those owned by these shops; of the SOURCED kinds, those whose value moved (all of them
+        when that is not known)."""
         shops = self.shops
-        return [*self.others, *itertools.chain.from_iterable(shops[slug] for slug in shops.keys() - same)]
+        found = [*self.others, *itertools.chain.from_iterable(shops[slug] for slug in shops.keys() - same)]
+        for kind, facts in self.sourced.items():
+            found += facts.values() if moved is None else [facts[key] for key in moved[kind] if key in facts]
+        return found
+
+
+def moved(new: dict, old: dict) -> list:
+    """The keys whose value is not the very same object in both tables (in a few passes in C: the QR codes,
+    QR texts and pictures are 33,000 values at 10,000 shops)."""
+    keys = list(new) if new.keys() == old.keys() else list(new.keys() | old.keys())
+    return list(itertools.compress(keys, map(operator.is_not, map(new.get, keys), map(old.get, keys))))
 
 
 class Digests:
@@ -588,16 +594,15 @@ class Digests:
             digest = self.fresh[fact] = self.old[fact] if self.carried(fact) else self.facts.digest(fact)
         return digest
 
-    def changed(self) -> set:
-        """The facts of the record whose digest changed."""
+    def changed(self, moved: dict[str, list] | None = None) -> set:
+        """The facts of the record whose digest changed. `moved` (serve): for each SOURCED kind, the keys whose
+        value is not the very object the last build had; the others' digests stand."""
         old, same, owned = self.old, self.same_shop, OWNED
         if self.index is not None:
-            looked = self.index.looked(same)
+            looked = self.index.looked(same, moved)
         else:
             looked = [fact for fact in old if not (fact[0] in owned and fact[1] in same)]
-        fresh = self.fresh
-        fresh.update(self.facts.alike(looked))
-        return {fact for fact in looked if (fresh.get(fact) or self.of(fact)) != old[fact]}
+        return {fact for fact in looked if self.of(fact) != old[fact]}
 
     def table(self, facts: set) -> dict:
         """These facts with their digests, for the next record."""
@@ -636,7 +641,7 @@ class Pages:
             self.new.pages, self.new.named, self.old.journal = self.old.pages, self.old.named, self.journal
         self.digests = Digests(self.old, facts, shops, carry)
         # every fact the last build's pages read, looked at once: those whose digest changed
-        self.changed = self.digests.changed() if self.old is not None else set()
+        self.changed = self.digests.changed(self._moved(facts)) if self.old is not None else set()
         self.planned: dict[str, bytes] = {}
         self.signatures = Signatures(held.get("signatures") if held is not None else None, keep=held is not None)
         if held is not None:
@@ -653,6 +658,17 @@ class Pages:
         self.grouped: list[tuple] = []  # the files of the runs kept whole
         if held is not None:
             held["groups"] = (self.new, self.groups_now)
+
+    def _moved(self, facts: Facts) -> dict[str, list] | None:
+        """serve: for each SOURCED kind, the keys whose value is not the one the build whose record this one
+        takes over had (None: not known). Kept as copies: a table may be changed in place from build to build."""
+        if self.held is None:
+            return None
+        now, last = facts.sources(), self.held.get("sources")
+        self.held["sources"] = (self.new, {kind: dict(table) for kind, table in now.items()})
+        if last is None or last[0] is not self.old:
+            return None
+        return {kind: moved(now[kind], last[1][kind]) for kind in SOURCED}
 
     def unchanged(self, file: str, template: str, args: tuple, by_path: bool = False) -> bool:
         """Whether the page at `file` would be made as the last build made it (which wrote it, with

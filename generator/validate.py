@@ -54,6 +54,9 @@ class Sites:
         self._named: dict[tuple[str, str], tuple[Doc, KeyPath]] = {}
 
     def merge(self, other: "Sites") -> None:
+        if self._named.keys().isdisjoint(other._named):  # a shop's own: in one step
+            self._named.update(other._named)
+            return
         for key, named in other._named.items():
             self._named.setdefault(key, named)
 
@@ -91,22 +94,23 @@ def build_directory(sources: Sources, settings: Settings, drafts: bool = False,
 
     shops: list[Shop] = []
     coded: list[tuple[Shop, Doc]] = []  # each valid shop with its file, for the QR codes they share
-    products_of: dict[str, list[Product]] = {}  # each valid shop's products, in order
+    products_of: dict[str, tuple[Product, ...]] = {}  # each valid shop's products shown, in order
     known_products: dict[str, set[str]] = {}
     # what a shop is judged by besides its own files, as a digest (kept with each judged shop: see memo)
     given = hashlib.blake2b(pickle.dumps((settings, sorted(category_slugs), known_categories is None or sorted(
         known_categories)), protocol=5), digest_size=16).digest()
     for shop_source in sources.shops:
-        known_products[shop_source.slug] = set(shop_source.product_slugs)
         kept = memo.get(shop_source.slug) if memo is not None else None
-        if kept is not None and kept[0] is shop_source and kept[1] == given:  # read and judged alike before
-            shop, products, found, named = kept[2]
+        if kept is not None and kept[0] is shop_source and kept[1] == (given, drafts):  # read and judged alike before
+            shop, products, found, named, slugs = kept[2]
         else:
-            found, named = [], Sites()
+            found, named, slugs = [], Sites(), set(shop_source.product_slugs)
             whole = sources.whole(shop_source) if shop_source.products is None else shop_source  # see Parsed.shop
             shop, products = _shop_model(whole, settings, category_slugs, unknown_category, found, named, markdown)
-            if memo is not None:
-                memo[shop_source.slug] = (shop_source, given, (shop, products, found, named))
+            products = tuple(p for p in products if drafts or not p.draft)  # those shown; a build keeps them as
+            if memo is not None:  # the very same tuple while the shop is unchanged (see Catalogue)
+                memo[shop_source.slug] = (shop_source, (given, drafts), (shop, products, found, named, slugs))
+        known_products[shop_source.slug] = slugs
         problems += found
         sites.merge(named)
         if shop is not None:
@@ -122,8 +126,7 @@ def build_directory(sources: Sources, settings: Settings, drafts: bool = False,
     pages = _pages(sources, problems, markdown)
 
     listed = {s.slug for s in shops} - set(curation.delisted)
-    shown = {slug: tuple(p for p in found if drafts or not p.draft) for slug, found in products_of.items()
-             if slug in listed}
+    shown = {slug: found for slug, found in products_of.items() if slug in listed}
     published = tuple(itertools.chain.from_iterable(shown.values()))
     # the published products collections name (not a set of every product: 110,000 at 10,000 shops)
     live = {(shop, slug) for shop, slug in {i for c in curation.collections for i in c.items if i[1] is not None}
@@ -166,25 +169,36 @@ def shared_codes(shops: list[tuple[Shop, Doc]]) -> list[Problem]:
     """Warnings for a QR text used twice: a shop's code that another shop has, a guide's code that is their
     shop's or another guide's. Each visitor who scans it reaches the same person, so one of the two is
     almost always a copy-and-paste slip. Told at the later `qr` key, naming the earlier one."""
-    first: dict[str, tuple[str, Doc, tuple]] = {}  # QR text -> (what it is, its file, its key path)
+    first: dict[str, tuple[Shop, Doc, tuple]] = {}  # QR text -> (its shop, the shop's file, its key path)
     found = []
-    for shop, doc in shops:
-        places = [(f'shop "{shop.slug}"', ("contact", "qr"), shop.contact.qr)]
-        places += [(f'guide "{guide.slug}" of store "{store.slug}" in shop "{shop.slug}"',
-                    ("stores", i, "guides", j, "qr"), guide.qr)
-                   for i, store in enumerate(shop.stores) for j, guide in enumerate(store.guides)]
-        for what, keypath, text in places:
-            if not text:
-                continue
-            if text in first:
-                other, other_doc, other_keypath = first[text]
-                line = other_doc.where(other_keypath)[0]
-                found.append(doc.problem(keypath, f"this QR code is the same as the one of {other} ({other_doc.path}, "
-                                                  f"line {line}): visitors who scan either reach the same person; "
-                                                  "give each its own code"))
-            else:
-                first[text] = (what, doc, keypath)
+
+    def place(shop: Shop, doc: Doc, keypath: tuple, text: str) -> None:
+        if not text:
+            return
+        other = first.get(text)
+        if other is None:
+            first[text] = (shop, doc, keypath)
+        else:
+            other_shop, other_doc, other_keypath = other
+            line = other_doc.where(other_keypath)[0]
+            found.append(doc.problem(keypath, f"this QR code is the same as the one of "
+                                              f"{_code_owner(other_shop, other_keypath)} ({other_doc.path}, "
+                                              f"line {line}): visitors who scan either reach the same person; "
+                                              "give each its own code"))
+
+    for shop, doc in shops:  # every build, at 10,000 shops: no list or name made a shop
+        place(shop, doc, ("contact", "qr"), shop.contact.qr)
+        for i, store in enumerate(shop.stores):
+            for j, guide in enumerate(store.guides):
+                place(shop, doc, ("stores", i, "guides", j, "qr"), guide.qr)
     return [replace(problem, rule="qr-shared") for problem in found]
+
+
+def _code_owner(shop: Shop, keypath: tuple) -> str:
+    if keypath[0] == "contact":
+        return f'shop "{shop.slug}"'
+    store = shop.stores[keypath[1]]
+    return f'guide "{store.guides[keypath[3]].slug}" of store "{store.slug}" in shop "{shop.slug}"'
 
 
 def load_directory(root: Path, cache_dir: Path | None = None) -> Directory | None:

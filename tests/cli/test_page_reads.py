@@ -279,7 +279,7 @@ def test_after_random_edits_pages_made_from_the_record_are_those_of_a_clean_buil
         counts, digests, index = counted(pages)
         assert digests == pages.digests.table(pages.new.facts()), "the digests of every fact pages read"
         whole = reads.Index(pages.new.facts())
-        assert (index.others, index.shops) == (whole.others, whole.shops), "the facts by their shops"
+        assert vars(index) == vars(whole), "the facts by their shops, their kinds and their keys"
         return counts, digests, index
 
     monkeypatch.setattr(reads.Pages, "_counted", checked)
