@@ -635,7 +635,7 @@ class Pages:
             if self.old.journal:  # a build that took them over failed: put back as they were
                 for file, entry in self.old.journal.items():
                     if entry is None:
-                        del self.old.pages[file]
+                        self.old.pages.pop(file, None)
                     else:
                         self.old.pages[file] = entry
             self.new.pages, self.new.named, self.old.journal = self.old.pages, self.old.named, self.journal
