@@ -20,7 +20,7 @@ from generator import (cache, fingerprint, images, markup, media, pagefind, proc
                        render, rules, searchstore, texts)
 from generator.catalogue import Catalogue
 from generator.config import settings_from_doc
-from generator.load import Parsed, Resident, load_site, load_sources, shop_file
+from generator.load import Parsed, Resident, load_site, load_sources, shop_files
 from generator.model import Directory, Settings
 from generator.output import Staging, exclusive, look_ahead
 from generator.plan import Assets, plan_site
@@ -242,7 +242,7 @@ def _media(root: Path, out: Path | None, cache_dir: Path | None, settings, direc
     pictures, picture_files, found = media.pictures(
         root, directory, sites, cache_dir, settings.limits, process=out is not None,
         held=resident.setdefault("pictures", {}) if resident is not None else None,
-        resolve=resident["sources"].shop_file if resident is not None else shop_file)
+        resolve=resident["sources"].shop_file if resident is not None else shop_files(root))
     problems += found
     clock.lap("images")
     files = {**picture_files, **{code.path: code.png for code in qr_codes.values()}}

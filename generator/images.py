@@ -150,18 +150,20 @@ def _cache_folder(cache_dir: Path, key: str) -> Path:
     return cache_dir / "images" / key[:2] / key
 
 
-def from_cache(cache_dir: Path, key: str) -> tuple[Picture, Files] | None:
-    """A picture processed before: its variants, as files in the cache."""
+def from_cache(cache_dir: Path, key: str, variants: list | None = None) -> tuple[Picture, Files] | None:
+    """A picture processed before: its variants, as files in the cache. `variants`, as its picture.json
+    names them, when the stat index kept them (that file is then not read)."""
     folder = _cache_folder(cache_dir, key)
     try:
-        meta = json.loads((folder / "picture.json").read_text("utf-8"))
-        variants = tuple(Variant(**v) for v in meta["variants"])
-        files = {v.path: folder / os.path.basename(v.path) for v in variants}
+        if variants is None:
+            variants = json.loads((folder / "picture.json").read_text("utf-8"))["variants"]
+        made = tuple(Variant(**v) for v in variants)
+        files = {v.path: folder / os.path.basename(v.path) for v in made}
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if not all(path.is_file() for path in files.values()):
+    if not all(map(os.path.isfile, files.values())):
         return None
-    return Picture(variants), files
+    return Picture(made), files
 
 
 class StatIndex:
@@ -178,11 +180,17 @@ class StatIndex:
         self.started = time.time_ns()
         self.entries: dict[str, str] = {}
         self.loaded: dict[str, str] = {}
+        self.variants: dict[str, list] = {}  # each digest's variants, as its picture.json names them
+        self.kept: dict[str, list] = {}
         if self.path is not None:
             try:
-                self.loaded = json.loads(self.path.read_text("utf-8"))
-            except (OSError, ValueError):
-                self.loaded = {}
+                found = json.loads(self.path.read_text("utf-8"))
+                if isinstance(found.get("entries"), dict):
+                    self.loaded, self.kept = found["entries"], found.get("variants") or {}
+                else:  # the earlier form: the entries alone
+                    self.loaded = found
+            except (OSError, ValueError, AttributeError):
+                self.loaded, self.kept = {}, {}
 
     def _key(self, source: str, stat: os.stat_result) -> str:
         return f"{source}|{fingerprint.status(stat)}|{self.salt}"
@@ -190,15 +198,20 @@ class StatIndex:
     def get(self, source: str, stat: os.stat_result) -> str | None:
         return self.loaded.get(self._key(source, stat))
 
-    def put(self, source: str, stat: os.stat_result, key: str) -> None:
+    def variants_of(self, key: str) -> list | None:
+        return self.kept.get(key)
+
+    def put(self, source: str, stat: os.stat_result, key: str, picture: Picture | None = None) -> None:
         if fingerprint.settled(stat, self.started):
             self.entries[self._key(source, stat)] = key
+            if picture is not None:
+                self.variants[key] = [v.__dict__ for v in picture.variants]
 
     def save(self) -> None:
         """Keep the entries of this build only, so the index never grows past the site."""
         if self.path is None:
             return
-        cache.write(self.path, json.dumps(self.entries, sort_keys=True))
+        cache.write(self.path, json.dumps({"entries": self.entries, "variants": self.variants}, sort_keys=True))
 
 
 def _to_cache(cache_dir: Path, key: str, picture: Picture, files: dict[str, bytes]) -> None:

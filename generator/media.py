@@ -112,9 +112,9 @@ def pictures(root: Path, directory: Directory, sites: Sites, cache_dir: Path | N
         if held is not None and (source, known) in held:
             cached = held[(source, known)]
         else:
-            cached = images.from_cache(cache_dir, known) if known else None
+            cached = images.from_cache(cache_dir, known, index.variants_of(known)) if known else None
         if cached is not None:
-            index.put(source, stat, known)
+            index.put(source, stat, known, cached[0])
             if held is not None:
                 taken[(source, known)] = cached
             return key, cached if process else (cached[0], {})
@@ -128,7 +128,7 @@ def pictures(root: Path, directory: Directory, sites: Sites, cache_dir: Path | N
             if not process:  # decoded and checked in full; its variants named, not made
                 return key, (images.measure(data, limits.image_pixels), {})
             picture, files = images.process(data, cache_dir, limits.image_pixels)
-            index.put(source, stat, images.digest(data))
+            index.put(source, stat, images.digest(data), picture)
             return key, (picture, files)
         except images.ImageProblem as error:
             return key, str(error)

@@ -459,3 +459,36 @@ def test_serve_is_told_which_shop_folders_changed_or_that_it_does_not_know():
     for unknown in ({"content"}, {"content/shops"}, None):
         held.changed(unknown)
         assert held.touched is None, unknown
+
+
+def test_a_build_s_shop_file_resolver_answers_as_shop_file_does(tmp_path):
+    """load.shop_files takes a plain path with no link as it is, and asks shop_file for any other: the same
+    real path, a link inside the folder followed, a link or a path leading out refused, a missing file named."""
+    import errno
+
+    from generator.load import shop_file, shop_files
+
+    root = tmp_path / "site"
+    shop = root / "content/shops/alpha"
+    (shop / "images/deep").mkdir(parents=True)
+    (tmp_path / "outside.jpg").write_bytes(b"x")
+    for name in ("a.jpg", "deep/b.jpg"):
+        (shop / "images" / name).write_bytes(b"x")
+    (shop / "images/logo.jpg").symlink_to("a.jpg")
+    (shop / "images/out.jpg").symlink_to(tmp_path / "outside.jpg")
+    (shop / "linked").symlink_to("images", target_is_directory=True)
+    resolve = shop_files(root)
+
+    def answer(function, path):
+        try:
+            return function(root, "alpha", path)
+        except OSError as error:
+            return error.errno
+
+    paths = ["images/a.jpg", "images/deep/b.jpg", "images/logo.jpg", "linked/a.jpg", "images/out.jpg",
+             "images/none.jpg", "images/../images/a.jpg", "../beta/x.jpg", "./images/a.jpg", "images//a.jpg"]
+    answers = [answer(resolve, path) for path in paths]
+    assert answers == [answer(shop_file, path) for path in paths]
+    assert answers[:4] == [str(shop.resolve() / "images/a.jpg"), str(shop.resolve() / "images/deep/b.jpg"),
+                           str(shop.resolve() / "images/a.jpg"), str(shop.resolve() / "images/a.jpg")]
+    assert answers[4] == answers[7] == errno.EACCES
