@@ -740,9 +740,11 @@ class Pages:
         if len(pages) == len(self.planned) + sum(len(hit[1]) for hit in self.grouped):
             return
         planned = self.planned.keys() | set(itertools.chain.from_iterable(hit[1] for hit in self.grouped))
+        kept = self.signatures.now if self.signatures.now is not None else {}
         for file in pages.keys() - planned:
             self.journal.setdefault(file, pages[file])
             del pages[file]
+            kept.pop(file, None)  # serve keeps signatures by file: a page gone takes its own along
 
     def _counted(self) -> tuple[dict, dict, Index]:
         """serve: how many pages read each fact, and each fact's digest, worked out from the last build's
@@ -787,6 +789,8 @@ class Pages:
                 digests[fact] = self.digests.of(fact)
         index.drop(dropped)  # a fact dropped and read again is put back
         index.add(first)
+        if len(self.new.named) > 2 * len(counts) + 1000:  # each fact named once: those read no more let go
+            self.new.named = {fact: fact for fact in counts}  # the very objects the pages name
         return counts, digests, index
 
 

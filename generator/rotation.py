@@ -35,7 +35,7 @@ def circle(listing: str, slugs: Sequence[str]) -> list[str]:
     return list(_circle(listing, tuple(slugs)))
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=128)  # a serve session's listings, not its whole history
 def _circle(listing: str, slugs: tuple[str, ...]) -> tuple[str, ...]:
     """Kept for the same listing of the same shops: `shopdir serve` plans the pages an edit touches again
     (the home page's circle at 10,000 shops is 10,000 hashes, 0.03 s)."""

@@ -257,6 +257,7 @@ def edited(seed: int, steps: int, resident: bool, folder):
             read = record.facts()
             assert record.digests.keys() == read == record.counts.keys() and min(record.counts.values()) > 0
             assert sum(record.counts.values()) == sum(len(facts) for _, facts in record.pages.values())
+            assert held["reads"]["signatures"].keys() <= record.pages.keys(), "no signature of a page gone is kept"
         clean = folder / "clean"
         expected = build(root, clean, cache_dir=None)
         same = result.ok and expected.ok and tree(out) == tree(clean)
