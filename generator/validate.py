@@ -95,22 +95,22 @@ def build_directory(sources: Sources, settings: Settings, drafts: bool = False,
     shops: list[Shop] = []
     coded: list[tuple[Shop, Doc]] = []  # each valid shop with its file, for the QR codes they share
     products_of: dict[str, tuple[Product, ...]] = {}  # each valid shop's products shown, in order
-    known_products: dict[str, set[str]] = {}
+    known_products: dict[str, frozenset[str]] = {}
     # what a shop is judged by besides its own files, as a digest (kept with each judged shop: see memo)
     given = hashlib.blake2b(pickle.dumps((settings, sorted(category_slugs), known_categories is None or sorted(
         known_categories)), protocol=5), digest_size=16).digest()
     for shop_source in sources.shops:
         kept = memo.get(shop_source.slug) if memo is not None else None
+        known_products[shop_source.slug] = shop_source.product_slugs
         if kept is not None and kept[0] is shop_source and kept[1] == (given, drafts):  # read and judged alike before
-            shop, products, found, named, slugs = kept[2]
+            shop, products, found, named = kept[2]
         else:
-            found, named, slugs = [], Sites(), set(shop_source.product_slugs)
+            found, named = [], Sites()
             whole = sources.whole(shop_source) if shop_source.products is None else shop_source  # see Parsed.shop
             shop, products = _shop_model(whole, settings, category_slugs, unknown_category, found, named, markdown)
             products = tuple(p for p in products if drafts or not p.draft)  # those shown; a build keeps them as
             if memo is not None:  # the very same tuple while the shop is unchanged (see Catalogue)
-                memo[shop_source.slug] = (shop_source, (given, drafts), (shop, products, found, named, slugs))
-        known_products[shop_source.slug] = slugs
+                memo[shop_source.slug] = (shop_source, (given, drafts), (shop, products, found, named))
         problems += found
         sites.merge(named)
         if shop is not None:
@@ -455,7 +455,7 @@ def _product(source, shop_source: ShopSource, shop: Shop | None, settings: Setti
     return product
 
 
-def _curation(doc: Doc | None, known: dict[str, set[str]], problems: list[Problem]) -> Curation:
+def _curation(doc: Doc | None, known: dict[str, frozenset[str]], problems: list[Problem]) -> Curation:
     if doc is None:
         return Curation()
     check = Checker(doc)
