@@ -655,7 +655,7 @@ class Pages:
         if taken is not self.old or self.old is None:
             self.groups = {}
         self.groups_now: dict[int, tuple] = {}
-        self.grouped: list[tuple] = []  # the files of the runs kept whole
+        self.grouped: list[tuple] = []  # the runs kept whole (see kept_groups), with their files
         if held is not None:
             held["groups"] = (self.new, self.groups_now)
 
@@ -719,8 +719,8 @@ class Pages:
         process builds again)."""
         if self.cache_dir is None:
             return
-        if self.new.output is None:  # the first save of this build (a second, for the folder swapped in
-            self._drop_gone()  # last, has the same facts)
+        if self.new.output is None:  # the first save of this build (a second, for the folder swapped in last,
+            self._drop_gone()        # has the same facts)
             if self.held is None:
                 self.new.digests = self.digests.table(self.new.facts())
             else:  # the last record is given up first: _counted changes its tables
@@ -731,7 +731,6 @@ class Pages:
             self.held["record"] = self.new
         else:
             self.new.save(self.cache_dir, output)
-
 
     def _drop_gone(self) -> None:
         """The entries, taken over from the last record, of pages no longer planned (every page planned was
