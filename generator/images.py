@@ -180,17 +180,18 @@ class StatIndex:
         self.started = time.time_ns()
         self.entries: dict[str, str] = {}
         self.loaded: dict[str, str] = {}
-        self.variants: dict[str, list] = {}  # each digest's variants, as its picture.json names them
-        self.kept: dict[str, list] = {}
+        # each digest's variants, as its picture.json names them: this build's, and those read
+        self.variants: dict[str, list] = {}
+        self.loaded_variants: dict[str, list] = {}
         if self.path is not None:
             try:
                 found = json.loads(self.path.read_text("utf-8"))
                 if isinstance(found.get("entries"), dict):
-                    self.loaded, self.kept = found["entries"], found.get("variants") or {}
+                    self.loaded, self.loaded_variants = found["entries"], found.get("variants") or {}
                 else:  # the earlier form: the entries alone
                     self.loaded = found
             except (OSError, ValueError, AttributeError):
-                self.loaded, self.kept = {}, {}
+                self.loaded, self.loaded_variants = {}, {}
 
     def _key(self, source: str, stat: os.stat_result) -> str:
         return f"{source}|{fingerprint.status(stat)}|{self.salt}"
@@ -199,7 +200,7 @@ class StatIndex:
         return self.loaded.get(self._key(source, stat))
 
     def variants_of(self, key: str) -> list | None:
-        return self.kept.get(key)
+        return self.loaded_variants.get(key)
 
     def put(self, source: str, stat: os.stat_result, key: str, picture: Picture | None = None) -> None:
         if fingerprint.settled(stat, self.started):

@@ -620,7 +620,7 @@ def shop_files(root: Path) -> Callable[[Path, str, str], str]:
 
     def resolve(root: Path, shop: str, path: str) -> str:
         parts = path.split("/")
-        if "\\" in path or not all(part not in ("", ".", "..") for part in parts):
+        if "\\" in path or any(part in ("", ".", "..") for part in parts):
             return shop_file(root, shop, path)
         steps = list(itertools.accumulate(parts, os.path.join, initial=os.path.join(shops, shop)))
         try:

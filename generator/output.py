@@ -270,15 +270,15 @@ class Staging:
         """keep() each file: those gone (not kept). The files the staging folder holds as published are kept
         by a few set operations in C, not a call each (at 10,000 shops a build keeps 130,000 pages and 74,000
         other files)."""
+        if not self.recycled:  # in any order: keep() makes the folders a file needs
+            return {rel for rel in names if not self.keep(rel)}
         names = set(names)
-        if not self.recycled:
-            return {rel for rel in sorted(names) if not self.keep(rel)}
         fast = names.intersection(self.previous)
         fast.difference_update(self.added, self.changed, self.gone)
         fast = fast - self.written
         self.written |= fast
         self.stats["unchanged"] += len(fast)
-        return {rel for rel in sorted(names - fast) if not self.keep(rel)}
+        return {rel for rel in names - fast if not self.keep(rel)}
 
     def write(self, rel: str, data: bytes) -> None:
         rel, target = self._target(rel)
