@@ -492,3 +492,23 @@ def test_a_build_s_shop_file_resolver_answers_as_shop_file_does(tmp_path):
     assert answers[:4] == [str(shop.resolve() / "images/a.jpg"), str(shop.resolve() / "images/deep/b.jpg"),
                            str(shop.resolve() / "images/a.jpg"), str(shop.resolve() / "images/a.jpg")]
     assert answers[4] == answers[7] == errno.EACCES
+
+
+def test_a_picture_whose_cached_size_is_gone_is_made_again(make_site, tmp_path, monkeypatch):
+    """The stat index names each unchanged picture's sizes, so its picture.json is not read; a size file
+    gone from the cache is still noticed, and the picture made again: the site is the one built first."""
+    import json
+
+    from generator import fingerprint
+
+    monkeypatch.setattr(fingerprint, "RACY", -60)  # the pictures, written just now, taken as settled
+    root, cache = make_site(), tmp_path / "cache"
+    assert build(root, tmp_path / "first", cache_dir=cache).ok
+    index = json.loads((cache / "images/stat-index.json").read_text("utf-8"))
+    assert index["variants"], "the index names the pictures' sizes"
+    sizes = sorted(p for p in (cache / "images").glob("*/*/*.webp"))
+    assert sizes
+    sizes[0].unlink()
+    assert build(root, tmp_path / "second", cache_dir=cache).ok
+    assert sizes[0].is_file(), "made again into the cache"
+    assert tree(tmp_path / "second") == tree(tmp_path / "first")
