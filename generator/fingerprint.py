@@ -266,6 +266,22 @@ def previous_pages(cache_dir: Path | None, out: Path, key: str, held: dict | Non
     return pages if isinstance(pages, dict) else {}
 
 
+FILES = "last-files.json"
+
+
+def previous_files(cache_dir: Path | None, out: Path) -> dict[str, str]:
+    """What each of the output folder's other files (QR codes, pictures, theme assets, the search index's)
+    was made from, as the build that wrote it recorded (see build._made_of): a file whose source is the
+    same is the published one, and is kept without being read. Trusted for that very folder only."""
+    files = _recall(cache_dir, FILES, out, "")
+    return files if isinstance(files, dict) else {}
+
+
+def remember_files(cache_dir: Path | None, out: Path, files: dict[str, str]) -> None:
+    """Called after a build has swapped in the output folder holding these files."""
+    _record(cache_dir, FILES, out, "", files)
+
+
 def remember_pages(cache_dir: Path | None, out: Path, key: str, pages: dict[str, str],
                    held: dict | None = None) -> None:
     """Called after a build has swapped in the output folder holding these pages."""

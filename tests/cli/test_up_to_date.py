@@ -452,3 +452,43 @@ def test_after_random_changes_to_shop_folders_the_cache_gives_what_reading_them_
         assert directory == expected, (step, kind)
         assert sorted(problems) == sorted(expected_problems), (step, kind)
     assert taken > 0, "some shop folders were taken whole"
+
+
+def test_an_edit_keeps_the_published_qr_codes_and_pictures_without_reading_them(make_site, run_cli, tmp_path,
+                                                                                 monkeypatch):
+    """The last build recorded what each QR code, picture and asset was made from: a build after a product
+    edit keeps those unchanged without reading them back or comparing them; the index's manifest, whose bytes
+    changed, is written; and the site is the one a build without cache makes."""
+    from generator import output
+
+    root, out, cache = make_site(), tmp_path / "out", tmp_path / "cache"
+    settle()
+    shopdir_build(run_cli, root, out, cache)
+    product = root / "content/shops/alpha-tea/products/dhp.md"
+    product.write_text(product.read_text("utf-8").replace("Roasted", "Toasted"), "utf-8")
+    written, linked = [], []
+    for name, calls in (("write", written), ("link", linked)):
+        original = getattr(output.Staging, name)
+        monkeypatch.setattr(output.Staging, name, lambda self, rel, data, _o=original, _c=calls: (
+            _c.append(rel), _o(self, rel, data))[1])
+    assert "built" in shopdir_build(run_cli, root, out, cache)
+    assert not [rel for rel in written if rel.endswith(".png")], "QR codes kept as they are"
+    assert not linked, "pictures kept as they are"
+    assert "search/index.json" in written
+    assert build(root, tmp_path / "none", cache_dir=None).ok
+    assert tree(out) == tree(tmp_path / "none")
+
+
+def test_a_qr_code_or_picture_deleted_from_the_output_is_published_again(make_site, run_cli, tmp_path):
+    root, out, cache = make_site(), tmp_path / "out", tmp_path / "cache"
+    settle()
+    shopdir_build(run_cli, root, out, cache)
+    gone = [sorted(out.rglob("*.png"))[0], sorted(out.rglob("*.webp"))[0]]
+    for path in gone:
+        path.unlink()
+    product = root / "content/shops/alpha-tea/products/dhp.md"
+    product.write_text(product.read_text("utf-8").replace("Roasted", "Toasted"), "utf-8")
+    assert "built" in shopdir_build(run_cli, root, out, cache)
+    assert all(path.is_file() for path in gone)
+    assert build(root, tmp_path / "none", cache_dir=None).ok
+    assert tree(out) == tree(tmp_path / "none")
