@@ -7,6 +7,7 @@ Exit status: 0 success, 1 content problems (and an output folder or search index
 from __future__ import annotations
 
 import argparse
+import atexit
 import errno
 import os
 import signal
@@ -255,6 +256,22 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+def run() -> None:
+    """The `shopdir` command: main(), then the process ends without freeing its objects one by one (a
+    build's model and plan: 45 ms at 1,000 shops, more at 10,000). Exit handlers still run and output is
+    flushed; with another thread still running, the process ends the ordinary way, which waits for it."""
+    code = main()
+    if threading.active_count() > 1:
+        raise SystemExit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed or broken pipe: nothing more can be said there
+            pass
+    os._exit(code)
 
 
 # a disk or quota full, a file larger than the system allows, a read-only or forbidden folder

@@ -158,6 +158,27 @@ def test_module_entry_point_runs_as_a_real_process(make_site):
     assert done.stderr.splitlines()[0].startswith("content/shops/alpha-tea/shop.yaml:")
 
 
+def test_a_real_process_ends_with_its_report_whole_on_a_pipe_and_its_own_exit_status(make_site, tmp_path):
+    """The command ends its process without freeing its objects one by one (cli.run): what it printed to a
+    pipe, which Python holds back until flushed, still arrives whole, and the status is the command's."""
+    import json
+
+    import os
+
+    held_back = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    root = make_site({"content/shops/alpha-tea/shop.yaml": "name: [unclosed\n"})
+    done = subprocess.run([sys.executable, "-m", "generator", "check", "--root", str(root), "--format", "json"],
+                          capture_output=True, text=True, timeout=60, env=held_back)
+    assert done.returncode == 1
+    report = json.loads(done.stdout)
+    assert report and "alpha-tea/shop.yaml" in json.dumps(report)
+    good = make_site(name="good")
+    done = subprocess.run([sys.executable, "-m", "generator", "build", "--root", str(good), "--out",
+                           str(tmp_path / "out")], capture_output=True, text=True, timeout=120, env=held_back)
+    assert done.returncode == 0, done.stderr
+    assert "shopdir: built" in done.stderr and (tmp_path / "out/index.html").is_file()
+
+
 def test_parallel_and_serial_builds_are_byte_identical(make_site, tmp_path, monkeypatch):
     from generator import build as builder, texts
 
