@@ -469,7 +469,7 @@ def _place(staging: Staging, files: dict, placed: dict | None = None, same: set[
     same = set(itertools.compress(paths, map(operator.is_, map(placed.get, paths), values))).union(same).difference(
         itertools.compress(paths, map(isinstance, values, itertools.repeat(cache.Pack))))
     # kept in one step, as the pack's files below: at 10,000 shops 74,000 files (QR codes, the search index's parts)
-    kept = same - staging.keep_all(same)
+    kept = same - staging.keep_all(same, files)
     for path in sorted(files.keys() - kept):
         data = files[path]
         if isinstance(data, bytes):

@@ -213,7 +213,7 @@ def _recall(cache_dir: Path | None, name: str, out: Path, key: str):
         return None
     try:
         record = json.loads((cache_dir / name).read_text("utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: a damaged file of thousands of [
         return None
     if not isinstance(record, dict) or record.get("key") != key or record.get("output") != output_identity(out):
         return None

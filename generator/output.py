@@ -84,6 +84,7 @@ class Staging:
         self.changed: set[str] = set()
         self.recycled = self._start()
         self.gone: set[str] = set()  # files of the spare removed by this build (a folder is needed there)
+        self.given: list[dict] = []  # what kept files are made from, by path (see keep_all)
         self._looking: tuple[int, int] | None = None
         if self.recycled and not self.trusted:
             self._looking = self._look()
@@ -217,14 +218,22 @@ class Staging:
         self.gone.update(f"{folder}/{rel}" for rel in _tree(below)[0])
         shutil.rmtree(below)
 
-    @staticmethod
-    def _place(target: str, make) -> None:
+    def _place(self, target: str, make) -> None:
         """make(target), a new file, after removing what the staging folder had there: never changed in
-        place, since it may be the published site's file."""
+        place, since it may be the published site's file. A folder the spare's record promised but that is
+        gone (removed by hand from a published site, which became the spare) is made first."""
         try:
-            make(target)
-        except FileExistsError:
-            os.unlink(target)
+            try:
+                make(target)
+            except FileExistsError:
+                os.unlink(target)
+                make(target)
+        except FileNotFoundError:
+            rel = os.path.relpath(target, self._dir).replace(os.sep, "/")
+            if os.path.isdir(os.path.dirname(target)):
+                raise  # the folder is there: what is missing is make's own source
+            self.folders.difference_update(_ancestors(rel))
+            self._make(posixpath.dirname(rel))
             make(target)
 
     def _previous(self, rel: str, target: str) -> None:
@@ -266,10 +275,13 @@ class Staging:
             return False
         return True
 
-    def keep_all(self, names: Iterable[str]) -> set[str]:
+    def keep_all(self, names: Iterable[str], given: dict | None = None) -> set[str]:
         """keep() each file: those gone (not kept). The files the staging folder holds as published are kept
         by a few set operations in C, not a call each (at 10,000 shops a build keeps 130,000 pages and 74,000
-        other files)."""
+        other files). `given`: what they are made from, by path (bytes, or a file to copy), should neither
+        the spare nor the published site hold one after all (removed by hand) when the build ends."""
+        if given:
+            self.given.append(given)
         if not self.recycled:  # in any order: keep() makes the folders a file needs
             return {rel for rel in names if not self.keep(rel)}
         names = set(names)
@@ -364,8 +376,22 @@ class Staging:
                 try:
                     os.link(os.path.join(self._out, rel), target, follow_symlinks=False)
                 except OSError as error:
+                    if self._again(rel, target):
+                        continue
                     raise OutputError(f"{rel} is missing from {self.spare.name} beside the output folder, and from "
                                       f"the output folder ({error.strerror}); build again") from None
+
+    def _again(self, rel: str, target: str) -> bool:
+        """A kept file made again from what it is made from (see keep_all); False when that is not known."""
+        data = next((given[rel] for given in self.given if rel in given), None)
+        if isinstance(data, bytes):
+            _write_new(target, data)
+        elif isinstance(data, (str, os.PathLike)):
+            shutil.copyfile(data, target)
+        else:
+            return False
+        self.fresh.add(rel)
+        return True
 
     def _remove(self, files: list[str]) -> None:
         """Files of the spare that this site has not, and then the folders they leave empty."""

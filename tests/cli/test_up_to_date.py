@@ -492,3 +492,46 @@ def test_a_qr_code_or_picture_deleted_from_the_output_is_published_again(make_si
     assert all(path.is_file() for path in gone)
     assert build(root, tmp_path / "none", cache_dir=None).ok
     assert tree(out) == tree(tmp_path / "none")
+
+
+def _edit_and_build(root, out, cache, ok=True):
+    cup = root / "content/shops/beta-kiln/products/cup.md"
+    cup.write_text(cup.read_text("utf-8") + "x", "utf-8")
+    settle()
+    assert build(root, out, cache_dir=cache).ok is ok
+
+
+def test_a_qr_code_deleted_from_the_output_twice_is_published_again_each_time(make_site, tmp_path):
+    """A code kept on the record of the files' sources: the second time, neither the spare (the site
+    the first deletion left) nor the published site holds it, and it is written again from its bytes."""
+    root, out, cache = make_site(), tmp_path / "out", tmp_path / "cache"
+    for _ in range(3):  # a spare with its record
+        _edit_and_build(root, out, cache)
+    code = sorted((out / "qr").glob("*.png"))[0]
+    for _ in range(2):
+        code.unlink()
+        _edit_and_build(root, out, cache)
+        assert code.is_file()
+    assert build(root, tmp_path / "none", cache_dir=None).ok
+    assert tree(out) == tree(tmp_path / "none")
+
+
+@pytest.mark.parametrize("failed_between", [False, True])
+def test_a_folder_deleted_from_the_output_is_made_again(make_site, tmp_path, failed_between):
+    """The spare is the site the deletion left, and its record still promises the folder: it is made
+    when a file goes there (before, the build stopped with an internal error)."""
+    root, out, cache = make_site(), tmp_path / "out", tmp_path / "cache"
+    for _ in range(2):
+        _edit_and_build(root, out, cache)
+    shutil.rmtree(out / "assets")
+    _edit_and_build(root, out, cache)
+    assert (out / "assets").is_dir()
+    if failed_between:
+        shop = root / "content/shops/beta-kiln/shop.yaml"
+        good = shop.read_bytes()
+        shop.write_text("name: [unclosed\n", "utf-8")
+        _edit_and_build(root, out, cache, ok=False)
+        shop.write_bytes(good)
+    _edit_and_build(root, out, cache)
+    assert build(root, tmp_path / "none", cache_dir=None).ok
+    assert tree(out) == tree(tmp_path / "none")
