@@ -352,7 +352,8 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
         kept, fresh = render.partition(specs, pages, held.get("plan", {}).get("groups", ()) if held is not None else ())
         kept_paths = list(map(operator.itemgetter(0), kept))
         hashes.update(zip(kept_paths, map(known.__getitem__, kept_paths)))  # no Python step a page: 131,780
-        gone = staging.keep_all(kept_paths)  # the same view, but the previous page is gone: rendered again
+        # the same view, but the previous page is gone: rendered again (now, or when the build ends, see _Again)
+        gone = staging.keep_all(kept_paths, _Again(kept, theme, common, root))
         for path, spec in [pair for pair in kept if pair[0] in gone] if gone else ():
             page = next(render.render_pages([spec], theme, common, root))[1]
             if isinstance(page, Problem):
@@ -425,6 +426,20 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
         if inputs is not None:
             fingerprint.remember(cache_dir, out, inputs, {"pages": result.pages, "files": result.files})
     return result
+
+
+class _Again:
+    """Kept pages by path, each rendered again should neither the spare nor the published site hold it when
+    the build ends (removed by hand from both: see Staging.keep_all's `given`)."""
+
+    def __init__(self, kept: list, theme: Theme, common: dict, root: Path):
+        self.specs, self.theme, self.common, self.root = dict(kept), theme, common, root
+
+    def __contains__(self, path: str) -> bool:
+        return path in self.specs
+
+    def __getitem__(self, path: str) -> Callable[[], bytes | Problem]:
+        return lambda: next(render.render_pages([self.specs[path]], self.theme, self.common, self.root))[1]
 
 
 TIDY_FACTOR, TIDY_SLACK = 2, 1000  # a cache is tidied once it holds more than 2 × what a build used, + 1,000

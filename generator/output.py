@@ -275,12 +275,13 @@ class Staging:
             return False
         return True
 
-    def keep_all(self, names: Iterable[str], given: dict | None = None) -> set[str]:
+    def keep_all(self, names: Iterable[str], given=None) -> set[str]:
         """keep() each file: those gone (not kept). The files the staging folder holds as published are kept
         by a few set operations in C, not a call each (at 10,000 shops a build keeps 130,000 pages and 74,000
-        other files). `given`: what they are made from, by path (bytes, or a file to copy), should neither
-        the spare nor the published site hold one after all (removed by hand) when the build ends."""
-        if given:
+        other files). `given` (anything that answers `in` and `[]` by path): what they are made from (bytes,
+        a file to copy, or a function that gives the bytes), should neither the spare nor the published
+        site hold one after all (removed by hand) when the build ends."""
+        if given is not None:
             self.given.append(given)
         if not self.recycled:  # in any order: keep() makes the folders a file needs
             return {rel for rel in names if not self.keep(rel)}
@@ -384,6 +385,8 @@ class Staging:
     def _again(self, rel: str, target: str) -> bool:
         """A kept file made again from what it is made from (see keep_all); False when that is not known."""
         data = next((given[rel] for given in self.given if rel in given), None)
+        if callable(data):  # a page, rendered now (bytes, or a problem: then it cannot be had)
+            data = data()
         if isinstance(data, bytes):
             _write_new(target, data)
         elif isinstance(data, (str, os.PathLike)):

@@ -501,13 +501,15 @@ def _edit_and_build(root, out, cache, ok=True):
     assert build(root, out, cache_dir=cache).ok is ok
 
 
-def test_a_qr_code_deleted_from_the_output_twice_is_published_again_each_time(make_site, tmp_path):
-    """A code kept on the record of the files' sources: the second time, neither the spare (the site
-    the first deletion left) nor the published site holds it, and it is written again from its bytes."""
+@pytest.mark.parametrize("what", ["a QR code", "a page"])
+def test_a_file_deleted_from_the_output_twice_is_published_again_each_time(make_site, tmp_path, what):
+    """A QR code kept on the record of the files' sources, a page on the record of what it read: the second
+    time, neither the spare (the site the first deletion left) nor the published site holds it, and it is
+    written again from its bytes, or rendered again (before, the build failed: "build again")."""
     root, out, cache = make_site(), tmp_path / "out", tmp_path / "cache"
     for _ in range(3):  # a spare with its record
         _edit_and_build(root, out, cache)
-    code = sorted((out / "qr").glob("*.png"))[0]
+    code = sorted((out / "qr").glob("*.png"))[0] if what == "a QR code" else out / "about/index.html"
     for _ in range(2):
         code.unlink()
         _edit_and_build(root, out, cache)
