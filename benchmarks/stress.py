@@ -16,14 +16,18 @@ the site published to the other one, as `shopdir build` runs:
 After each: a build that has not ended within --hang seconds is a hang (its group is killed); every process
 of the build's session, or whose command line names the output folder, still running a second after the
 build ended is left over. Whole = the output holds exactly the files of a complete build of A or of B,
-byte for byte, and its home page parses. A table of figures is printed; the exit status is 1 when any
+byte for byte, and its home page parses; shopdir's own search index, which a build adds to as a delta on
+a kept base (other bytes than a build from scratch, the same answers), is whole when every file of every
+part its manifest names is there (and no other part), and its filters are the reference's. A table of figures is printed; the exit status is 1 when any
 hang, leftover or broken site was seen.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
+import json
 import os
 import random
 import shutil
@@ -38,8 +42,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
+sys.path.insert(1, str(REPO))
 
 import synth  # noqa: E402
+from generator import searchindex  # noqa: E402
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -52,6 +58,36 @@ def snapshot(folder: Path) -> dict[str, str]:
         except OSError:  # removed meanwhile: the site is not whole
             found[path.relative_to(folder).as_posix()] = "unreadable"
     return found
+
+
+def _split(found: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The site's files but shopdir's own search index (its manifest and its parts), and the index's: a
+    build that keeps the index's base and adds a delta of what changed publishes other bytes than a build
+    from scratch, with the same answers."""
+    site, index = {}, {}
+    for rel, digest in found.items():
+        own = rel == searchindex.MANIFEST or (rel.startswith(searchindex.FOLDER) and rel.count("/") == 2)
+        (index if own else site)[rel] = digest
+    return site, index
+
+
+def index_whole(out: Path, index: dict[str, str], reference: dict | None) -> bool:
+    """Whether the output's own search index is complete and holds what the reference's does: its
+    manifest names parts whose every file is there and is gzip (and no other part is there), and lists
+    the same filter values as the reference's manifest (None: the reference has no own index)."""
+    if reference is None:
+        return not index
+    try:
+        manifest = json.loads((out / searchindex.MANIFEST).read_text("utf-8"))
+        parts = [(manifest["version"], manifest["buckets"], manifest["entries"])] + [
+            (delta["version"], delta["buckets"], delta["entries"]) for delta in manifest["deltas"]]
+        wanted = {f"{searchindex.FOLDER}{version}/{name}" for version, buckets, entries in parts
+                  for name in searchindex.names(buckets, entries)}
+        if set(index) - {searchindex.MANIFEST} != wanted or manifest["filters"] != reference["filters"]:
+            return False
+        return all(gzip.decompress((out / rel).read_bytes()) is not None for rel in wanted)
+    except (OSError, ValueError, KeyError, TypeError, EOFError):
+        return False
 
 
 def home_parses(out: Path) -> bool:
@@ -87,6 +123,7 @@ class Stress:
         self.out, self.cache = work / "out", work / "cache"
         self.roots = {"A": work / "A", "B": work / "B"}
         self.refs: dict[str, dict[str, str]] = {}
+        self.manifests: dict[str, dict | None] = {}  # each reference's own search manifest (see index_whole)
         self.rows: dict[str, list[dict]] = {"pair": [], "term": [], "kill": []}
         self.current = "A"
 
@@ -122,9 +159,10 @@ class Stress:
 
     def whole(self) -> str | None:
         """The version the output is a complete build of, or None."""
-        found = snapshot(self.out)
+        site, index = _split(snapshot(self.out))
         for version, ref in self.refs.items():
-            if found == ref and home_parses(self.out):
+            if site == _split(ref)[0] and home_parses(self.out) and index_whole(self.out, index,
+                                                                                  self.manifests[version]):
                 return version
         return None
 
@@ -140,6 +178,8 @@ class Stress:
             if done.returncode != 0:
                 raise SystemExit(f"stress: the reference build of {version} failed:\n{done.stderr}")
             self.refs[version] = snapshot(self.work / f"ref-{version}")
+            manifest = self.work / f"ref-{version}" / searchindex.MANIFEST
+            self.manifests[version] = json.loads(manifest.read_text("utf-8")) if manifest.is_file() else None
         self.build_to("A")
         started = time.monotonic()
         self.build_to("B")
