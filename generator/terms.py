@@ -273,3 +273,9 @@ def bucket(term: str, count: int) -> int:
 
 
 _HASHES: dict[str, int] = {}  # by a term's first two characters: an index asks for each term, a few thousand heads
+
+
+def forget() -> None:
+    """Let go of the words cut and the heads hashed so far (see searchindex.let_go)."""
+    _WORDS.clear()
+    _HASHES.clear()
