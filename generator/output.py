@@ -98,7 +98,7 @@ class Staging:
                 with open(self.record, encoding="utf-8") as handle:
                     record = json.load(handle)
             os.unlink(self.record)  # from here on the spare is being changed: a killed build leaves no record
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # RecursionError: a damaged record thousands of [ deep
             pass
         if self.dir.exists():
             _remove_later(self.dir, self._grave())  # left by a build that was killed
@@ -228,10 +228,14 @@ class Staging:
             except FileExistsError:
                 os.unlink(target)
                 make(target)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             rel = os.path.relpath(target, self._dir).replace(os.sep, "/")
             if os.path.isdir(os.path.dirname(target)):
                 raise  # the folder is there: what is missing is make's own source
+            for folder in reversed(list(_ancestors(rel))):  # a file or link where the record has a folder
+                path = os.path.join(self._dir, folder)
+                if os.path.islink(path) or os.path.lexists(path) and not os.path.isdir(path):
+                    os.unlink(path)  # the staging folder's own entry: the published site keeps its own
             self.folders.difference_update(_ancestors(rel))
             self._make(posixpath.dirname(rel))
             make(target)
@@ -387,11 +391,14 @@ class Staging:
         data = next((given[rel] for given in self.given if rel in given), None)
         if callable(data):  # a page, rendered now (bytes, or a problem: then it cannot be had)
             data = data()
-        if isinstance(data, bytes):
-            _write_new(target, data)
-        elif isinstance(data, (str, os.PathLike)):
-            shutil.copyfile(data, target)
-        else:
+        try:
+            if isinstance(data, bytes):
+                _write_new(target, data)
+            elif isinstance(data, (str, os.PathLike)):
+                shutil.copyfile(data, target)
+            else:
+                return False
+        except OSError:  # the cached file is gone too
             return False
         self.fresh.add(rel)
         return True

@@ -537,3 +537,24 @@ def test_a_folder_deleted_from_the_output_is_made_again(make_site, tmp_path, fai
     _edit_and_build(root, out, cache)
     assert build(root, tmp_path / "none", cache_dir=None).ok
     assert tree(out) == tree(tmp_path / "none")
+
+
+def test_a_file_put_where_the_output_had_a_folder_never_stops_a_build_with_an_internal_error(make_site, tmp_path):
+    """The spare then holds a file where its record has a folder. A build either puts the folder back or
+    stops with a plain message (OutputError: "build again"), never with an internal error (before, a
+    NotADirectoryError); the build after it gives the site a build without cache gives."""
+    from generator.output import OutputError
+
+    root, out, cache = make_site(), tmp_path / "out", tmp_path / "cache"
+    for _ in range(2):
+        _edit_and_build(root, out, cache)
+    shutil.rmtree(out / "assets")
+    (out / "assets").write_text("not a folder", "utf-8")
+    for _ in range(3):
+        try:
+            _edit_and_build(root, out, cache)
+        except OutputError as error:
+            assert "build again" in str(error)
+    _edit_and_build(root, out, cache)
+    assert build(root, tmp_path / "none", cache_dir=None).ok
+    assert tree(out) == tree(tmp_path / "none")
