@@ -18,7 +18,8 @@ of the build's session, or whose command line names the output folder, still run
 build ended is left over. Whole = the output holds exactly the files of a complete build of A or of B,
 byte for byte, and its home page parses; shopdir's own search index, which a build adds to as a delta on
 a kept base (other bytes than a build from scratch, the same answers), is whole when every file of every
-part its manifest names is there (and no other part), and its filters are the reference's. A table of figures is printed; the exit status is 1 when any
+part its manifest names is there, not empty and gzip, no other part is there, and the display rows of the
+entries it holds (those a later delta removes left out) are the reference's. A table of figures is printed; the exit status is 1 when any
 hang, leftover or broken site was seen.
 """
 
@@ -71,23 +72,41 @@ def _split(found: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
     return site, index
 
 
-def index_whole(out: Path, index: dict[str, str], reference: dict | None) -> bool:
-    """Whether the output's own search index is complete and holds what the reference's does: its
-    manifest names parts whose every file is there and is gzip (and no other part is there), and lists
-    the same filter values as the reference's manifest (None: the reference has no own index)."""
+def live_rows(site: Path) -> list[str] | None:
+    """What a visitor's results can show of each entry the site's own search index holds (its display
+    rows: title, kind, shop, excerpt, picture, path), those removed by a later delta left out, sorted;
+    None when the manifest names a file that is missing, empty or not gzip, or when the index folder
+    holds a part it does not name."""
+    try:
+        manifest = json.loads((site / searchindex.MANIFEST).read_text("utf-8"))
+        parts = [(manifest["version"], manifest["buckets"], manifest["entries"], 0, [])] + [
+            (delta["version"], delta["buckets"], delta["entries"], delta["first"], delta["removed"])
+            for delta in manifest["deltas"]]
+        folders = {path.name for path in (site / searchindex.FOLDER).iterdir() if path.is_dir()}
+        if folders != {version for version, *_ in parts}:
+            return None
+        rows, removed = {}, set()
+        for version, buckets, entries, first, gone in parts:
+            removed.update(searchindex.undeltas(gone))
+            for name in searchindex.names(buckets, entries):
+                data = gzip.decompress((site / f"{searchindex.FOLDER}{version}/{name}").read_bytes())
+                if not data:
+                    return None
+                if name.startswith("d"):
+                    chunk = int(name[1:].split(".")[0])
+                    for offset, row in enumerate(json.loads(data)):
+                        rows[first + chunk * searchindex.CHUNK + offset] = json.dumps(row, sort_keys=True)
+        return sorted(row for number, row in rows.items() if number not in removed)
+    except (OSError, ValueError, KeyError, TypeError, EOFError):
+        return None
+
+
+def index_whole(out: Path, index: dict[str, str], reference: list[str] | None) -> bool:
+    """Whether the output's own search index is complete and shows what the reference's does (see
+    live_rows; None: the reference has no own index)."""
     if reference is None:
         return not index
-    try:
-        manifest = json.loads((out / searchindex.MANIFEST).read_text("utf-8"))
-        parts = [(manifest["version"], manifest["buckets"], manifest["entries"])] + [
-            (delta["version"], delta["buckets"], delta["entries"]) for delta in manifest["deltas"]]
-        wanted = {f"{searchindex.FOLDER}{version}/{name}" for version, buckets, entries in parts
-                  for name in searchindex.names(buckets, entries)}
-        if set(index) - {searchindex.MANIFEST} != wanted or manifest["filters"] != reference["filters"]:
-            return False
-        return all(gzip.decompress((out / rel).read_bytes()) is not None for rel in wanted)
-    except (OSError, ValueError, KeyError, TypeError, EOFError):
-        return False
+    return live_rows(out) == reference
 
 
 def home_parses(out: Path) -> bool:
@@ -123,7 +142,7 @@ class Stress:
         self.out, self.cache = work / "out", work / "cache"
         self.roots = {"A": work / "A", "B": work / "B"}
         self.refs: dict[str, dict[str, str]] = {}
-        self.manifests: dict[str, dict | None] = {}  # each reference's own search manifest (see index_whole)
+        self.manifests: dict[str, list | None] = {}  # each reference's own search index's rows (see live_rows)
         self.rows: dict[str, list[dict]] = {"pair": [], "term": [], "kill": []}
         self.current = "A"
 
@@ -178,8 +197,8 @@ class Stress:
             if done.returncode != 0:
                 raise SystemExit(f"stress: the reference build of {version} failed:\n{done.stderr}")
             self.refs[version] = snapshot(self.work / f"ref-{version}")
-            manifest = self.work / f"ref-{version}" / searchindex.MANIFEST
-            self.manifests[version] = json.loads(manifest.read_text("utf-8")) if manifest.is_file() else None
+            has_index = (self.work / f"ref-{version}" / searchindex.MANIFEST).is_file()
+            self.manifests[version] = live_rows(self.work / f"ref-{version}") if has_index else None
         self.build_to("A")
         started = time.monotonic()
         self.build_to("B")
