@@ -19,6 +19,12 @@ def settle():
     time.sleep(fingerprint.RACY + 0.02)
 
 
+def assert_as_without_cache(root, out, tmp_path) -> None:
+    """The output folder holds, byte for byte, what a build with no cache at all makes."""
+    assert build(root, tmp_path / "none", cache_dir=None).ok
+    assert tree(out) == tree(tmp_path / "none")
+
+
 def shopdir_build(run_cli, root, out, cache, *extra):
     status, _, err = run_cli("build", "--root", str(root), "--out", str(out), "--cache-dir", str(cache), *extra)
     assert status == 0, err
@@ -46,8 +52,7 @@ def test_after_each_kind_of_edit_the_build_runs_and_matches_a_build_without_cach
     assert "is up to date" in shopdir_build(run_cli, root, out, cache)
     apply_edit(root, edit)
     assert "built" in shopdir_build(run_cli, root, out, cache)
-    assert build(root, tmp_path / "none", cache_dir=None).ok
-    assert tree(out) == tree(tmp_path / "none")
+    assert_as_without_cache(root, out, tmp_path)
 
 
 def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(make_site, run_cli, tmp_path):
@@ -115,8 +120,7 @@ def test_a_page_deleted_from_the_output_is_rendered_again(make_site, run_cli, tm
     product = root / "content/shops/alpha-tea/products/dhp.md"
     product.write_text(product.read_text("utf-8").replace("Roasted", "Toasted"), "utf-8")
     assert "built" in shopdir_build(run_cli, root, out, cache)
-    assert build(root, tmp_path / "none", cache_dir=None).ok
-    assert tree(out) == tree(tmp_path / "none")
+    assert_as_without_cache(root, out, tmp_path)
 
 
 def test_a_changed_template_renders_every_page_again(make_site, run_cli, tmp_path):
@@ -250,8 +254,7 @@ def test_a_picture_replaced_by_one_of_the_same_size_and_time_is_processed_again(
     os.utime(logo, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert logo.stat().st_size == stat.st_size and logo.stat().st_ino == stat.st_ino
     shopdir_build(run_cli, root, out, cache)
-    assert build(root, tmp_path / "none", cache_dir=None).ok
-    assert tree(out) == tree(tmp_path / "none")
+    assert_as_without_cache(root, out, tmp_path)
 
 
 def test_the_parse_cache_gives_back_every_text_whole_and_leaves_no_copy_inside_the_strings(make_site, tmp_path):
@@ -475,8 +478,7 @@ def test_an_edit_keeps_the_published_qr_codes_and_pictures_without_reading_them(
     assert not [rel for rel in written if rel.endswith(".png")], "QR codes kept as they are"
     assert not linked, "pictures kept as they are"
     assert "search/index.json" in written
-    assert build(root, tmp_path / "none", cache_dir=None).ok
-    assert tree(out) == tree(tmp_path / "none")
+    assert_as_without_cache(root, out, tmp_path)
 
 
 def test_a_qr_code_or_picture_deleted_from_the_output_is_published_again(make_site, run_cli, tmp_path):
@@ -490,8 +492,7 @@ def test_a_qr_code_or_picture_deleted_from_the_output_is_published_again(make_si
     product.write_text(product.read_text("utf-8").replace("Roasted", "Toasted"), "utf-8")
     assert "built" in shopdir_build(run_cli, root, out, cache)
     assert all(path.is_file() for path in gone)
-    assert build(root, tmp_path / "none", cache_dir=None).ok
-    assert tree(out) == tree(tmp_path / "none")
+    assert_as_without_cache(root, out, tmp_path)
 
 
 def _edit_and_build(root, out, cache, ok=True):
@@ -514,8 +515,7 @@ def test_a_file_deleted_from_the_output_twice_is_published_again_each_time(make_
         code.unlink()
         _edit_and_build(root, out, cache)
         assert code.is_file()
-    assert build(root, tmp_path / "none", cache_dir=None).ok
-    assert tree(out) == tree(tmp_path / "none")
+    assert_as_without_cache(root, out, tmp_path)
 
 
 @pytest.mark.parametrize("failed_between", [False, True])
@@ -535,8 +535,7 @@ def test_a_folder_deleted_from_the_output_is_made_again(make_site, tmp_path, fai
         _edit_and_build(root, out, cache, ok=False)
         shop.write_bytes(good)
     _edit_and_build(root, out, cache)
-    assert build(root, tmp_path / "none", cache_dir=None).ok
-    assert tree(out) == tree(tmp_path / "none")
+    assert_as_without_cache(root, out, tmp_path)
 
 
 def test_a_file_put_where_the_output_had_a_folder_never_stops_a_build_with_an_internal_error(make_site, tmp_path):
@@ -556,5 +555,4 @@ def test_a_file_put_where_the_output_had_a_folder_never_stops_a_build_with_an_in
         except OutputError as error:
             assert "build again" in str(error)
     _edit_and_build(root, out, cache)
-    assert build(root, tmp_path / "none", cache_dir=None).ok
-    assert tree(out) == tree(tmp_path / "none")
+    assert_as_without_cache(root, out, tmp_path)
