@@ -345,7 +345,8 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
     common = common_view(directory, theme, dev=dev)
     key = rendering_key(theme, common)
     placed = held.setdefault("placed", {}) if held is not None else None
-    recorded = fingerprint.previous_files(cache_dir, out) if held is None else {}
+    # a build that starts anew: what the published files were made from (serve compares `placed` instead)
+    recorded = fingerprint.previous_files(cache_dir, out) if held is None and cache_dir is not None else None
     known = fingerprint.previous_pages(cache_dir, out, key, held)
     pages = record(key, known)
     hashes = {}
@@ -353,8 +354,7 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
     staging = Staging(out, spare_first=placed is not None, own=placed is not None, held=staged)
     try:
         # the other files first: a build that starts anew lets their bytes go before the pages are made
-        made_of = _made_of(files) if held is None and cache_dir is not None else {}
-        _place(staging, files, placed, {path for path, source in made_of.items() if recorded.get(path) == source})
+        made_of = _place(staging, files, placed, recorded)
         if held is None:
             files.clear()
         kept, fresh = render.partition(specs, pages, held.get("plan", {}).get("groups", ()) if held is not None else ())
@@ -392,11 +392,9 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
         else:
             index = indexing.files()  # Pagefind's, made beside the pages
             clock.lap("search wait")
-            if index:
-                made = _made_of(index) if held is None and cache_dir is not None else {}
-                _place(staging, index, placed, {path for path, source in made.items() if recorded.get(path) == source})
-                made_of.update(made)
-                files.update(index if held is not None else {})
+            made_of.update(_place(staging, index, placed, recorded))
+            if held is not None:  # serve: what it placed, as the very objects (see placed below)
+                files.update(index)
         result.stats = {**staging.commit(), "made": pages.count}
         if placed is not None:
             placed.clear()
@@ -467,9 +465,9 @@ def _problems_file(dev: bool) -> dict[str, bytes]:
 def _made_of(files: dict) -> dict[str, str]:
     """What each file to publish is made from, as the next build compares it (fingerprint.previous_files):
     the digest of its bytes, or the file it is linked from (a cached picture, named by its content) with
-    its inode, size and modification time (a file made again has others). A folder of kept files (cache.Pack) is kept by its
-    names instead. At 1,000 shops with a picture each: 1,200 QR codes and 3,000 pictures, which the
-    staging folder would otherwise read back or compare one by one."""
+    its inode, size and modification time (a file made again has others). A folder of kept files
+    (cache.Pack) is kept by its names instead. At 1,000 shops with a picture each: 1,200 QR codes and
+    3,000 pictures, which the staging folder would otherwise read back or compare one by one."""
     made = {}
     for path, data in files.items():
         if isinstance(data, (str, Path)):
@@ -485,15 +483,17 @@ def _made_of(files: dict) -> dict[str, str]:
     return made
 
 
-def _place(staging: Staging, files: dict, placed: dict | None = None, same: set[str] = frozenset()) -> None:
+def _place(staging: Staging, files: dict, placed: dict | None = None, recorded: dict | None = None) -> dict[str, str]:
     """Put files (bytes, the path of a file kept elsewhere, or a folder of files the previous site has
     and a pack keeps) into the staging folder; those `placed` holds as the very same objects, as the
-    previous site has them, and those named in `same` (made from what the previous site's were) are
-    kept as they are, unread."""
+    previous site has them, and those made from what the last build `recorded` (see _made_of) are kept
+    as they are, unread. What each is made from, for the next build (empty without `recorded`)."""
     placed = placed or {}
+    made = _made_of(files) if recorded is not None else {}
     paths, values = list(files), files.values()
-    same = set(itertools.compress(paths, map(operator.is_, map(placed.get, paths), values))).union(same).difference(
-        itertools.compress(paths, map(isinstance, values, itertools.repeat(cache.Pack))))
+    same = set(itertools.compress(paths, map(operator.is_, map(placed.get, paths), values)))
+    same.update(path for path, source in made.items() if recorded.get(path) == source)
+    same.difference_update(itertools.compress(paths, map(isinstance, values, itertools.repeat(cache.Pack))))
     # kept in one step, as the pack's files below: at 10,000 shops 74,000 files (QR codes, the search index's parts)
     kept = same - staging.keep_all(same, {path: files[path] for path in same})
     for path in sorted(files.keys() - kept):
@@ -505,6 +505,7 @@ def _place(staging: Staging, files: dict, placed: dict | None = None, same: set[
                 staging.write(file, data.read(file[len(path):]))
         else:
             staging.link(path, data)
+    return made
 
 
 def _tidy_caches(cache_dir: Path, directory: Directory, markdown: markup.Markdown, qr_codes: dict,

@@ -218,7 +218,7 @@ class Staging:
         self.gone.update(f"{folder}/{rel}" for rel in _tree(below)[0])
         shutil.rmtree(below)
 
-    def _place(self, target: str, make) -> None:
+    def _place(self, rel: str, target: str, make) -> None:
         """make(target), a new file, after removing what the staging folder had there: never changed in
         place, since it may be the published site's file. A folder the spare's record promised but that is
         gone (removed by hand from a published site, which became the spare) is made first."""
@@ -229,7 +229,6 @@ class Staging:
                 os.unlink(target)
                 make(target)
         except (FileNotFoundError, NotADirectoryError):
-            rel = os.path.relpath(target, self._dir).replace(os.sep, "/")
             if os.path.isdir(os.path.dirname(target)):
                 raise  # the folder is there: what is missing is make's own source
             for folder in reversed(list(_ancestors(rel))):  # a file or link where the record has a folder
@@ -243,7 +242,7 @@ class Staging:
     def _previous(self, rel: str, target: str) -> None:
         """The published site's file at rel, unchanged, in the new site."""
         if not self._same(rel):
-            self._place(target, lambda path: os.link(os.path.join(self._out, rel), path, follow_symlinks=False))
+            self._place(rel, target, lambda path: os.link(os.path.join(self._out, rel), path, follow_symlinks=False))
         self.stats["unchanged"] += 1
 
     def link(self, rel: str, source: Path | str) -> None:
@@ -255,7 +254,7 @@ class Staging:
                     os.path.samefile(old, source) or filecmp.cmp(old, source, shallow=False)):
                 self._previous(rel, target)
                 return
-            self._place(target, lambda path: os.link(source, path))
+            self._place(rel, target, lambda path: os.link(source, path))
         except OSError:
             if os.path.lexists(target):
                 os.unlink(target)
@@ -291,8 +290,7 @@ class Staging:
             return {rel for rel in names if not self.keep(rel)}
         names = set(names)
         fast = names.intersection(self.previous)
-        fast.difference_update(self.added, self.changed, self.gone)
-        fast = fast - self.written
+        fast.difference_update(self.added, self.changed, self.gone, self.written)
         self.written |= fast
         self.stats["unchanged"] += len(fast)
         return {rel for rel in names - fast if not self.keep(rel)}
@@ -307,7 +305,7 @@ class Staging:
                 return
         except OSError:
             pass
-        self._place(target, lambda path: _write_new(path, data))
+        self._place(rel, target, lambda path: _write_new(path, data))
         self.fresh.add(rel)
         self.stats["written"] += 1
 
