@@ -137,7 +137,7 @@ def tidy(cache_dir: Path, pictures, limit: int) -> int:
     """Remove the cached variants of pictures not among these (the build's), when the cache holds more
     than `limit` pictures; the number removed."""
     return cache.tidy(cache_dir / "images",  # a folder for each picture
-                                  lambda: {str(_cache_folder(cache_dir, _key_of(picture))) for picture in pictures},
+                                  lambda: {_cache_folder(cache_dir, _key_of(picture)) for picture in pictures},
                                   limit)
 
 
@@ -146,14 +146,14 @@ def _key_of(picture: Picture) -> str:
     return os.path.basename(picture.largest.path).rsplit("-", 1)[0]
 
 
-def _cache_folder(cache_dir: Path, key: str) -> Path:
-    return cache_dir / "images" / key[:2] / key
+def _cache_folder(cache_dir: Path, key: str) -> str:
+    return os.path.join(cache_dir, "images", key[:2], key)  # not pathlib: 1,000s a build
 
 
 def from_cache(cache_dir: Path, key: str, variants: list | None = None) -> tuple[Picture, Files] | None:
     """A picture processed before: its variants, as files in the cache. `variants`, as its picture.json
     names them, when the stat index kept them (that file is then not read)."""
-    folder = os.path.join(cache_dir, "images", key[:2], key)  # as _cache_folder, without pathlib: 1,000s a build
+    folder = _cache_folder(cache_dir, key)
     try:
         if variants is None:
             with open(os.path.join(folder, "picture.json"), encoding="utf-8") as file:
@@ -217,7 +217,7 @@ class StatIndex:
 
 
 def _to_cache(cache_dir: Path, key: str, picture: Picture, files: dict[str, bytes]) -> None:
-    folder = _cache_folder(cache_dir, key)
+    folder = Path(_cache_folder(cache_dir, key))
     if all(cache.write(folder / os.path.basename(path), data) for path, data in files.items()):
         meta = {"variants": [v.__dict__ for v in picture.variants]}
         cache.write(folder / "picture.json", json.dumps(meta))  # written last: its presence means the entry is complete

@@ -67,22 +67,17 @@ def picture(modules: Image.Image) -> Image.Image:
     return framed.resize((width * scale, width * scale), Image.NEAREST).convert("1", dither=Image.Dither.NONE)
 
 
-def _key(text: str) -> str:
-    return hashlib.sha256(f"{SETTINGS_KEY}\0{text}".encode("utf-8")).hexdigest()[:20]
-
-
-def _cache_path(text: str, cache_dir: Path) -> Path:
-    key = _key(text)
-    return cache_dir / "qr" / key[:2] / f"{key}.png"
+def _cache_path(text: str, cache_dir: Path) -> str:
+    key = hashlib.sha256(f"{SETTINGS_KEY}\0{text}".encode("utf-8")).hexdigest()[:20]
+    return os.path.join(cache_dir, "qr", key[:2], f"{key}.png")  # not pathlib: 1,000s a build
 
 
 def from_cache(text: str, cache_dir: Path | None) -> QRCode | None:
     """The code drawn for this text by an earlier build, kept under a hash of the text and SETTINGS_KEY."""
     if cache_dir is None:
         return None
-    key = _key(text)
-    try:  # as _cache_path, without pathlib: 1,000s a build
-        with open(os.path.join(cache_dir, "qr", key[:2], f"{key}.png"), "rb") as file:
+    try:
+        with open(_cache_path(text, cache_dir), "rb") as file:
             png = file.read()
         width = int.from_bytes(png[16:20], "big")  # from the PNG header
         return QRCode(text, routes.qr_code(text), width, png)
@@ -93,13 +88,13 @@ def from_cache(text: str, cache_dir: Path | None) -> QRCode | None:
 def keep(code: QRCode, cache_dir: Path | None) -> None:
     if cache_dir is None:
         return
-    cache.write(_cache_path(code.text, cache_dir), code.png)
+    cache.write(Path(_cache_path(code.text, cache_dir)), code.png)
 
 
 def tidy(cache_dir: Path, texts, limit: int) -> int:
     """Remove the cached codes of texts not among these (the build's), when the cache holds more than
     `limit` files; the number removed."""
-    return cache.tidy(cache_dir / "qr", lambda: {str(_cache_path(text, cache_dir)) for text in texts}, limit)
+    return cache.tidy(cache_dir / "qr", lambda: {_cache_path(text, cache_dir) for text in texts}, limit)
 
 
 def read(data: bytes) -> list[str]:
