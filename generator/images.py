@@ -114,9 +114,13 @@ def process(data: bytes, cache_dir: Path | None, max_pixels: int = MAX_PIXELS) -
     return picture, files
 
 
+WEBP_SIDE = 16383  # WebP's longest side: a long picture (a product's details, 750 × 17,000) is narrowed to fit
+
+
 def _variants(key: str, width: int, height: int) -> tuple[Variant, ...]:
+    widest = max(1, min(width, WEBP_SIDE * width // height))
     return tuple(Variant(routes.picture(key, w), w, max(1, round(height * w / width)))
-                 for w in sorted({min(w, width) for w in WIDTHS}))
+                 for w in sorted({min(w, widest) for w in WIDTHS}))
 
 
 # EXIF orientations that turn a picture a quarter: exif_transpose swaps its width and height.

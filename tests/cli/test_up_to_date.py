@@ -257,6 +257,33 @@ def test_a_picture_replaced_by_one_of_the_same_size_and_time_is_processed_again(
     assert_as_without_cache(root, out, tmp_path)
 
 
+def _photo(size, colour) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format="JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def test_a_long_details_picture_is_published_narrower_than_webp_s_limit(make_site, run_cli, tmp_path):
+    """A product's long details picture (750 × 17,000 pixels, within the pixel limit) is taller than a WebP
+    picture can be: it is published narrowed to fit, not a crash of the build."""
+    from PIL import Image
+
+    root, out, cache = make_site(), tmp_path / "out", tmp_path / "cache"
+    (root / "content/shops/alpha-tea/images/dhp.jpg").write_bytes(_photo((750, 17000), (90, 140, 60)))
+    shopdir_build(run_cli, root, out, cache)
+    page = (out / "shops/alpha-tea/products/dhp/index.html").read_text("utf-8")
+    shown = [path for path in out.rglob("*.webp") if path.name in page]
+    assert shown
+    for path in shown:
+        with Image.open(path) as picture:
+            assert picture.height <= 16383
+            assert abs(picture.height / picture.width - 17000 / 750) < 0.05
+
+
 def test_the_parse_cache_gives_back_every_text_whole_and_leaves_no_copy_inside_the_strings(make_site, tmp_path):
     """CPython keeps a UTF-8 copy inside each string pickle writes: for a directory's texts, which live on in
     the model, that was a third more memory. The cache writes them as bytes instead."""

@@ -145,6 +145,19 @@ def test_a_middle_sized_picture_gets_its_own_width_as_the_largest():
     assert [v.width for v in picture.variants] == [320, 640, 1000]
 
 
+@pytest.mark.parametrize("size", [(750, 17000), (100, 39000)])
+def test_a_long_picture_is_narrowed_to_what_webp_can_hold(size):
+    """WebP holds at most 16,383 pixels a side: a product's long details picture is published narrower."""
+    width, height = size
+    data = encode(Image.new("RGB", size, "blue"), "PNG")
+    picture, files = process(data, None)
+    decoded = decoded_variants(files)
+    assert [size for _, size, _, _ in decoded.values()] == [(v.width, v.height) for v in picture.variants]
+    assert max(v.height for v in picture.variants) <= 16383
+    assert abs(picture.largest.height / picture.largest.width - height / width) < 0.01
+    assert images.measure(data) == picture
+
+
 def test_exif_and_gps_position_are_stripped():
     _, files = process(gps_jpeg(), None)
     assert files
