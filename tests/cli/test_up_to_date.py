@@ -267,6 +267,35 @@ def _photo(size, colour) -> bytes:
     return buffer.getvalue()
 
 
+def test_a_picture_replaced_is_published_at_its_new_sizes_whether_or_not_the_build_may_fork(make_site, tmp_path):
+    """A build after a picture is replaced makes its sizes beside the search index and the plan (in a forked
+    process): the pages and files are those of a build without cache. Called from a thread of a program's
+    own, where the build forks nothing, it makes them itself, with the same result."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from PIL import Image
+
+    root, out, cache = make_site(), tmp_path / "out", tmp_path / "cache"
+    photo = root / "content/shops/alpha-tea/images/dhp.jpg"
+    assert build(root, out, cache_dir=cache).ok
+    for colour, threaded in (((200, 40, 40), False), ((40, 40, 200), True)):
+        settle()
+        photo.write_bytes(_photo((1500, 1000), colour))
+        if threaded:
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                assert pool.submit(build, root, out, cache_dir=cache).result().ok
+        else:
+            assert build(root, out, cache_dir=cache).ok
+        assert_as_without_cache(root, out, tmp_path)
+        page = (out / "shops/alpha-tea/products/dhp/index.html").read_text("utf-8")
+        largest = [path for path in out.rglob("*-1280.webp") if path.name in page]
+        assert len(largest) == 1
+        with Image.open(largest[0]) as shown:
+            assert shown.size == (1280, 853)
+            assert shown.convert("RGB").getpixel((640, 426)) == pytest.approx(colour, abs=8)
+        shutil.rmtree(tmp_path / "none")
+
+
 def test_a_long_details_picture_is_published_narrower_than_webp_s_limit(make_site, run_cli, tmp_path):
     """A product's long details picture (750 × 17,000 pixels, within the pixel limit) is taller than a WebP
     picture can be: it is published narrowed to fit, not a crash of the build."""
