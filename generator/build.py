@@ -127,7 +127,8 @@ def stages(root: Path, out: Path | None, *, base_url: str | None = None, drafts:
             searchindex.let_go()
         try:
             specs, found = _plan(model, media_made, markdown, folders, clock, resident)
-            found += media_made.finish()
+            found += media_made.wait()
+            clock.lap("images wait")
             problems += found
             if rules.errors(found):
                 return _finished(result, problems)
@@ -233,13 +234,13 @@ class _Media:
     qr_codes: dict  # text -> QRCode
     pictures: dict  # (shop slug, path) -> Picture
     files: dict  # output path -> bytes, or the path of a file kept in the cache
-    later: media.Later | None  # the few new pictures' files, made beside search and plan
+    making: media.Making | None  # the few new pictures' sizes, made beside search and plan
 
-    def finish(self) -> list[Problem]:
+    def wait(self) -> list[Problem]:
         """The files of the pictures made beside search and plan, added to the others; problems if any."""
-        if self.later is None:
+        if self.making is None:
             return []
-        files, problems = self.later.finish()
+        files, problems = self.making.wait()
         self.files.update(files)
         return problems
 
@@ -252,14 +253,14 @@ def _media(root: Path, out: Path | None, cache_dir: Path | None, settings, direc
     qr_codes = media.qr_codes(sorted(media.all_qr_texts(directory, qr_texts)), cache_dir, jobs,
                               resident.setdefault("qr", {}) if resident is not None else None)
     clock.lap("qr codes")
-    pictures, picture_files, found, later = media.pictures(
+    pictures, picture_files, found, making = media.pictures(
         root, directory, sites, cache_dir, settings.limits, process=out is not None,
         held=resident.setdefault("pictures", {}) if resident is not None else None,
         resolve=resident["sources"].shop_file if resident is not None else shop_files(root))
     problems += found
     clock.lap("images")
     files = {**picture_files, **{code.path: code.png for code in qr_codes.values()}}
-    return _Media(qr_texts, qr_codes, pictures, files, later), problems
+    return _Media(qr_texts, qr_codes, pictures, files, making), problems
 
 
 def _search(model: _Model, made: _Media, markdown: markup.Markdown, cache_dir: Path | None, jobs: int,

@@ -142,7 +142,10 @@ WEBP_SIDE = 16383  # WebP's longest side: a long picture (a product's details, 7
 
 
 def _variants(key: str, width: int, height: int) -> tuple[Variant, ...]:
-    widest = max(1, min(width, WEBP_SIDE * width // height))
+    widest = min(width, WEBP_SIDE * width // height)
+    if widest < 1:
+        raise ImageProblem(f"is too narrow for its height ({width}×{height} pixels): a picture may be at most "
+                           f"{WEBP_SIDE:,} times as tall as it is wide")
     return tuple(Variant(routes.picture(key, w), w, max(1, round(height * w / width)))
                  for w in sorted({min(w, widest) for w in WIDTHS}))
 

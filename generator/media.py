@@ -9,6 +9,7 @@ import functools
 import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from dataclasses import dataclass
 from typing import Callable
 
 from generator import images, processes, qr
@@ -90,7 +91,7 @@ def _open_picture(root: Path, shop: str, path: str, limits: Limits):
 
 def pictures(root: Path, directory: Directory, sites: Sites, cache_dir: Path | None, limits: Limits,
               process: bool, held: dict | None = None,
-              resolve: Callable[[Path, str, str], str] = shop_file) -> tuple[dict, dict, list[Problem], Later | None]:
+              resolve: Callable[[Path, str, str], str] = shop_file) -> tuple[dict, dict, list[Problem], Making | None]:
     """Every published picture checked and measured (and, when building, made into web variants), in parallel.
 
     `held`, kept by a process that builds again and again (serve), holds each picture taken from the
@@ -121,7 +122,7 @@ def pictures(root: Path, directory: Directory, sites: Sites, cache_dir: Path | N
             return key, cached if process else (cached[0], {})
         return None
 
-    def work(key, later: bool = False):
+    def work(key, making: bool = False):
         try:
             source = shop_file(root, *key)
             stat = os.stat(source)
@@ -129,8 +130,10 @@ def pictures(root: Path, directory: Directory, sites: Sites, cache_dir: Path | N
             if not process:  # decoded and checked in full; its variants named, not made
                 return key, (images.measure(data, limits.image_pixels), {})
             picture, made = images.prepare(data, cache_dir, limits.image_pixels)
-            index.put(source, stat, images.digest(data), picture)
-            return key, (picture, made if later or isinstance(made, dict) else made())
+            index.put(source, stat, images.digest(data), picture)  # its sizes may come later: see Making
+            if isinstance(made, dict):
+                return key, (picture, made)
+            return key, (picture, Making.Picture(data, made) if making else made())
         except images.ImageProblem as error:
             return key, str(error)
         except OSError as error:
@@ -143,11 +146,12 @@ def pictures(root: Path, directory: Directory, sites: Sites, cache_dir: Path | N
     if held is not None:  # only this build's: a replaced picture's old variants are not held on to
         held.clear()
         held.update(taken)
-    made = [key for key in wanted if key not in outcomes]
+    fresh = [key for key in wanted if key not in outcomes]
     # a few new pictures (an edit) are made beside the build's next stages; many (a first build), here on both cores
-    later = Later(sites, cache_dir) if process and cache_dir is not None and len(made) <= Later.AT_MOST else None
+    making = Making(sites, cache_dir, limits) if process and cache_dir is not None and len(fresh) <= Making.AT_MOST \
+        else None
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        outcomes.update(pool.map(functools.partial(work, later=later is not None), made))
+        outcomes.update(pool.map(functools.partial(work, making=making is not None), fresh))
     pictures, files, problems = {}, {}, []
     for key in wanted:  # in order, as they were asked for
         outcome = outcomes[key]
@@ -155,15 +159,15 @@ def pictures(root: Path, directory: Directory, sites: Sites, cache_dir: Path | N
             problems.append(_problem(sites, key, outcome))
         elif outcome is not None:
             pictures[key] = outcome[0]
-            if callable(outcome[1]):
-                later.add(key, *outcome)
+            if isinstance(outcome[1], Making.Picture):
+                making.add(key, *outcome)
             else:
                 files.update(outcome[1])
     if process:
         index.save()
-    if later is not None:
-        later.start()
-    return pictures, files, problems, later
+    if making is not None:
+        making.start()
+    return pictures, files, problems, making
 
 
 def _unreadable(error: OSError) -> str:
@@ -175,45 +179,67 @@ def _problem(sites: Sites, key: tuple[str, str], outcome: str) -> Problem:
     return Problem(path, line, column, f'image "{key[1]}" {outcome}')
 
 
-class Later:
+class Making:
     """The web sizes of the few pictures an edit brings, made in a forked process while the build goes on
     to its search index and plan, which need only their names and sizes (one 1,200-pixel picture: about
-    0.2 s of encoding, beside 0.15 s of search and plan at 1,000 shops). finish() waits for them; what
-    the process did not leave in the cache (it failed, or could not be forked) is made then, here."""
+    0.2 s of encoding, beside 0.15 s of search and plan at 1,000 shops). wait() waits for them; what the
+    process did not leave in the cache (it failed) is made then, in the build, from the bytes read. Where
+    the build cannot fork, they are made at once, as a first build's are."""
 
-    AT_MOST = 2  # pictures held decoded until they are made: as many as the pool of a first build holds
+    AT_MOST = 2  # pictures held decoded until the process is forked, as the two threads of a first build's pool do
 
-    def __init__(self, sites: Sites, cache_dir: Path):
-        self.sites, self.cache_dir = sites, cache_dir
-        self.waiting: list[tuple] = []  # (key, picture, make)
+    @dataclass
+    class Picture:
+        data: bytes  # as read: decoded again should the forked process fail
+        make: Callable | None  # images.prepare's, which holds the decoded picture: let go once forked
+
+    def __init__(self, sites: Sites, cache_dir: Path, limits: Limits):
+        self.sites, self.cache_dir, self.limits = sites, cache_dir, limits
+        self.waiting: dict[str, tuple] = {}  # cache key -> (picture key, Making.Picture)
         self.child: int | None = None
+        self.made: tuple[dict, list[Problem]] = ({}, [])
 
-    def add(self, key: tuple[str, str], picture: images.Picture, make: Callable) -> None:
-        self.waiting.append((key, picture, make))
+    def add(self, key: tuple[str, str], picture: images.Picture, making: Making.Picture) -> None:
+        self.waiting.setdefault(images.key_of(picture), (key, making))  # one picture in two shops: made once
 
     def start(self) -> None:
         if not self.waiting:
             return
         self.child = processes.fork(wait=True)
-        if self.child == 0:  # never returns into the build's code: what it could not make is made by finish()
-            try:
-                for _, _, make in self.waiting:
-                    make(threads=True)
-            finally:
-                os._exit(0)
+        if self.child == 0:  # never returns into the build's code: what it could not make is made by wait()
+            for _, making in self.waiting.values():
+                try:
+                    making.make(threads=True)
+                except BaseException:
+                    pass
+            os._exit(0)
+        if self.child is None:  # another thread runs: made here and now
+            self.made = self._make()
+        for _, making in self.waiting.values():
+            making.make = None
 
-    def finish(self) -> tuple[dict, list[Problem]]:
+    def wait(self) -> tuple[dict, list[Problem]]:
         """Each picture's files to publish (output path -> cached file, or bytes), and the problems of those
         that could not be made."""
         if self.child is not None:
             processes.reap(self.child)
             self.child = None
+            self.made = self._make()
+        return self.made
+
+    def _make(self) -> tuple[dict, list[Problem]]:
         files, problems = {}, []
-        for key, picture, make in self.waiting:
-            cached = images.from_cache(self.cache_dir, images.key_of(picture))
+        for digest, (key, making) in self.waiting.items():
             try:
-                files.update(cached[1] if cached is not None else make())
-            except OSError as error:
-                problems.append(_problem(self.sites, key, _unreadable(error)))
+                cached = images.from_cache(self.cache_dir, digest)
+                if cached is not None:
+                    files.update(cached[1])
+                    continue
+                make = making.make or images.prepare(making.data, self.cache_dir, self.limits.image_pixels)[1]
+                files.update(make if isinstance(make, dict) else make(threads=True))
+            except images.ImageProblem as error:
+                problems.append(_problem(self.sites, key, str(error)))
+            except (OSError, ValueError) as error:  # the encoder's
+                problems.append(_problem(self.sites, key, f"cannot be made into WebP ({error})"))
         self.waiting.clear()
         return files, problems

@@ -243,6 +243,12 @@ RULES: tuple[Rule, ...] = (
          "Make the picture smaller (a few thousand pixels wide is plenty).",
          (rf"(image|qr_image) {_Q} (is \d+×\d+ pixels|has too many pixels|is larger than)",),
          'image "images/cover.jpg" is 9000×9000 pixels; at most 40,000,000 pixels are allowed'),
+    Rule("image-shape", ERROR, "A picture is more than 16,383 times as tall as it is wide: no WebP picture can "
+                               "hold it, even one pixel wide.",
+         "Cut the picture into several shorter ones.",
+         (rf"(image|qr_image) {_Q} is too narrow for its height",),
+         'image "images/details.png" is too narrow for its height (2×40000 pixels): a picture may be at most '
+         '16,383 times as tall as it is wide'),
     # -- references between files -----------------------------------------------------------------------
     Rule("unknown-category", ERROR, "A shop or product names a category that is not in content/categories.yaml.",
          "Use a category slug from content/categories.yaml (the message suggests the nearest one).",

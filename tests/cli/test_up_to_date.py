@@ -296,6 +296,19 @@ def test_a_picture_replaced_is_published_at_its_new_sizes_whether_or_not_the_bui
         shutil.rmtree(tmp_path / "none")
 
 
+def test_a_picture_replaced_is_published_when_the_cache_cannot_keep_its_sizes(make_site, tmp_path):
+    """The forked process leaves nothing in a cache that cannot take pictures (a file where their folder
+    goes): the build makes the sizes itself after the plan, and publishes them from memory."""
+    root, out, cache = make_site(), tmp_path / "out", tmp_path / "cache"
+    cache.mkdir()
+    (cache / "images").write_text("not a folder")
+    assert build(root, out, cache_dir=cache).ok
+    settle()
+    (root / "content/shops/alpha-tea/images/dhp.jpg").write_bytes(_photo((1500, 1000), (200, 40, 40)))
+    assert build(root, out, cache_dir=cache).ok
+    assert_as_without_cache(root, out, tmp_path)
+
+
 def test_a_long_details_picture_is_published_narrower_than_webp_s_limit(make_site, run_cli, tmp_path):
     """A product's long details picture (750 × 17,000 pixels, within the pixel limit) is taller than a WebP
     picture can be: it is published narrowed to fit, not a crash of the build."""

@@ -158,6 +158,20 @@ def test_a_long_picture_is_narrowed_to_what_webp_can_hold(size):
     assert images.measure(data) == picture
 
 
+@pytest.mark.parametrize("size", [(1, 16384), (2, 32767), (1, 40000)])
+def test_a_picture_too_narrow_for_any_webp_is_a_problem_when_checked_and_when_built(size):
+    data = encode(Image.new("L", size, 90), "PNG")
+    for make in (images.measure, lambda data: process(data, None)):
+        with pytest.raises(ImageProblem, match="too narrow for its height"):
+            make(data)
+
+
+def test_a_picture_just_narrow_enough_is_published_one_pixel_wide():
+    picture, files = process(encode(Image.new("L", (1, 16383), 90), "PNG"), None)
+    assert [(v.width, v.height) for v in picture.variants] == [(1, 16383)]
+    assert [size for _, size, _, _ in decoded_variants(files).values()] == [(1, 16383)]
+
+
 def test_exif_and_gps_position_are_stripped():
     _, files = process(gps_jpeg(), None)
     assert files
