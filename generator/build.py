@@ -369,6 +369,8 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
         if held is None:
             files.clear()
         kept, fresh = render.partition(specs, pages, held.get("plan", {}).get("groups", ()) if held is not None else ())
+        planned = len(specs)
+        specs.clear()  # the plan held by kept and fresh from here: render.made lets go of each spec once its page is made
         kept_paths = list(map(operator.itemgetter(0), kept))
         hashes.update(zip(kept_paths, map(known.__getitem__, kept_paths)))  # no Python step a page: 131,780
         # the same view, but the previous page is gone: rendered again (now, or when the build ends, see _Again)
@@ -381,8 +383,8 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
                 staging.write(path, page)
         for done, (spec, path, page, hashed) in enumerate(render.made(fresh, theme, common, root, jobs, known, pages),
                                                           len(kept) + 1):
-            if done % 500 == 0 and done < len(specs):  # the stage's end is told once, by lap
-                clock.progress("render", done, len(specs))
+            if done % 500 == 0 and done < planned:  # the stage's end is told once, by lap
+                clock.progress("render", done, planned)
             hashes[path] = hashed
             if problems and not isinstance(page, Problem):
                 continue
@@ -414,8 +416,10 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
         staging.abort()
         raise
     clock.lap("write")
-    result.pages = len(specs)
+    result.pages = planned
     result.files = len(staging.written)
+    published = staging.written if later else None
+    del staging  # the folders it made (16 MB at 10,000 shops) and _Again's specs, let go before the records are saved
     if cache_dir is not None:
         fingerprint.remember_pages(cache_dir, out, key, hashes, held)
         if held is None:
@@ -427,7 +431,7 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
             yield ready  # closed here (a newer edit), the spare site is left as it is for the next build
         index = indexing.files()
         clock.lap("search wait")
-        published, staging = staging.written, Staging(out, held=staged)
+        staging = Staging(out, held=staged)
         try:
             below = tuple(indexing.folders)  # the index's files: below its folders, the pages there aside
             for path in sorted(path for path in published if not path.startswith(below) or path in hashes):

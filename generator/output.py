@@ -187,7 +187,8 @@ class Staging:
         plain = posixpath.normpath(rel) if rel else ""
         if not plain or plain == "." or plain.startswith(("/", "../")) or plain == ".." or "\\" in rel:
             raise OutputError(f"{rel!r} would be written outside the output folder")
-        rel = plain  # 'a/./b' and 'a//b' are the file 'a/b'; no '..' is left (refused above)
+        if plain != rel:  # 'a/./b' and 'a//b' are the file 'a/b'; no '..' is left (refused above)
+            rel = plain  # else the path as given, which the build's records hold too, not a copy (14 MB at 10,000 shops)
         if rel in self.written:
             raise OutputError(f"{rel} would be written twice")
         self.written.add(rel)

@@ -708,10 +708,11 @@ class Pages:
         self.groups_now[id(group)] = (group, files, facts, pairs)
 
     def made(self, file: str, facts: Iterable[tuple]) -> None:
-        if file not in self.journal:
-            self.journal[file] = self.new.pages.get(file)
+        if self.held is not None:  # serve: how to put the record back, and what to count again (see _counted)
+            if file not in self.journal:
+                self.journal[file] = self.new.pages.get(file)
+            self.made_now.add(file)
         self.new.page(file, self.planned[file], facts)
-        self.made_now.add(file)
         self.count += 1
 
     def save(self, output: list | None) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import itertools
 import marshal
 import pickle
 from pathlib import Path
@@ -148,12 +147,19 @@ def partition(specs: list[PageSpec], pages: reads.Pages,
 def made(fresh: list[PageSpec], theme: Theme, common: dict, root: Path, jobs: int, known: dict,
          pages: reads.Pages) -> Iterator[tuple]:
     """(spec, output file, bytes, view hash) of each page to make (see partition), made and rendered (or
-    found unchanged: None for its bytes), in plan order."""
+    found unchanged: None for its bytes), in plan order.
+
+    `fresh` is emptied, and each chunk of specs let go once its pages are made (the workers have their own
+    copy), so that the records of the pages made can take their room: at 10,000 shops the specs hold 125 MB
+    besides the model. Let go only after rendering, they made no room: the records were made by then."""
     work = functools.partial(_render_pages, theme=theme, common=common, root=root, known=known)
-    rendered = itertools.chain.from_iterable(_in_workers(work, fresh, jobs))
-    for spec, (file, page, hashed, facts) in zip(fresh, rendered):
-        pages.made(file, facts)
-        yield spec, file, page, hashed
+    chunks = _chunks(fresh)
+    fresh.clear()
+    for at, rendered in enumerate(_in_workers(work, chunks, jobs)):
+        run, chunks[at] = chunks[at], None
+        for spec, (file, page, hashed, facts) in zip(run, rendered):
+            pages.made(file, facts)
+            yield spec, file, page, hashed
 
 
 def _render_pages(specs, theme: Theme, common: dict, root: Path, known: dict) -> list:
@@ -168,10 +174,13 @@ def _page_problems(specs, theme: Theme, common: dict, root: Path) -> list[Proble
 def problems_of(specs: list[PageSpec], theme: Theme, common: dict, root: Path, jobs: int) -> list[Problem]:
     """Every page rendered in memory, in workers, for its problems alone (a check writes nothing)."""
     check = functools.partial(_page_problems, theme=theme, common=common, root=root)
-    return [problem for found in _in_workers(check, specs, jobs) for problem in found]
+    return [problem for found in _in_workers(check, _chunks(specs), jobs) for problem in found]
 
 
-def _in_workers(work, specs: list[PageSpec], jobs: int):
-    """work(chunk) for each CHUNK of the specs, in order, spread over forked workers when there are two or more."""
-    chunks = [specs[start:start + CHUNK] for start in range(0, len(specs), CHUNK)]
+def _chunks(specs: list[PageSpec]) -> list[list[PageSpec]]:
+    return [specs[start:start + CHUNK] for start in range(0, len(specs), CHUNK)]
+
+
+def _in_workers(work, chunks: list[list[PageSpec]], jobs: int):
+    """work(chunk) for each chunk, in order, spread over forked workers when there are two or more."""
     return processes.forked_map(work, chunks, jobs, chunk=1, minimum=2)
