@@ -80,6 +80,18 @@ def libc() -> ctypes.CDLL:
     return ctypes.CDLL(None, use_errno=True)
 
 
+def give_back() -> None:
+    """Hand the memory freed inside the C heap back to the system. glibc gives back only the heap's top by
+    itself: the bytes a build lets go (the search index's files, the pages the workers sent) leave holes
+    that stay in its resident memory, since what is made next is small objects, which Python keeps
+    elsewhere. At 10,000 shops that was 60 MB after the search index and 100 MB after rendering; a call
+    takes a few milliseconds. Elsewhere (no glibc) nothing is done."""
+    try:
+        libc().malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def die_with_parent(parent: int) -> None:
     """The kernel kills this process when its parent ends (Linux); a parent already gone ends it now."""
     if sys.platform.startswith("linux"):
