@@ -605,10 +605,12 @@ class Digests:
         return {fact for fact in looked if self.of(fact) != old[fact]}
 
     def table(self, facts: set) -> dict:
-        """These facts with their digests, for the next record."""
-        old, same, owned = self.old, self.same_shop, OWNED
-        return {fact: old[fact] if fact[0] in owned and fact[1] in same and fact in old else self.of(fact)
-                for fact in facts}
+        """These facts with their digests, for the next record: those not yet worked out are not kept in
+        `fresh` too (a cold build at 10,000 shops: 150,000 facts, each digest in two tables, as the record
+        is saved at the build's peak of memory)."""
+        old, same, owned, fresh, digest = self.old, self.same_shop, OWNED, self.fresh, self.facts.digest
+        return {fact: old[fact] if fact[0] in owned and fact[1] in same and fact in old
+                else fresh.get(fact) or digest(fact) for fact in facts}
 
 
 class Pages:
