@@ -124,8 +124,8 @@ def prepare(data: bytes, cache_dir: Path | None,
             encoded = list(map(encode, picture.variants))
         files = dict(zip((variant.path for variant in picture.variants), encoded))
         if cache_dir:
-            _to_cache(cache_dir, key, picture, files)
-            return (from_cache(cache_dir, key) or (picture, files))[1]
+            _to_cache(cache_dir, key, picture, files)  # its variants as written: picture.json not read back
+            return (from_cache(cache_dir, key, [v.__dict__ for v in picture.variants]) or (picture, files))[1]
         return files
     return picture, make
 

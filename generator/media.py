@@ -130,7 +130,8 @@ def pictures(root: Path, directory: Directory, sites: Sites, cache_dir: Path | N
             if not process:  # decoded and checked in full; its variants named, not made
                 return key, (images.measure(data, limits.image_pixels), {})
             picture, made = images.prepare(data, cache_dir, limits.image_pixels)
-            index.put(source, stat, images.digest(data), picture)  # its sizes may come later: see Making
+            # the key prepare() named its sizes by, not the bytes hashed again; its sizes may come later: see Making
+            index.put(source, stat, images.key_of(picture), picture)
             if isinstance(made, dict):
                 return key, (picture, made)
             return key, (picture, Making.Picture(data, made) if making else made())
@@ -215,7 +216,8 @@ class Making:
             os._exit(0)
         if self.child is None:  # another thread runs: made here and now
             self.made = self._make()
-        for _, making in self.waiting.values():
+            return
+        for _, making in self.waiting.values():  # the decoded pictures, let go: the process has its own
             making.make = None
 
     def wait(self) -> tuple[dict, list[Problem]]:
