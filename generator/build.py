@@ -378,7 +378,7 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
         # the same view, but the previous page is gone: rendered again (now, or when the build ends, see _Again)
         gone = staging.keep_all(kept_paths, _Again(kept, theme, common, root))
         for path, spec in [pair for pair in kept if pair[0] in gone] if gone else ():
-            page = next(render.render_pages([spec], theme, common, root))[1]
+            page = render.again(spec, theme, common, root)
             if isinstance(page, Problem):
                 problems.append(page)
             elif not problems:
@@ -393,7 +393,7 @@ def _publish(out: Path, root: Path, specs: list, theme: Theme, directory: Direct
             if problems and not isinstance(page, Problem):
                 continue
             if page is None and not staging.keep(path):  # the same view, but the previous page is gone
-                page = next(render.render_pages([spec], theme, common, root))[1]
+                page = render.again(spec, theme, common, root)
             if isinstance(page, Problem):
                 problems.append(page)
             elif page is not None:
@@ -468,7 +468,7 @@ class _Again:
         return path in self.specs
 
     def __getitem__(self, path: str) -> Callable[[], bytes | Problem]:
-        return lambda: next(render.render_pages([self.specs[path]], self.theme, self.common, self.root))[1]
+        return functools.partial(render.again, self.specs[path], self.theme, self.common, self.root)
 
 
 # pages made between two hand-backs of the memory freed (processes.give_back): the heap otherwise grew by the

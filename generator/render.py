@@ -108,6 +108,11 @@ def render_pages(specs: list[PageSpec], theme: Theme, common: dict, root: Path,
 CHUNK = 250  # pages a task sent to a worker
 
 
+def again(spec: PageSpec, theme: Theme, common: dict, root: Path) -> bytes | Problem:
+    """One page rendered whatever its view hash (its previous bytes are gone): its bytes, or the problem."""
+    return next(render_pages([spec], theme, common, root))[1]
+
+
 def partition(specs: list[PageSpec], pages: reads.Pages,
               groups: list[tuple[int, list[PageSpec]]] = ()) -> tuple[list[tuple[str, PageSpec]], list[PageSpec]]:
     """The pages that read nothing that changed since the last build, as (output file, spec), kept as that
